@@ -1,0 +1,46 @@
+# Two commands: `make run` and `make test`. Everything else is a detail of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DATABASES := default storefront marketplace
+
+.PHONY: run test migrate seed lint worker messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+migrate: $(VENV)/.runtime
+	@for db in $(DATABASES); do $(BIN)/python manage.py migrate --noinput --database=$$db -v 0 || exit 1; done
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+
+messages: $(VENV)/.runtime
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+
+run: seed
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A config worker --beat --loglevel=info
+
+lint: $(VENV)/.dev
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf var/*.sqlite3* staticfiles

@@ -1,0 +1,181 @@
+"""Jalin settings, read from the environment (or a `.env` file) by django-environ.
+
+Every variable is documented in `.env.example`. With nothing set, the system
+runs on embedded defaults: three SQLite files under `var/` and no Redis.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-development-key-change-me")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.humanize",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "django_htmx",
+    "config",  # composition root: cross-context management commands only
+    "storefront",
+    "marketplace",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Databases -------------------------------------------------------------
+# One alias per context plus `default` for identity and platform tables.
+# Each falls back to its own SQLite file so `make run` needs no server.
+
+
+def _database(var: str, sqlite_name: str) -> dict:
+    config = env.db_url(var, default=f"sqlite:///{VAR_DIR / sqlite_name}")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg 3 pool; Django keeps no persistent connection of its own then.
+        config.setdefault("OPTIONS", {})
+        if env.bool("DATABASE_POOL", default=False):
+            config["OPTIONS"]["pool"] = {"min_size": 1, "max_size": env.int("DATABASE_POOL_MAX", default=10)}
+    else:
+        # SQLite: wait for a lock instead of failing, and write-ahead logging
+        # so readers never block the single writer.
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].update(
+            {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    return config
+
+
+DATABASES = {
+    "default": _database("DATABASE_URL", "default.sqlite3"),
+    "storefront": _database("STOREFRONT_DATABASE_URL", "storefront.sqlite3"),
+    "marketplace": _database("MARKETPLACE_DATABASE_URL", "marketplace.sqlite3"),
+}
+DATABASE_ROUTERS = ["config.routers.ContextRouter"]
+# App label -> database alias. Anything not listed lives in `default`.
+DATABASE_APPS_MAPPING = {"storefront": "storefront", "marketplace": "marketplace"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "storefront:feed"
+LOGOUT_REDIRECT_URL = "storefront:feed"
+
+# --- Language, money, time -------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+CURRENCY = "IDR"
+
+# --- Static and media ------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jalin")}
+
+# --- Integration -------------------------------------------------------------
+# The composition root: which implementation stands behind each port.
+INTEGRATION_TRANSPORT = env.str("INTEGRATION_TRANSPORT", default="inprocess")
+MARKETPLACE_PROVIDER = "marketplace.provider.MarketplaceProvider"
+# Outboxes the relay drains (model labels); each lives in its context's database.
+INTEGRATION_OUTBOXES = ["marketplace.OutboxEvent"]
+INTEGRATION_RELAY_BATCH_SIZE = env.int("INTEGRATION_RELAY_BATCH_SIZE", default=200)
+INTEGRATION_RELAY_MAX_ATTEMPTS = env.int("INTEGRATION_RELAY_MAX_ATTEMPTS", default=8)
+
+# --- Celery ------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "relay-outboxes": {"task": "integration.relay_all_outboxes", "schedule": 30.0},
+}
+
+# --- REST framework ----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

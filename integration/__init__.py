@@ -1,0 +1,1 @@
+"""The only bridge between the storefront and the marketplace. Imports neither."""

@@ -1,0 +1,262 @@
+"""What the storefront may ask of the marketplace, and what it gets back.
+
+DTOs are frozen dataclasses of plain values (ids, strings, integers, datetimes,
+tuples of other DTOs): never a model instance or a queryset, so that the same
+contract can travel over HTTP. Money is an integer number of rupiah plus a
+currency code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+# --- Errors ------------------------------------------------------------------
+
+
+class PortError(Exception):
+    """Base of every error a port raises; `code` is stable, `message` is for people."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.fields = fields or {}
+
+
+class NotFound(PortError):
+    code = "not_found"
+
+
+class InvalidRequest(PortError):
+    """The request is wrong (bad quantity, unknown variant, stock ran out...).
+
+    `fields` maps a field name to its messages so that a form or an API can show
+    each next to its input.
+    """
+
+    code = "invalid"
+
+
+class Conflict(PortError):
+    """The request clashes with another one (idempotency key reused, still in flight)."""
+
+    code = "conflict"
+
+
+class Unavailable(PortError):
+    """The provider cannot be reached right now; try again later."""
+
+    code = "unavailable"
+
+
+# --- Catalogue -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VariantDTO:
+    id: int
+    product_id: int
+    name: str
+    sku: str
+    price: int
+    currency: str
+    stock_available: int
+    max_per_order: int
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock_available > 0
+
+
+@dataclass(frozen=True)
+class ProductSummary:
+    """Everything the storefront shows about a product on a card.
+
+    This is also the payload of the product events, so the storefront's read
+    model is built from one shape whether it arrives by event or by rebuild.
+    """
+
+    product_id: int
+    shop_id: int
+    shop_name: str
+    shop_slug: str
+    shop_city: str
+    shop_province: str
+    is_local_business: bool
+    title: str
+    image_url: str
+    category_id: int | None
+    category_name: str
+    price_min: int
+    price_max: int
+    currency: str
+    in_stock: bool
+    rating: int  # average stars x 100, 0 when unrated
+    review_count: int
+    sold_count: int
+    commission_bp: int  # affiliate commission in basis points (1% = 100)
+    status: str
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    summary: ProductSummary
+    description: str
+    variants: tuple[VariantDTO, ...]
+
+
+# --- Cart ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CartLineDTO:
+    id: int
+    variant_id: int
+    product_id: int
+    shop_id: int
+    shop_name: str
+    title: str
+    variant_name: str
+    unit_price: int
+    price_when_added: int
+    quantity: int
+    stock_available: int
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def price_changed(self) -> bool:
+        return self.unit_price != self.price_when_added
+
+    @property
+    def short_of_stock(self) -> bool:
+        return self.quantity > self.stock_available
+
+
+@dataclass(frozen=True)
+class CartDTO:
+    buyer_id: int
+    lines: tuple[CartLineDTO, ...]
+    currency: str = "IDR"
+
+    @property
+    def total(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def by_shop(self) -> list[tuple[str, list[CartLineDTO]]]:
+        groups: dict[int, tuple[str, list[CartLineDTO]]] = {}
+        for line in self.lines:
+            groups.setdefault(line.shop_id, (line.shop_name, []))[1].append(line)
+        return list(groups.values())
+
+
+# --- Checkout and orders -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Address:
+    recipient: str
+    phone: str
+    street: str
+    city: str
+    province: str
+    postal_code: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Which creator, post, showcase or campaign led the shopper to a product."""
+
+    product_id: int
+    source: str  # "post" | "showcase" | "campaign"
+    creator_id: int | None = None
+    post_id: int | None = None
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutCommand:
+    buyer_id: int
+    address: Address
+    payment_method: str
+    idempotency_key: str
+    attributions: tuple[Attribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrderLineDTO:
+    id: int
+    product_id: int
+    variant_id: int
+    title: str
+    variant_name: str
+    unit_price: int
+    quantity: int
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class OrderDTO:
+    id: int
+    number: str
+    buyer_id: int
+    shop_id: int
+    shop_name: str
+    status: str
+    subtotal: int
+    shipping_fee: int
+    total: int
+    currency: str
+    payment_method: str
+    placed_at: datetime
+    lines: tuple[OrderLineDTO, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    orders: tuple[OrderDTO, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(order.total for order in self.orders)
+
+
+# --- The port ------------------------------------------------------------------
+
+
+@runtime_checkable
+class MarketplacePort(Protocol):
+    """The storefront's only way into the marketplace."""
+
+    # Queries
+    def get_products(self, product_ids: list[int]) -> list[ProductDetail]: ...
+
+    def get_product(self, product_id: int) -> ProductDetail: ...
+
+    def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[ProductSummary]: ...
+
+    def get_cart(self, buyer_id: int) -> CartDTO: ...
+
+    def get_order(self, *, buyer_id: int, order_id: int) -> OrderDTO: ...
+
+    def list_orders(self, buyer_id: int) -> list[OrderDTO]: ...
+
+    # Commands
+    def add_to_cart(self, *, buyer_id: int, variant_id: int, quantity: int) -> CartDTO: ...
+
+    def update_cart_line(self, *, buyer_id: int, line_id: int, quantity: int) -> CartDTO: ...
+
+    def checkout(self, command: CheckoutCommand) -> CheckoutResult: ...

@@ -1,0 +1,172 @@
+"""Integration events: the envelope, the documented catalogue and the subscriber registry.
+
+An event is a versioned, frozen dataclass with class attributes `TYPE` and
+`VERSION`. It travels inside an `Envelope` (id, type, version, occurred_at,
+payload) written to the publisher's outbox in the same transaction as the
+change it reports. Subscribers receive the typed event back, rebuilt from the
+payload. Delivery is at least once; handlers are made idempotent by the inbox
+(see `integration.outbox.handle_once`).
+
+Adding a field to an event is compatible; renaming or removing one needs a new
+VERSION, published beside the old one until every subscriber has moved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from .contracts import ProductSummary
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: uuid.UUID
+    type: str
+    version: int
+    occurred_at: datetime
+    payload: dict[str, Any]
+
+
+# --- Catalogue -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductPublished:
+    """A product became visible to shoppers (status active). Payload: its summary."""
+
+    TYPE: ClassVar[str] = "marketplace.product.published"
+    VERSION: ClassVar[int] = 1
+    product: ProductSummary
+
+
+@dataclass(frozen=True)
+class ProductUpdated:
+    """Something shown on a product card changed (title, price, stock state, rating...)."""
+
+    TYPE: ClassVar[str] = "marketplace.product.updated"
+    VERSION: ClassVar[int] = 1
+    product: ProductSummary
+
+
+@dataclass(frozen=True)
+class ProductUnpublished:
+    """A product was archived or moved back to draft: hide it everywhere."""
+
+    TYPE: ClassVar[str] = "marketplace.product.unpublished"
+    VERSION: ClassVar[int] = 1
+    product_id: int
+
+
+@dataclass(frozen=True)
+class OrderLineFact:
+    product_id: int
+    variant_id: int
+    quantity: int
+    unit_price: int
+    attribution_source: str = ""
+    creator_id: int | None = None
+    post_id: int | None = None
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderPlaced:
+    """An order was created at checkout (one per shop). Stock is reserved for it."""
+
+    TYPE: ClassVar[str] = "marketplace.order.placed"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    number: str
+    buyer_id: int
+    shop_id: int
+    status: str
+    total: int
+    currency: str
+    lines: tuple[OrderLineFact, ...]
+
+
+EVENT_TYPES: dict[tuple[str, int], type] = {
+    (cls.TYPE, cls.VERSION): cls for cls in (ProductPublished, ProductUpdated, ProductUnpublished, OrderPlaced)
+}
+
+
+def register_event_type(cls: type) -> type:
+    """Adds an event class to the catalogue (for events defined beside this module)."""
+    EVENT_TYPES[(cls.TYPE, cls.VERSION)] = cls
+    return cls
+
+
+# --- Payload <-> dataclass ------------------------------------------------------------
+
+
+def to_payload(event: Any) -> dict[str, Any]:
+    return dataclasses.asdict(event)
+
+
+def _build(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        return _build(inner[0], value) if len(inner) == 1 else value
+    if origin is tuple:
+        (item_type, *_rest) = typing.get_args(tp)
+        return tuple(_build(item_type, item) for item in value)
+    if dataclasses.is_dataclass(tp):
+        return from_payload(tp, value)
+    if tp is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
+def from_payload(cls: type, payload: dict[str, Any]) -> Any:
+    """Rebuilds a (possibly nested) dataclass from its JSON payload; unknown keys are ignored."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in payload:
+            kwargs[f.name] = _build(hints[f.name], payload[f.name])
+    return cls(**kwargs)
+
+
+def decode(envelope: Envelope) -> Any:
+    cls = EVENT_TYPES.get((envelope.type, envelope.version))
+    if cls is None:
+        raise LookupError(f"unknown event {envelope.type} v{envelope.version}")
+    return from_payload(cls, envelope.payload)
+
+
+# --- Subscribers -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    name: str  # stable, recorded in the inbox: rename only with care
+    event_class: type
+    handler: Callable[[Any], None]
+    inbox: str  # model label of the subscriber's inbox, e.g. "storefront.InboxEvent"
+
+
+_subscriptions: dict[tuple[str, int], list[Subscription]] = defaultdict(list)
+
+
+def subscribe(event_class: type, handler: Callable[[Any], None], *, inbox: str, name: str | None = None) -> None:
+    """Registers `handler` for `event_class`. Called from a context's AppConfig.ready()."""
+    name = name or f"{handler.__module__}.{handler.__qualname__}"
+    key = (event_class.TYPE, event_class.VERSION)
+    if any(s.name == name for s in _subscriptions[key]):
+        return  # ready() may run more than once in tests
+    _subscriptions[key].append(Subscription(name, event_class, handler, inbox))
+
+
+def subscriptions_for(event_type: str, version: int) -> list[Subscription]:
+    return list(_subscriptions.get((event_type, version), ()))

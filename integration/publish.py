@@ -1,0 +1,28 @@
+"""Publishing an event: an outbox row written in the publisher's own transaction."""
+
+import logging
+
+from django.db import router, transaction
+
+from .events import to_payload
+from .tasks import relay_outbox_task
+
+logger = logging.getLogger(__name__)
+
+
+def publish(outbox_model, event) -> None:
+    """Writes `event` to the outbox. Must run inside the change's transaction."""
+    alias = router.db_for_write(outbox_model)
+    connection = transaction.get_connection(alias)
+    if not connection.in_atomic_block:
+        raise RuntimeError("publish() must be called inside transaction.atomic(using=<alias>)")
+    outbox_model.objects.using(alias).create(type=event.TYPE, version=event.VERSION, payload=to_payload(event))
+    transaction.on_commit(lambda: enqueue_relay(outbox_model._meta.label), using=alias)
+
+
+def enqueue_relay(outbox_label: str) -> None:
+    """Asks a worker to relay now. Losing this nudge loses nothing: the beat sweep relays too."""
+    try:
+        relay_outbox_task.delay(outbox_label)
+    except Exception:  # broker down: the row stays pending for the sweep
+        logger.warning("could not enqueue relay of %s; the periodic sweep will deliver it", outbox_label, exc_info=True)

@@ -1,0 +1,42 @@
+"""The marketplace's implementation of `MarketplacePort`, loaded by the integration
+transport. It only translates: every read is a selector, every write a service."""
+
+from integration import contracts
+
+from . import selectors, services
+
+
+class MarketplaceProvider:
+    def get_products(self, product_ids: list[int]) -> list[contracts.ProductDetail]:
+        return selectors.product_details(list(product_ids))
+
+    def get_product(self, product_id: int) -> contracts.ProductDetail:
+        found = selectors.product_details([product_id])
+        if not found:
+            raise contracts.NotFound("Product not found.")
+        return found[0]
+
+    def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[contracts.ProductSummary]:
+        return selectors.product_summaries_after(after_id=after_id, limit=min(limit, 2000))
+
+    def get_cart(self, buyer_id: int) -> contracts.CartDTO:
+        return selectors.cart_dto(buyer_id)
+
+    def get_order(self, *, buyer_id: int, order_id: int) -> contracts.OrderDTO:
+        return selectors.order_for_buyer(buyer_id=buyer_id, order_id=order_id)
+
+    def list_orders(self, buyer_id: int) -> list[contracts.OrderDTO]:
+        return selectors.orders_for_buyer(buyer_id)
+
+    def add_to_cart(self, *, buyer_id: int, variant_id: int, quantity: int) -> contracts.CartDTO:
+        services.cart_add_item(buyer_id=buyer_id, variant_id=variant_id, quantity=quantity)
+        return selectors.cart_dto(buyer_id)
+
+    def update_cart_line(self, *, buyer_id: int, line_id: int, quantity: int) -> contracts.CartDTO:
+        services.cart_update_line(buyer_id=buyer_id, line_id=line_id, quantity=quantity)
+        return selectors.cart_dto(buyer_id)
+
+    def checkout(self, command: contracts.CheckoutCommand) -> contracts.CheckoutResult:
+        orders = services.checkout_place(command=command)
+        placed = selectors.orders_for_buyer(command.buyer_id, order_ids=[o.id for o in orders])
+        return contracts.CheckoutResult(orders=tuple(sorted(placed, key=lambda o: o.id)))

@@ -1,0 +1,127 @@
+"""The storefront: creators, shoppable posts and the read model of products.
+
+The storefront never holds an order, a payment or a stock level of record.
+People and products are referred to by opaque ids (`user_id`, `product_id`).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from integration.outbox import AbstractInboxEvent
+
+
+class Creator(models.Model):
+    user_id = models.BigIntegerField(unique=True)
+    handle = models.SlugField(_("handle"), max_length=40, unique=True)
+    display_name = models.CharField(_("display name"), max_length=80)
+    bio = models.TextField(_("bio"), blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    follower_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("creator")
+        verbose_name_plural = _("creators")
+        ordering = ["handle"]
+
+    def __str__(self):
+        return f"@{self.handle}"
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class Post(models.Model):
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="posts")
+    caption = models.TextField(_("caption"), max_length=2200, blank=True)
+    image = models.ImageField(_("poster image"), upload_to="posts/", blank=True)
+    image_url = models.CharField(max_length=300, blank=True)
+    video = models.FileField(_("video"), upload_to="posts/video/", blank=True)
+    status = models.CharField(max_length=10, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="post_feed_order")]
+
+    def __str__(self):
+        return f"{self.creator} — {self.caption[:40]}"
+
+    @property
+    def poster_url(self) -> str:
+        return self.image.url if self.image else self.image_url
+
+
+class PostProduct(models.Model):
+    """A product tagged on a post; `product_id` is the marketplace's id."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tags")
+    product_id = models.BigIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["post", "product_id"], name="post_tags_product_once")]
+
+    def __str__(self):
+        return f"post {self.post_id} tags product {self.product_id}"
+
+
+class ProductCard(models.Model):
+    """The storefront's projection of a marketplace product, for display only.
+
+    Updated from marketplace events; the marketplace stays the source of truth
+    and re-prices at checkout.
+    """
+
+    product_id = models.BigIntegerField(primary_key=True)
+    shop_id = models.BigIntegerField()
+    shop_name = models.CharField(max_length=120)
+    shop_slug = models.CharField(max_length=60)
+    shop_city = models.CharField(max_length=80)
+    shop_province = models.CharField(max_length=80)
+    is_local_business = models.BooleanField(default=False)
+    title = models.CharField(max_length=200)
+    image_url = models.CharField(max_length=300, blank=True)
+    category_id = models.BigIntegerField(null=True, blank=True)
+    category_name = models.CharField(max_length=100, blank=True)
+    price_min = models.PositiveBigIntegerField()
+    price_max = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3, default="IDR")
+    in_stock = models.BooleanField(default=True)
+    rating = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    sold_count = models.PositiveIntegerField(default=0)
+    commission_bp = models.PositiveIntegerField(default=0)
+    is_visible = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("product card")
+        verbose_name_plural = _("product cards")
+        indexes = [
+            models.Index(fields=["is_visible", "is_local_business"]),
+            models.Index(fields=["category_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_max__gte=models.F("price_min")), name="card_price_range")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class InboxEvent(AbstractInboxEvent):
+    class Meta(AbstractInboxEvent.Meta):
+        verbose_name = _("processed event")
+        verbose_name_plural = _("processed events")

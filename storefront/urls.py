@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "storefront"
+
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("posts/<int:post_id>/", views.post_detail, name="post_detail"),
+    path("products/<int:product_id>/", views.product_detail, name="product_detail"),
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/lines/<int:line_id>/", views.cart_update, name="cart_update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+]
