@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATABASES := default storefront marketplace
 
-.PHONY: run test migrate seed lint worker messages bench clean
+.PHONY: run test pytest migrate seed lint worker messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+pytest: $(VENV)/.dev
 	$(BIN)/pytest
+
+test: lint pytest
 
 clean:
 	rm -rf var/*.sqlite3* staticfiles

@@ -1,0 +1,131 @@
+"""The outbox relay: at-least-once delivery, handled once, retried with backoff."""
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from integration import events
+from integration.outbox import OutboxStatus
+from integration.publish import publish
+from marketplace.models import OutboxEvent
+from marketplace.selectors import product_summary_by_id
+from storefront.models import InboxEvent, ProductCard
+from tests.factories import VariantFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def _publish(event):
+    with transaction.atomic(using="marketplace"):
+        publish(OutboxEvent, event)
+
+
+def _published_product():
+    variant = VariantFactory(price=50_000, stock_on_hand=3)
+    _publish(events.ProductPublished(product=product_summary_by_id(variant.product_id)))
+    return variant.product
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_publish_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        publish(OutboxEvent, events.ProductUnpublished(product_id=1))
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_relay_builds_the_card_from_a_published_event(relay):
+    product = _published_product()
+
+    assert relay() == 1
+
+    card = ProductCard.objects.get(product_id=product.id)
+    assert (card.title, card.price_min, card.in_stock, card.shop_name) == (
+        product.title,
+        50_000,
+        True,
+        product.shop.name,
+    )
+    assert OutboxEvent.objects.get().status == OutboxStatus.DELIVERED
+
+
+def test_relaying_the_same_row_twice_changes_the_projection_once(relay):
+    product = _published_product()
+    relay()
+    placed = events.OrderPlaced(
+        order_id=1,
+        number="INV/1",
+        buyer_id=1,
+        shop_id=product.shop_id,
+        status="pending_payment",
+        total=100_000,
+        currency="IDR",
+        lines=(events.OrderLineFact(product_id=product.id, variant_id=1, quantity=2, unit_price=50_000),),
+    )
+    _publish(placed)
+    relay()
+    row = OutboxEvent.objects.get(type=events.OrderPlaced.TYPE)
+
+    # A crash after the handler committed but before the row was marked: it comes again.
+    OutboxEvent.objects.filter(id=row.id).update(status=OutboxStatus.PENDING)
+    assert relay() == 1
+
+    assert ProductCard.objects.get(product_id=product.id).sold_count == 2
+    assert InboxEvent.objects.filter(event_id=row.event_id).count() == 1
+
+
+def test_an_event_for_an_unknown_product_is_ignored_not_retried(relay):
+    _publish(
+        events.OrderPlaced(
+            order_id=1,
+            number="INV/1",
+            buyer_id=1,
+            shop_id=1,
+            status="paid",
+            total=1,
+            currency="IDR",
+            lines=(events.OrderLineFact(product_id=987654, variant_id=1, quantity=1, unit_price=1),),
+        )
+    )
+    assert relay() == 1
+    assert OutboxEvent.objects.get().status == OutboxStatus.DELIVERED
+    assert not ProductCard.objects.filter(product_id=987654).exists()
+
+
+@override_settings(INTEGRATION_RELAY_MAX_ATTEMPTS=2)
+def test_a_failing_subscriber_is_retried_then_dead_lettered(relay, monkeypatch):
+    product = _published_product()
+
+    def broken(event):
+        raise ValueError("projection store refused")
+
+    monkeypatch.setattr(
+        events,
+        "_subscriptions",
+        {
+            (events.ProductPublished.TYPE, 1): [
+                events.Subscription("test.broken", events.ProductPublished, broken, "storefront.InboxEvent")
+            ]
+        },
+    )
+    assert relay() == 0
+    row = OutboxEvent.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert "projection store refused" in row.last_error
+    assert row.available_at > row.occurred_at  # backed off
+
+    OutboxEvent.objects.filter(id=row.id).update(available_at=row.occurred_at)
+    relay()
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.DEAD, 2)
+    # The failed handler's transaction rolled back: nothing recorded as processed.
+    assert not InboxEvent.objects.exists()
+    assert not ProductCard.objects.filter(product_id=product.id).exists()
+
+
+def test_payload_round_trips_through_json():
+    product = _published_product()
+    row = OutboxEvent.objects.get()
+    event = events.decode(row.envelope())
+    assert isinstance(event, events.ProductPublished)
+    assert event.product.product_id == product.id
+    assert event.product == product_summary_by_id(product.id)
