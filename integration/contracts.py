@@ -185,12 +185,42 @@ class Attribution:
 
 
 @dataclass(frozen=True)
+class ShippingChoice:
+    shop_id: int
+    courier: str  # a code from ShippingOption.courier
+
+
+@dataclass(frozen=True)
+class VoucherChoice:
+    shop_id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    shop_id: int
+    courier: str  # stable code, e.g. "jne-reg"
+    name: str  # shown to people, e.g. "JNE Reguler"
+    fee: int
+    etd_days: str  # e.g. "2-3"
+
+
+@dataclass(frozen=True)
 class CheckoutCommand:
     buyer_id: int
     address: Address
-    payment_method: str
+    payment_method: str  # "virtual_account" | "ewallet" | "cod"
     idempotency_key: str
     attributions: tuple[Attribution, ...] = ()
+    shipping: tuple[ShippingChoice, ...] = ()  # one per shop; a shop left out gets its cheapest option
+    vouchers: tuple[VoucherChoice, ...] = ()  # at most one per shop
+
+
+@dataclass(frozen=True)
+class StatusChangeDTO:
+    status: str
+    at: datetime
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +232,7 @@ class OrderLineDTO:
     variant_name: str
     unit_price: int
     quantity: int
+    reviewed: bool = False
 
     @property
     def line_total(self) -> int:
@@ -223,15 +254,69 @@ class OrderDTO:
     payment_method: str
     placed_at: datetime
     lines: tuple[OrderLineDTO, ...] = field(default=())
+    discount: int = 0
+    voucher_code: str = ""
+    courier: str = ""
+    tracking_number: str = ""
+    payment_id: int | None = None
+    pay_before: datetime | None = None  # pending_payment orders expire then
+    timeline: tuple[StatusChangeDTO, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaymentDTO:
+    """A payment covers every order of one checkout (one transfer for a multi-shop cart)."""
+
+    id: int
+    method: str
+    status: str  # "pending" | "paid" | "failed" | "expired" | "refunded"
+    amount: int
+    currency: str
+    order_ids: tuple[int, ...]
+    pay_url: str  # the simulated gateway's hosted page, on this site
+    virtual_account: str = ""
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class CheckoutResult:
     orders: tuple[OrderDTO, ...]
+    payment: PaymentDTO | None = None  # None for cash on delivery
 
     @property
     def total(self) -> int:
         return sum(order.total for order in self.orders)
+
+
+@dataclass(frozen=True)
+class CheckoutPreview:
+    """What a checkout would cost now, computed by the marketplace (never by the caller)."""
+
+    cart: CartDTO
+    shipping_options: tuple[ShippingOption, ...]
+    shop_totals: tuple[tuple[int, int, int, int], ...]  # (shop_id, subtotal, shipping_fee, discount)
+    total: int
+    problems: dict[str, list[str]] = field(default_factory=dict)  # price changes, stock-outs, bad vouchers
+
+
+@dataclass(frozen=True)
+class ReviewDTO:
+    id: int
+    product_id: int
+    order_line_id: int
+    buyer_id: int
+    stars: int
+    text: str
+    created_at: datetime
+    seller_reply: str = ""
+
+
+@dataclass(frozen=True)
+class CategoryDTO:
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
 
 
 # --- The port ------------------------------------------------------------------
@@ -239,7 +324,12 @@ class CheckoutResult:
 
 @runtime_checkable
 class MarketplacePort(Protocol):
-    """The storefront's only way into the marketplace."""
+    """The storefront's only way into the marketplace.
+
+    Every method raises a `PortError` subclass on failure: `NotFound`,
+    `InvalidRequest` (with per-field messages), `Conflict` or `Unavailable`.
+    Queries of several items are bulk: one call, never one per item.
+    """
 
     # Queries
     def get_products(self, product_ids: list[int]) -> list[ProductDetail]: ...
@@ -248,11 +338,26 @@ class MarketplacePort(Protocol):
 
     def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[ProductSummary]: ...
 
+    def list_categories(self) -> list[CategoryDTO]: ...
+
+    def list_reviews(self, *, product_id: int, limit: int = 20) -> list[ReviewDTO]: ...
+
     def get_cart(self, buyer_id: int) -> CartDTO: ...
+
+    def preview_checkout(
+        self,
+        *,
+        buyer_id: int,
+        province: str,
+        shipping: tuple[ShippingChoice, ...] = (),
+        vouchers: tuple[VoucherChoice, ...] = (),
+    ) -> CheckoutPreview: ...
 
     def get_order(self, *, buyer_id: int, order_id: int) -> OrderDTO: ...
 
     def list_orders(self, buyer_id: int) -> list[OrderDTO]: ...
+
+    def get_payment(self, *, buyer_id: int, payment_id: int) -> PaymentDTO: ...
 
     # Commands
     def add_to_cart(self, *, buyer_id: int, variant_id: int, quantity: int) -> CartDTO: ...
@@ -260,3 +365,9 @@ class MarketplacePort(Protocol):
     def update_cart_line(self, *, buyer_id: int, line_id: int, quantity: int) -> CartDTO: ...
 
     def checkout(self, command: CheckoutCommand) -> CheckoutResult: ...
+
+    def start_payment(self, *, buyer_id: int, order_id: int) -> PaymentDTO: ...
+
+    def confirm_delivery(self, *, buyer_id: int, order_id: int) -> OrderDTO: ...
+
+    def submit_review(self, *, buyer_id: int, order_line_id: int, stars: int, text: str) -> ReviewDTO: ...

@@ -93,8 +93,159 @@ class OrderPlaced:
     lines: tuple[OrderLineFact, ...]
 
 
+@dataclass(frozen=True)
+class StockChanged:
+    """A product crossed between in stock and out of stock (not every unit moved)."""
+
+    TYPE: ClassVar[str] = "marketplace.stock.changed"
+    VERSION: ClassVar[int] = 1
+    product_id: int
+    in_stock: bool
+
+
+@dataclass(frozen=True)
+class OrderPaid:
+    """The buyer paid (or, for cash on delivery, the order was accepted). Stock is committed."""
+
+    TYPE: ClassVar[str] = "marketplace.order.paid"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    number: str
+    buyer_id: int
+    shop_id: int
+    total: int
+    currency: str
+    lines: tuple[OrderLineFact, ...]
+
+
+@dataclass(frozen=True)
+class OrderShipped:
+    TYPE: ClassVar[str] = "marketplace.order.shipped"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    buyer_id: int
+    shop_id: int
+    courier: str
+    tracking_number: str
+
+
+@dataclass(frozen=True)
+class OrderDelivered:
+    TYPE: ClassVar[str] = "marketplace.order.delivered"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    buyer_id: int
+    shop_id: int
+
+
+@dataclass(frozen=True)
+class OrderCompleted:
+    """The order is final: commissions on its lines are earned now."""
+
+    TYPE: ClassVar[str] = "marketplace.order.completed"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    buyer_id: int
+    shop_id: int
+
+
+@dataclass(frozen=True)
+class OrderCancelled:
+    """Cancelled by the buyer or the seller; `refunded` when it had been paid. Lines say
+    what to take back out of sold counts."""
+
+    TYPE: ClassVar[str] = "marketplace.order.cancelled"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    buyer_id: int
+    shop_id: int
+    reason: str
+    refunded: bool
+    lines: tuple[OrderLineFact, ...]
+
+
+@dataclass(frozen=True)
+class OrderExpired:
+    """Not paid within the payment window; its stock was released."""
+
+    TYPE: ClassVar[str] = "marketplace.order.expired"
+    VERSION: ClassVar[int] = 1
+    order_id: int
+    buyer_id: int
+    shop_id: int
+    lines: tuple[OrderLineFact, ...]
+
+
+@dataclass(frozen=True)
+class ReviewPosted:
+    """A buyer reviewed an order line; carries the new aggregates so no one recounts."""
+
+    TYPE: ClassVar[str] = "marketplace.review.posted"
+    VERSION: ClassVar[int] = 1
+    review_id: int
+    product_id: int
+    shop_id: int
+    stars: int
+    product_rating: int  # average stars x 100
+    product_review_count: int
+    shop_rating: int
+    shop_review_count: int
+
+
+@dataclass(frozen=True)
+class CommissionEarned:
+    """An attributed order line completed: the creator earned `amount` rupiah."""
+
+    TYPE: ClassVar[str] = "marketplace.commission.earned"
+    VERSION: ClassVar[int] = 1
+    commission_id: int
+    order_id: int
+    order_line_id: int
+    product_id: int
+    creator_id: int | None
+    post_id: int | None
+    campaign_id: int | None
+    source: str
+    sale_amount: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class CommissionReversed:
+    """An earned commission was taken back (the order was refunded)."""
+
+    TYPE: ClassVar[str] = "marketplace.commission.reversed"
+    VERSION: ClassVar[int] = 1
+    commission_id: int
+    order_id: int
+    order_line_id: int
+    product_id: int
+    creator_id: int | None
+    post_id: int | None
+    campaign_id: int | None
+    source: str
+    sale_amount: int
+    amount: int
+
+
 EVENT_TYPES: dict[tuple[str, int], type] = {
-    (cls.TYPE, cls.VERSION): cls for cls in (ProductPublished, ProductUpdated, ProductUnpublished, OrderPlaced)
+    (cls.TYPE, cls.VERSION): cls
+    for cls in (
+        ProductPublished,
+        ProductUpdated,
+        ProductUnpublished,
+        StockChanged,
+        OrderPlaced,
+        OrderPaid,
+        OrderShipped,
+        OrderDelivered,
+        OrderCompleted,
+        OrderCancelled,
+        OrderExpired,
+        ReviewPosted,
+        CommissionEarned,
+        CommissionReversed,
+    )
 }
 
 

@@ -1,8 +1,8 @@
 """Factories for both contexts. Each model is written to its own database by the router."""
 
 import factory
-from django.utils import timezone
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from marketplace import models as mp
 from storefront import models as sf
