@@ -180,3 +180,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Storefront ----------------------------------------------------------------
+STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6)
+# Post views are counted in the cache and moved into the database in bulk.
+CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
