@@ -262,8 +262,8 @@ def _text_search(queryset: QuerySet, fields: list[str], query: str) -> QuerySet:
         vector = SearchVector(*fields, config="simple")
         search = SearchQuery(query, search_type="websearch", config="simple")
         return (
-            queryset.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            queryset.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)  # the @@ match: ts_rank alone also scores partial matches
             .order_by("-rank", *queryset.query.order_by)
         )
     for word in query.split():
