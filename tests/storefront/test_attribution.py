@@ -11,18 +11,10 @@ from marketplace.models import OrderLine
 from storefront.selectors import attribution_origin
 from storefront.services import post_create
 from tests.factories import CampaignFactory, CreatorFactory, ShowcaseItemFactory, UserFactory, VariantFactory
+from tests.integration.test_purchase_flow import ADDRESS
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
-
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
 
 
 @pytest.fixture

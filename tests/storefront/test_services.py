@@ -73,11 +73,20 @@ def test_a_tag_of_an_unknown_product_is_refused_and_nothing_is_written():
     assert Post.objects.count() == 0
 
 
+def _campaign(**overrides):
+    values = {
+        "slug": "beli-lokal",
+        "name": "Beli Lokal",
+        "starts_at": datetime(2026, 12, 1, tzinfo=JAKARTA),
+        "ends_at": datetime(2026, 12, 10, tzinfo=JAKARTA),
+        **overrides,
+    }
+    return lambda: campaign_create(**values)
+
+
 def test_a_campaign_ending_before_it_starts_is_refused_and_nothing_is_written():
     errors = _errors(
-        lambda: campaign_create(
-            slug="terbalik",
-            name="Terbalik",
+        _campaign(
             starts_at=datetime(2026, 12, 10, tzinfo=JAKARTA),
             ends_at=datetime(2026, 12, 1, tzinfo=JAKARTA),
             local_business_only=True,
@@ -89,26 +98,8 @@ def test_a_campaign_ending_before_it_starts_is_refused_and_nothing_is_written():
 
 
 def test_a_campaign_needs_a_rule_and_known_products():
-    errors = _errors(
-        lambda: campaign_create(
-            slug="kosong",
-            name="Kosong",
-            starts_at=datetime(2026, 12, 1, tzinfo=JAKARTA),
-            ends_at=datetime(2026, 12, 10, tzinfo=JAKARTA),
-        )
-    )
-    assert errors == {"__all__": ["Choose at least one rule: local businesses, categories or products."]}
-
-    errors = _errors(
-        lambda: campaign_create(
-            slug="asing",
-            name="Asing",
-            starts_at=datetime(2026, 12, 1, tzinfo=JAKARTA),
-            ends_at=datetime(2026, 12, 10, tzinfo=JAKARTA),
-            product_ids=[77],
-        )
-    )
-    assert errors == {"product_ids": ["Unknown product(s): 77."]}
+    assert _errors(_campaign()) == {"__all__": ["Choose at least one rule: local businesses, categories or products."]}
+    assert _errors(_campaign(product_ids=[77])) == {"product_ids": ["Unknown product(s): 77."]}
     assert Campaign.objects.count() == 0
 
 
