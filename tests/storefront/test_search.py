@@ -1,8 +1,11 @@
 """Search over the read model, creators and posts, with filters."""
 
 import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from storefront.models import PostProduct
 from storefront.selectors import ProductFilters, product_search, search
 from tests.factories import CreatorFactory, PostFactory, ProductCardFactory
 
@@ -97,3 +100,19 @@ def test_the_search_page_shows_results_and_rejects_a_reversed_price_range(client
     bad = client.get(reverse("storefront:search"), {"price_min": 100, "price_max": 10})
     assert bad.status_code == 400
     assert bad.context["form"].errors == {"price_max": ["The highest price must not be below the lowest."]}
+
+
+@pytest.mark.parametrize("size", [5, 20])
+def test_the_search_page_makes_the_same_queries_whatever_it_finds(client, size):
+    creator = CreatorFactory(display_name="Kopi Lover")
+    for _ in range(size):
+        card = ProductCardFactory(title="Kopi Bubuk")
+        PostProduct.objects.create(post=PostFactory(creator=creator, caption="#kopi pagi"), product_id=card.product_id)
+
+    with CaptureQueriesContext(connections["storefront"]) as queries:
+        response = client.get(reverse("storefront:search"), {"q": "kopi"})
+
+    results = response.context["results"]
+    assert (len(results.products), len(results.creators), len(results.posts)) == (size, 1, size)
+    # categories, products, creators, posts, their tags, their cards
+    assert len(queries) == 6
