@@ -97,6 +97,8 @@ def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int =
             at, last_id = datetime.fromisoformat(at_text), int(id_text)
         except ValueError:
             raise _bad_cursor() from None
+        if at.tzinfo is None:
+            raise _bad_cursor()
         posts = posts.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=last_id))
     rows = list(posts.order_by("-published_at", "-id")[: limit + 1])
     return _page(rows, limit, lambda p: f"{p.published_at.isoformat()}_{p.id}", user_id)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -137,6 +138,12 @@ def test_a_bad_cursor_is_a_clear_400(client):
 
     assert response.status_code == 400
     assert "This page link is not valid" in response.content.decode()
+
+
+@pytest.mark.parametrize("cursor", ["2026-01-01_3", "yesterday_3", "2026-01-01T00:00:00+07:00"])
+def test_a_bad_following_cursor_is_a_validation_error(cursor):
+    with pytest.raises(ValidationError):
+        post_feed_following(user_id=42, cursor=cursor)
 
 
 def test_following_asks_an_anonymous_visitor_to_sign_in(client):
