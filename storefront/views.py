@@ -53,7 +53,9 @@ def feed(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.message_dict["cursor"]))
         return render(request, "storefront/feed.html", {"tab": tab, "page": None}, status=400)
-    return render(request, "storefront/feed.html", {"tab": tab, "page": page})
+    return render(
+        request, "storefront/feed.html", {"tab": tab, "page": page, "campaigns": selectors.campaign_list_live()}
+    )
 
 
 def post_detail(request, post_id: int):

@@ -13,7 +13,7 @@ from storefront import ranking
 from storefront.models import PostProduct, PostStatus
 from storefront.selectors import post_feed_following, post_feed_for_you
 from storefront.services import creator_follow, post_like
-from tests.factories import CreatorFactory, PostFactory, ProductCardFactory, UserFactory
+from tests.factories import CampaignFactory, CreatorFactory, PostFactory, ProductCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
 
@@ -118,7 +118,19 @@ def test_the_feed_page_renders_5_or_50_posts_with_the_same_queries(client, tab):
         assert len(response.context["page"].items) == size
         counts.append(len(queries))
 
-    assert counts[0] == counts[1] == 4
+    # posts, tags, cards, likes, live campaigns
+    assert counts[0] == counts[1] == 5
+
+
+def test_the_feed_links_live_campaigns_only(client):
+    now = timezone.now()
+    live = CampaignFactory(name="Beli Lokal")
+    CampaignFactory(name="Nanti", starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2))
+
+    response = client.get(reverse("storefront:feed"))
+
+    assert response.context["campaigns"] == [live]
+    assert reverse("storefront:campaign_detail", args=[live.slug]) in response.content.decode()
 
 
 def test_the_next_page_link_follows_the_cursor(client):

@@ -106,6 +106,20 @@ def test_the_creator_page_shows_showcase_and_posts_in_constant_queries(client, s
     assert len(queries) == 6
 
 
+def test_a_creator_sees_their_own_statistics_and_no_follow_button(client):
+    creator = CreatorFactory(attributed_orders=3, attributed_sales=1_250_000, commission_earned=62_500)
+    owner = UserFactory(id=creator.user_id)
+    client.force_login(owner)
+
+    body = client.get(reverse("storefront:creator_detail", args=[creator.handle])).content.decode()
+
+    assert "Rp 1.250.000" in body and "Rp 62.500" in body
+    assert 'value="follow"' not in body
+    client.force_login(UserFactory())
+    other = client.get(reverse("storefront:creator_detail", args=[creator.handle])).content.decode()
+    assert "Rp 1.250.000" not in other and 'value="follow"' in other
+
+
 def test_campaign_rules_select_the_explicit_list_plus_matching_cards():
     local_kopi = ProductCardFactory(is_local_business=True, category_id=1)
     ProductCardFactory(is_local_business=True, category_id=2)
