@@ -5,8 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,40 +56,43 @@ def post_create(
     return post
 
 
-def _bump_post(post_id: int, **deltas: int) -> None:
-    """Moves engagement counters of one locked post and re-scores it."""
-    post = Post.objects.using(ALIAS).select_for_update().get(id=post_id)
-    for field, delta in deltas.items():
-        setattr(post, field, max(0, getattr(post, field) + delta))
-    post.rank_score = ranking.post_score(post)
-    post.save(using=ALIAS, update_fields=[*deltas, "rank_score"])
-
-
-def _published_post(post_id: int) -> Post:
-    post = Post.objects.using(ALIAS).filter(id=post_id, status=PostStatus.PUBLISHED).first()
+def _locked_post(post_id: int, *, published_only: bool = True) -> Post:
+    """Locks the post's row: engagement writes of one post queue up behind it, so a
+    check made after taking the lock (liked already?) cannot race."""
+    posts = Post.objects.using(ALIAS).select_for_update()
+    if published_only:
+        posts = posts.filter(status=PostStatus.PUBLISHED)
+    post = posts.filter(id=post_id).first()
     if post is None:
         raise ValidationError({"post": [_("This post is not available.")]})
     return post
 
 
+def _bump(post: Post, **deltas: int) -> None:
+    """Moves engagement counters of a locked post and re-scores it."""
+    for name, delta in deltas.items():
+        setattr(post, name, max(0, getattr(post, name) + delta))
+    post.rank_score = ranking.post_score(post)
+    post.save(using=ALIAS, update_fields=[*deltas, "rank_score"])
+
+
 def post_like(*, post_id: int, user_id: int) -> bool:
     """Likes a published post once; returns False when it was liked already."""
-    _published_post(post_id)
     with transaction.atomic(using=ALIAS):
-        try:
-            with transaction.atomic(using=ALIAS):
-                Like.objects.using(ALIAS).create(post_id=post_id, user_id=user_id)
-        except IntegrityError:
+        post = _locked_post(post_id)
+        if Like.objects.using(ALIAS).filter(post=post, user_id=user_id).exists():
             return False
-        _bump_post(post_id, like_count=1)
+        Like.objects.using(ALIAS).create(post=post, user_id=user_id)
+        _bump(post, like_count=1)
     return True
 
 
 def post_unlike(*, post_id: int, user_id: int) -> bool:
     with transaction.atomic(using=ALIAS):
-        deleted, _rows = Like.objects.using(ALIAS).filter(post_id=post_id, user_id=user_id).delete()
+        post = _locked_post(post_id, published_only=False)
+        deleted, _rows = Like.objects.using(ALIAS).filter(post=post, user_id=user_id).delete()
         if deleted:
-            _bump_post(post_id, like_count=-1)
+            _bump(post, like_count=-1)
     return bool(deleted)
 
 
@@ -101,54 +103,58 @@ def comment_create(*, post_id: int, user_id: int, author_name: str, body: str) -
         raise ValidationError({"body": [_("Write something first.")]})
     if len(body) > max_length:
         raise ValidationError({"body": [_("A comment has at most %(n)d characters.") % {"n": max_length}]})
-    _published_post(post_id)
     with transaction.atomic(using=ALIAS):
+        post = _locked_post(post_id)
         comment = Comment.objects.using(ALIAS).create(
-            post_id=post_id, user_id=user_id, author_name=author_name[:150], body=body
+            post=post, user_id=user_id, author_name=author_name[:150], body=body
         )
-        _bump_post(post_id, comment_count=1)
+        _bump(post, comment_count=1)
     return comment
 
 
 def comment_hide(*, comment_id: int, user_id: int, is_staff: bool) -> Comment:
-    """Hides a comment; allowed to the post's creator and to staff."""
+    """Hides a comment; allowed to the post's creator and to staff. Hiding twice changes nothing."""
     comment = Comment.objects.using(ALIAS).select_related("post__creator").filter(id=comment_id).first()
     if comment is None:
         raise ValidationError({"comment": [_("This comment does not exist.")]})
     if not is_staff and comment.post.creator.user_id != user_id:
         raise PermissionDenied(_("Only the post's creator or staff may hide a comment."))
-    if comment.is_hidden:
-        return comment
     with transaction.atomic(using=ALIAS):
-        comment.is_hidden = True
-        comment.save(using=ALIAS, update_fields=["is_hidden"])
-        _bump_post(comment.post_id, comment_count=-1)
+        post = _locked_post(comment.post_id, published_only=False)
+        if Comment.objects.using(ALIAS).filter(id=comment.id, is_hidden=False).update(is_hidden=True):
+            _bump(post, comment_count=-1)
+    comment.is_hidden = True
     return comment
 
 
-def creator_follow(*, creator_id: int, user_id: int) -> bool:
-    """Follows a creator once; the follower count moves with the row, in one transaction."""
-    if not Creator.objects.using(ALIAS).filter(id=creator_id).exists():
+def _locked_creator(creator_id: int) -> Creator:
+    creator = Creator.objects.using(ALIAS).select_for_update().filter(id=creator_id).first()
+    if creator is None:
         raise ValidationError({"creator": [_("This creator does not exist.")]})
-    if Creator.objects.using(ALIAS).filter(id=creator_id, user_id=user_id).exists():
-        raise ValidationError({"creator": [_("You cannot follow yourself.")]})
+    return creator
+
+
+def creator_follow(*, creator_id: int, user_id: int) -> bool:
+    """Follows a creator once; the follower count moves with the row, under the creator's lock."""
     with transaction.atomic(using=ALIAS):
-        try:
-            with transaction.atomic(using=ALIAS):
-                Follow.objects.using(ALIAS).create(creator_id=creator_id, user_id=user_id)
-        except IntegrityError:
+        creator = _locked_creator(creator_id)
+        if creator.user_id == user_id:
+            raise ValidationError({"creator": [_("You cannot follow yourself.")]})
+        if Follow.objects.using(ALIAS).filter(creator=creator, user_id=user_id).exists():
             return False
-        Creator.objects.using(ALIAS).filter(id=creator_id).update(follower_count=F("follower_count") + 1)
+        Follow.objects.using(ALIAS).create(creator=creator, user_id=user_id)
+        creator.follower_count += 1
+        creator.save(using=ALIAS, update_fields=["follower_count"])
     return True
 
 
 def creator_unfollow(*, creator_id: int, user_id: int) -> bool:
     with transaction.atomic(using=ALIAS):
-        deleted, _rows = Follow.objects.using(ALIAS).filter(creator_id=creator_id, user_id=user_id).delete()
+        creator = _locked_creator(creator_id)
+        deleted, _rows = Follow.objects.using(ALIAS).filter(creator=creator, user_id=user_id).delete()
         if deleted:
-            Creator.objects.using(ALIAS).filter(id=creator_id, follower_count__gt=0).update(
-                follower_count=F("follower_count") - 1
-            )
+            creator.follower_count = max(0, creator.follower_count - 1)
+            creator.save(using=ALIAS, update_fields=["follower_count"])
     return bool(deleted)
 
 
