@@ -5,6 +5,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.validators import FileExtensionValidator, validate_image_file_extension
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +26,41 @@ def _unknown_products(product_ids: list[int]) -> list[int]:
     return [pid for pid in product_ids if pid not in known]
 
 
+VIDEO_EXTENSIONS = ["mp4", "webm", "mov"]
+
+
+def _media_errors(image: File | None, video: File | None) -> dict[str, list[str]]:
+    errors = {}
+    if image is not None:
+        try:
+            validate_image_file_extension(image)
+        except ValidationError as error:
+            errors["image"] = error.messages
+    if video is not None:
+        try:
+            FileExtensionValidator(VIDEO_EXTENSIONS)(video)
+        except ValidationError as error:
+            errors["video"] = error.messages
+        max_bytes = getattr(settings, "STOREFRONT_MAX_VIDEO_BYTES", 100 * 1024 * 1024)
+        if video.size > max_bytes:
+            errors.setdefault("video", []).append(
+                _("A video has at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}
+            )
+    return errors
+
+
 def post_create(
-    *, creator: Creator, caption: str, product_ids: list[int], image_url: str = "", publish: bool = True
+    *,
+    creator: Creator,
+    caption: str,
+    product_ids: list[int],
+    image_url: str = "",
+    publish: bool = True,
+    image: File | None = None,
+    video: File | None = None,
 ) -> Post:
-    """Creates a post tagging products known to the read model."""
+    """Creates a post tagging products known to the read model. Uploaded files go
+    through Django's storage API (local files unless STORAGES says otherwise)."""
     max_tags = getattr(settings, "STOREFRONT_MAX_TAGS_PER_POST", 6)
     max_caption = Post._meta.get_field("caption").max_length
     errors = {}
@@ -38,6 +71,7 @@ def post_create(
         errors["product_ids"] = [_("A post tags at most %(n)d products.") % {"n": max_tags}]
     elif unknown := _unknown_products(unique_ids):
         errors["product_ids"] = [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
+    errors |= _media_errors(image, video)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(using=ALIAS):
@@ -45,6 +79,8 @@ def post_create(
             creator=creator,
             caption=caption,
             image_url=image_url,
+            image=image,
+            video=video,
             status=PostStatus.PUBLISHED if publish else PostStatus.DRAFT,
             published_at=timezone.now() if publish else None,
         )
@@ -53,6 +89,21 @@ def post_create(
         PostProduct.objects.using(ALIAS).bulk_create(
             PostProduct(post=post, product_id=pid, position=i) for i, pid in enumerate(unique_ids)
         )
+    return post
+
+
+def post_set_status(*, post_id: int, status: str) -> Post:
+    """Publishes, hides (moderation) or returns a post to draft. A post keeps the time
+    of its first publication, so hiding and re-showing it does not lift it in the feed."""
+    if status not in PostStatus.values:
+        raise ValidationError({"status": [_("Unknown status: %(status)s.") % {"status": status}]})
+    with transaction.atomic(using=ALIAS):
+        post = _locked_post(post_id, published_only=False)
+        post.status = status
+        if status == PostStatus.PUBLISHED and post.published_at is None:
+            post.published_at = timezone.now()
+        post.rank_score = ranking.post_score(post)
+        post.save(using=ALIAS, update_fields=["status", "published_at", "rank_score"])
     return post
 
 

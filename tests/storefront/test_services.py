@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from storefront import ranking
@@ -18,6 +19,7 @@ from storefront.services import (
     creator_unfollow,
     post_create,
     post_like,
+    post_set_status,
     post_unlike,
     post_view_record,
     post_views_flush,
@@ -27,6 +29,11 @@ from tests.factories import CreatorFactory, PostFactory, ProductCardFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
 JAKARTA = ZoneInfo("Asia/Jakarta")
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
+)
 
 
 def _errors(call) -> dict:
@@ -71,6 +78,62 @@ def test_a_tag_of_an_unknown_product_is_refused_and_nothing_is_written():
 
     assert errors == {"product_ids": ["Unknown product(s): 404."]}
     assert Post.objects.count() == 0
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_post_stores_its_poster_and_video_through_the_storage_api(media):
+    creator = CreatorFactory()
+
+    post = post_create(
+        creator=creator,
+        caption="Video baru",
+        product_ids=[],
+        image=SimpleUploadedFile("poster.png", PNG, content_type="image/png"),
+        video=SimpleUploadedFile("klip.mp4", b"\x00" * 64, content_type="video/mp4"),
+    )
+
+    post.refresh_from_db()
+    assert post.image.name == "posts/poster.png" and post.video.name == "posts/video/klip.mp4"
+    assert (media / "posts" / "poster.png").read_bytes() == PNG
+    assert post.poster_url == "/media/posts/poster.png"
+
+
+def test_a_video_of_another_kind_or_too_large_is_refused(media, settings):
+    settings.STOREFRONT_MAX_VIDEO_BYTES = 1024 * 1024
+    video = SimpleUploadedFile("klip.exe", b"\x00" * (1024 * 1024 + 1))
+
+    errors = _errors(lambda: post_create(creator=CreatorFactory(), caption="x", product_ids=[], video=video))
+
+    assert errors == {
+        "video": [
+            "File extension “exe” is not allowed. Allowed extensions are: mp4, webm, mov.",
+            "A video has at most 1 MB.",
+        ]
+    }
+    assert Post.objects.count() == 0
+    assert list(media.iterdir()) == []
+
+
+def test_moderation_hides_and_reshows_a_post_without_lifting_it():
+    post = post_create(creator=CreatorFactory(), caption="Draf", product_ids=[], publish=False)
+    assert post.rank_score == 0.0
+
+    published = post_set_status(post_id=post.id, status="published")
+    first_published_at = published.published_at
+    hidden = post_set_status(post_id=post.id, status="hidden")
+    shown = post_set_status(post_id=post.id, status="published")
+
+    assert (hidden.status, shown.status) == ("hidden", "published")
+    assert shown.published_at == first_published_at
+    assert shown.rank_score == published.rank_score > 0
+    assert _errors(lambda: post_set_status(post_id=post.id, status="deleted")) == {
+        "status": ["Unknown status: deleted."]
+    }
 
 
 def _campaign(**overrides):
