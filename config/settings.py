@@ -185,3 +185,4 @@ LOGGING = {
 STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6)
 # Post views are counted in the cache and moved into the database in bulk.
 CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
+STOREFRONT_MAX_VIDEO_BYTES = env.int("STOREFRONT_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)
