@@ -29,13 +29,18 @@ def _unknown_products(product_ids: list[int]) -> list[int]:
 VIDEO_EXTENSIONS = ["mp4", "webm", "mov"]
 
 
+def _image_errors(field: str, image: File | None) -> dict[str, list[str]]:
+    if image is None:
+        return {}
+    try:
+        validate_image_file_extension(image)
+    except ValidationError as error:
+        return {field: error.messages}
+    return {}
+
+
 def _media_errors(image: File | None, video: File | None) -> dict[str, list[str]]:
-    errors = {}
-    if image is not None:
-        try:
-            validate_image_file_extension(image)
-        except ValidationError as error:
-            errors["image"] = error.messages
+    errors = _image_errors("image", image)
     if video is not None:
         try:
             FileExtensionValidator(VIDEO_EXTENSIONS)(video)
@@ -237,6 +242,7 @@ def campaign_create(
     headline: str = "",
     description: str = "",
     banner_url: str = "",
+    banner: File | None = None,
     local_business_only: bool = False,
     category_ids: list[int] | None = None,
     product_ids: list[int] | None = None,
@@ -251,6 +257,7 @@ def campaign_create(
         errors["product_ids"] = [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
     if not (local_business_only or category_ids or product_ids):
         errors["__all__"] = [_("Choose at least one rule: local businesses, categories or products.")]
+    errors |= _image_errors("banner", banner)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(using=ALIAS):
@@ -260,6 +267,7 @@ def campaign_create(
             headline=headline,
             description=description,
             banner_url=banner_url,
+            banner=banner,
             starts_at=starts_at,
             ends_at=ends_at,
             local_business_only=local_business_only,

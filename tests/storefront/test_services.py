@@ -160,6 +160,15 @@ def test_a_campaign_ending_before_it_starts_is_refused_and_nothing_is_written():
     assert Campaign.objects.count() == 0
 
 
+def test_a_campaign_stores_its_banner_and_refuses_a_non_image(media):
+    campaign = _campaign(local_business_only=True, banner=SimpleUploadedFile("banner.png", PNG))()
+    assert campaign.banner_src == "/media/campaigns/banner.png"
+
+    errors = _errors(_campaign(slug="lain", local_business_only=True, banner=SimpleUploadedFile("b.txt", b"x")))
+    assert list(errors) == ["banner"]
+    assert Campaign.objects.count() == 1
+
+
 def test_a_campaign_needs_a_rule_and_known_products():
     assert _errors(_campaign()) == {"__all__": ["Choose at least one rule: local businesses, categories or products."]}
     assert _errors(_campaign(product_ids=[77])) == {"product_ids": ["Unknown product(s): 77."]}
