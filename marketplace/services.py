@@ -536,6 +536,8 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
                 reference=payments.new_reference(),
                 expires_at=pay_before,
             )
+            for order in online:
+                order.payment, order.pay_before = payment, pay_before
             Order.objects.using(ALIAS).filter(id__in=[o.id for o in online]).update(
                 payment=payment, pay_before=pay_before
             )
