@@ -143,7 +143,9 @@ def test_another_buyer_or_shop_owner_cannot_touch_an_order():
     assert Order.objects.get(id=order.id).status == "pending_payment"
 
 
-@pytest.mark.parametrize(("courier", "tracking", "field"), [("jne-reg", " ", "tracking_number"), ("kuda", "T1", "courier")])
+@pytest.mark.parametrize(
+    ("courier", "tracking", "field"), [("jne-reg", " ", "tracking_number"), ("kuda", "T1", "courier")]
+)
 def test_shipping_needs_a_known_courier_and_a_tracking_number(courier, tracking, field):
     variant = VariantFactory()
     (order,) = place(BUYER, (variant, 1), method="cod")
