@@ -2,12 +2,8 @@
 
 import itertools
 
-import pytest
-
 from integration import contracts
 from marketplace import services
-from marketplace.couriers import ensure_default_couriers
-from marketplace.models import Courier
 
 ADDRESS = contracts.Address(
     recipient="Ayu Lestari",
@@ -39,12 +35,3 @@ def fill_cart(buyer_id: int, *pairs) -> None:
 def place(buyer_id: int, *pairs, **extra):
     fill_cart(buyer_id, *pairs)
     return services.checkout_place(command=command(buyer_id, **extra))
-
-
-@pytest.fixture(autouse=True)
-def _couriers(request):
-    """The couriers come from a data migration; a transactional test elsewhere flushes
-    them, so each database test puts back the ones missing."""
-    if request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("_django_db_helper")
-        ensure_default_couriers(Courier, "marketplace")

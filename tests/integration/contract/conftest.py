@@ -1,1 +1,0 @@
-from tests.marketplace.conftest import _couriers  # noqa: F401  (the same couriers for the contract tests)
