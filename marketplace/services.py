@@ -918,7 +918,7 @@ def payment_notification_receive(*, body: bytes, signature: str) -> str:
         PaymentNotification.objects.using(ALIAS).create(
             reference=reference[:64], outcome=outcome, body=body.decode("utf-8", "replace")[:4000]
         )
-    if outcome not in ("accepted", "duplicate"):
+    if outcome not in ("accepted", "duplicate", "failed"):
         logger.warning("payment notification refused: %s (reference %r)", outcome, reference)
     return outcome
 

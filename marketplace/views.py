@@ -33,5 +33,6 @@ def gateway_sim(request, reference: str):
 @require_POST
 def gateway_sim_callback(request):
     outcome = services.payment_notification_receive(body=request.body, signature=request.META.get(SIGNATURE_HEADER, ""))
-    status = 200 if outcome in ("accepted", "duplicate") else 400
+    # Acknowledge what was understood (a late payment is kept for a manual refund); refuse the rest.
+    status = 200 if outcome in ("accepted", "duplicate", "failed", "late") else 400
     return JsonResponse({"outcome": outcome}, status=status)
