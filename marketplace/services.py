@@ -58,6 +58,29 @@ def _invalid(field: str, message: str) -> contracts.InvalidRequest:
     return contracts.InvalidRequest(message, fields={field: [message]})
 
 
+def _only_known(fields: dict, allowed) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise _invalid(unknown[0], _("Unknown field."))
+
+
+def _owned(queryset, owner_user_id: int | None, owner_path: str, missing: str):
+    """The first row of `queryset`, limited to one owner's when `owner_user_id` is given."""
+    if owner_user_id is not None:
+        queryset = queryset.filter(**{owner_path: owner_user_id})
+    found = queryset.first()
+    if found is None:
+        raise contracts.NotFound(missing)
+    return found
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", message)
+    return reason[:255]
+
+
 # --- Catalogue ---------------------------------------------------------------------
 
 
@@ -90,12 +113,7 @@ def product_set_status(*, product_id: int, status: str, owner_user_id: int | Non
 
 def _locked_product(product_id: int, owner_user_id: int | None) -> Product:
     products = Product.objects.using(ALIAS).select_for_update().filter(id=product_id)
-    if owner_user_id is not None:
-        products = products.filter(shop__owner_user_id=owner_user_id)
-    product = products.first()
-    if product is None:
-        raise contracts.NotFound(_("Product not found."))
-    return product
+    return _owned(products, owner_user_id, "shop__owner_user_id", _("Product not found."))
 
 
 PRODUCT_FIELDS = ("title", "description", "category_id", "image", "image_url", "commission_bp")
@@ -132,15 +150,10 @@ def _variant_errors(variant: Variant) -> dict[str, list[str]]:
 def product_create(*, shop_id: int, owner_user_id: int | None = None, variants: list[dict] = (), **fields) -> Product:
     """Creates a draft product with its variants (each: name, sku, price, weight_grams,
     max_per_order, stock_on_hand). Publish it with `product_set_status`."""
-    unknown = set(fields) - set(PRODUCT_FIELDS)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("Unknown field."))
+    _only_known(fields, PRODUCT_FIELDS)
     with transaction.atomic(using=ALIAS):
         shops = Shop.objects.using(ALIAS).filter(id=shop_id)
-        if owner_user_id is not None:
-            shops = shops.filter(owner_user_id=owner_user_id)
-        if not shops.exists():
-            raise contracts.NotFound(_("Shop not found."))
+        _owned(shops, owner_user_id, "owner_user_id", _("Shop not found."))
         product = Product(shop_id=shop_id, status=ProductStatus.DRAFT, **fields)
         errors = _product_errors(product)
         new_variants = []
@@ -165,9 +178,7 @@ def product_create(*, shop_id: int, owner_user_id: int | None = None, variants: 
 
 
 def product_update(*, product_id: int, owner_user_id: int | None = None, **fields) -> Product:
-    unknown = set(fields) - set(PRODUCT_FIELDS)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("Unknown field."))
+    _only_known(fields, PRODUCT_FIELDS)
     with transaction.atomic(using=ALIAS):
         product = _locked_product(product_id, owner_user_id)
         for name, value in fields.items():
@@ -183,16 +194,10 @@ def product_update(*, product_id: int, owner_user_id: int | None = None, **field
 
 def variant_update(*, variant_id: int, owner_user_id: int | None = None, **fields) -> Variant:
     """Edits a variant's price, weight, name, SKU or limit; stock moves only through `stock_adjust`."""
-    unknown = set(fields) - set(VARIANT_FIELDS)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("Unknown field."))
+    _only_known(fields, VARIANT_FIELDS)
     with transaction.atomic(using=ALIAS):
         variants = Variant.objects.using(ALIAS).select_for_update().select_related("product").filter(id=variant_id)
-        if owner_user_id is not None:
-            variants = variants.filter(product__shop__owner_user_id=owner_user_id)
-        variant = variants.first()
-        if variant is None:
-            raise contracts.NotFound(_("Variant not found."))
+        variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
         for name, value in fields.items():
             setattr(variant, name, value)
         errors = _variant_errors(variant)
@@ -350,11 +355,7 @@ def stock_adjust(
         raise _invalid("reason", _("Say why the stock changes."))
     with transaction.atomic(using=ALIAS):
         variants = Variant.objects.using(ALIAS).select_for_update().filter(id=variant_id)
-        if owner_user_id is not None:
-            variants = variants.filter(product__shop__owner_user_id=owner_user_id)
-        variant = variants.first()
-        if variant is None:
-            raise contracts.NotFound(_("Variant not found."))
+        variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
         if variant.stock_on_hand + delta < variant.stock_reserved:
             raise _invalid(
                 "delta",
@@ -679,12 +680,7 @@ def _locked_order(order_id: int, *, buyer_id: int | None = None, owner_user_id: 
     orders = Order.objects.using(ALIAS).select_for_update().filter(id=order_id)
     if buyer_id is not None:
         orders = orders.filter(buyer_id=buyer_id)
-    if owner_user_id is not None:
-        orders = orders.filter(shop__owner_user_id=owner_user_id)
-    order = orders.first()
-    if order is None:
-        raise contracts.NotFound(_("Order not found."))
-    return order
+    return _owned(orders, owner_user_id, "shop__owner_user_id", _("Order not found."))
 
 
 def _give_back(order: Order) -> None:
@@ -807,9 +803,7 @@ def _commission_fields(commission: Commission) -> dict:
 def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, owner_user_id: int | None = None) -> Order:
     """Cancels an order before it ships. A buyer may cancel only while it awaits payment;
     the seller may cancel later too, and a paid order is then refunded."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise _invalid("reason", _("Say why the order is cancelled."))
+    reason = _reason(reason, _("Say why the order is cancelled."))
     with transaction.atomic(using=ALIAS):
         order = _locked_order(order_id, buyer_id=buyer_id, owner_user_id=owner_user_id)
         if buyer_id is not None and order.status != OrderStatus.PENDING_PAYMENT:
@@ -821,30 +815,32 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
         refund = order.status in (OrderStatus.PAID, OrderStatus.PACKED) and order.payment_method != PaymentMethod.COD
         was_pending = order.status == OrderStatus.PENDING_PAYMENT
         _transition(order, OrderStatus.REFUNDED if refund else OrderStatus.CANCELLED, note=reason)
-        order.cancel_reason = reason[:255]
+        order.cancel_reason = reason
         order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
         if was_pending:
             _payment_shrink(order)
         _give_back(order)
-        publish(
-            OutboxEvent,
-            events.OrderCancelled(
-                order_id=order.id,
-                buyer_id=order.buyer_id,
-                shop_id=order.shop_id,
-                reason=order.cancel_reason,
-                refunded=refund,
-                lines=_order_facts(order),
-            ),
-        )
+        _publish_cancelled(order, refunded=refund)
     return order
+
+
+def _publish_cancelled(order: Order, *, refunded: bool) -> None:
+    publish(
+        OutboxEvent,
+        events.OrderCancelled(
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            shop_id=order.shop_id,
+            reason=order.cancel_reason,
+            refunded=refunded,
+            lines=_order_facts(order),
+        ),
+    )
 
 
 def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None) -> Order:
     """Refunds a delivered or completed order; earned commissions are reversed."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise _invalid("reason", _("Say why the order is refunded."))
+    reason = _reason(reason, _("Say why the order is refunded."))
     with transaction.atomic(using=ALIAS):
         order = _locked_order(order_id, owner_user_id=owner_user_id)
         if order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
@@ -854,24 +850,14 @@ def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None
                 fields={"status": [_("Cancel it instead.")]},
             )
         _transition(order, OrderStatus.REFUNDED, note=reason)
-        order.cancel_reason = reason[:255]
+        order.cancel_reason = reason
         order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
         now = timezone.now()
         for commission in order.commissions.using(ALIAS).filter(status=CommissionStatus.EARNED).order_by("id"):
             commission.status, commission.reversed_at = CommissionStatus.REVERSED, now
             commission.save(using=ALIAS, update_fields=["status", "reversed_at"])
             publish(OutboxEvent, events.CommissionReversed(**_commission_fields(commission)))
-        publish(
-            OutboxEvent,
-            events.OrderCancelled(
-                order_id=order.id,
-                buyer_id=order.buyer_id,
-                shop_id=order.shop_id,
-                reason=order.cancel_reason,
-                refunded=True,
-                lines=_order_facts(order),
-            ),
-        )
+        _publish_cancelled(order, refunded=True)
     return order
 
 
@@ -1039,11 +1025,7 @@ def review_reply(*, review_id: int, reply: str, owner_user_id: int | None = None
         raise _invalid("reply", _("Write a reply of at most 2000 characters."))
     with transaction.atomic(using=ALIAS):
         reviews = Review.objects.using(ALIAS).select_for_update().filter(id=review_id)
-        if owner_user_id is not None:
-            reviews = reviews.filter(shop__owner_user_id=owner_user_id)
-        review = reviews.first()
-        if review is None:
-            raise contracts.NotFound(_("Review not found."))
+        review = _owned(reviews, owner_user_id, "shop__owner_user_id", _("Review not found."))
         review.seller_reply = reply
         review.save(using=ALIAS, update_fields=["seller_reply"])
     return review
@@ -1106,29 +1088,18 @@ def _voucher_save(voucher: Voucher) -> Voucher:
 
 
 def voucher_create(*, shop_id: int, owner_user_id: int | None = None, **fields) -> Voucher:
-    unknown = set(fields) - set(VOUCHER_FIELDS)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("Unknown field."))
+    _only_known(fields, VOUCHER_FIELDS)
     with transaction.atomic(using=ALIAS):
         shops = Shop.objects.using(ALIAS).filter(id=shop_id)
-        if owner_user_id is not None:
-            shops = shops.filter(owner_user_id=owner_user_id)
-        if not shops.exists():
-            raise contracts.NotFound(_("Shop not found."))
+        _owned(shops, owner_user_id, "owner_user_id", _("Shop not found."))
         return _voucher_save(Voucher(shop_id=shop_id, **fields))
 
 
 def voucher_update(*, voucher_id: int, owner_user_id: int | None = None, **fields) -> Voucher:
-    unknown = set(fields) - set(VOUCHER_FIELDS)
-    if unknown:
-        raise _invalid(sorted(unknown)[0], _("Unknown field."))
+    _only_known(fields, VOUCHER_FIELDS)
     with transaction.atomic(using=ALIAS):
         vouchers = Voucher.objects.using(ALIAS).select_for_update().filter(id=voucher_id)
-        if owner_user_id is not None:
-            vouchers = vouchers.filter(shop__owner_user_id=owner_user_id)
-        voucher = vouchers.first()
-        if voucher is None:
-            raise contracts.NotFound(_("Voucher not found."))
+        voucher = _owned(vouchers, owner_user_id, "shop__owner_user_id", _("Voucher not found."))
         for name, value in fields.items():
             setattr(voucher, name, value)
         return _voucher_save(voucher)
