@@ -10,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from integration import contracts
 from marketplace import services
-from marketplace.models import Checkout, Order, OrderLine, Variant, Voucher
+from marketplace.models import Checkout, Order, OrderLine, Payment, Variant, Voucher
+from marketplace.payments import SimulatedGateway
 from tests.conftest import on_postgres
 from tests.factories import VariantFactory, VoucherFactory
 from tests.marketplace.conftest import command, fill_cart
@@ -111,3 +113,37 @@ def test_50_concurrent_checkouts_with_one_key_place_the_orders_once():
     assert outcomes == Counter({"ok": 50})
     assert len(answers) == 1 and Order.objects.count() == 2 and Checkout.objects.count() == 1
     assert [Variant.objects.get(id=v.id).stock_reserved for v in (first, second)] == [2, 1]
+
+
+def test_expiry_racing_payment_callbacks_settles_each_order_once():
+    # Given 20 unpaid orders past their window, each with 2 of 20 units reserved
+    variant = VariantFactory(stock_on_hand=40, max_per_order=5)
+    payments = []
+    for buyer in range(80_001, 80_021):
+        fill_cart(buyer, (variant, 2))
+        (order,) = services.checkout_place(command=command(buyer))
+        payments.append(order.payment)
+    Payment.objects.update(expires_at=timezone.now())
+    gateway = SimulatedGateway()
+
+    def pay(payment):
+        body = gateway.notification_body(reference=payment.reference, amount=payment.amount)
+        return services.payment_notification_receive(body=body, signature=gateway.sign(body))
+
+    # When, for every payment, two expiry sweeps and two callbacks race
+    calls = []
+    for payment in payments:
+        calls += [lambda p=payment: services.payment_expire(payment_id=p.id)] * 2
+        calls += [lambda p=payment: pay(p)] * 2
+    outcomes, results, seconds = _race(calls)
+
+    # Then each order is either paid or expired, never both, and stock adds up
+    statuses = Counter(Order.objects.values_list("status", flat=True))
+    stock = Variant.objects.get(id=variant.id)
+    print(
+        f"\nexpiry vs payment, 80 calls: {dict(statuses)}, results {dict(Counter(map(str, results)))}, {seconds:.2f}s"
+    )
+    assert outcomes == Counter({"ok": 80})
+    assert statuses["paid"] + statuses["expired"] == 20
+    assert results.count("accepted") == statuses["paid"] and results.count(1) == statuses["expired"]
+    assert (stock.stock_on_hand, stock.stock_reserved) == (40 - 2 * statuses["paid"], 0)
