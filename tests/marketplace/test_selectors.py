@@ -79,3 +79,16 @@ def test_order_queries_run_a_constant_number_of_queries(port, django_assert_max_
         orders = port.list_orders(BUYER)
 
     assert len(orders) == 4 and all(len(o.timeline) == 1 for o in orders)
+
+
+def test_the_checkout_preview_runs_a_constant_number_of_queries(django_assert_max_num_queries):
+    for _ in range(3):
+        place(BUYER, (VariantFactory(), 1))  # other shops' orders do not matter
+    for _ in range(4):
+        variant = VariantFactory()
+        services.cart_add_item(buyer_id=BUYER, variant_id=variant.id, quantity=1)
+
+    with django_assert_max_num_queries(4):
+        preview = selectors.checkout_preview(buyer_id=BUYER, province="Bali", shipping={}, vouchers={})
+
+    assert len(preview.shop_totals) == 4 and len(preview.shipping_options) == 16
