@@ -274,7 +274,7 @@ def cart_update_line(*, buyer_id: int, line_id: int, quantity: int) -> None:
 
 
 # --- Stock --------------------------------------------------------------------------
-# Each helper is one conditional UPDATE: whatever runs concurrently, stock never
+# Each of these is one conditional UPDATE: whatever runs concurrently, stock never
 # goes below zero (and the check constraint backs that up). Callers touch several
 # variants in variant id order so that two transactions never deadlock.
 

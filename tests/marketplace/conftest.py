@@ -1,4 +1,4 @@
-"""Helpers of the marketplace tests: a buyer's address, checkout commands, carts."""
+"""Shared pieces of the marketplace tests: a buyer's address, checkout commands, carts."""
 
 import itertools
 
