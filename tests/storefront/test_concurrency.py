@@ -11,7 +11,10 @@ from storefront.services import creator_follow, post_like
 from tests.conftest import on_postgres
 from tests.factories import CreatorFactory, PostFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(databases=["default", "storefront"], transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(databases=["default", "storefront", "marketplace"], transaction=True),
+]
 WORKERS = 8
 
 

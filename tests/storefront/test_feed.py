@@ -15,7 +15,7 @@ from storefront.selectors import post_feed_following, post_feed_for_you
 from storefront.services import creator_follow, post_like
 from tests.factories import CampaignFactory, CreatorFactory, PostFactory, ProductCardFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
+pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
 
 def _posts(n: int, creators=None, **kwargs):

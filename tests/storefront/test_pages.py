@@ -20,7 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
+pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
 
 def test_liking_commenting_and_following_are_plain_forms(client):

@@ -48,7 +48,7 @@ def test_the_score_ignores_the_clock_so_it_is_deterministic():
     assert _score(published_at=None, likes=1000) == 0.0
 
 
-@pytest.mark.django_db(databases=["default", "storefront"])
+@pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 def test_the_feed_orders_by_score_then_by_newest_id():
     # Given three posts at the same time, two with equal engagement
     first = PostFactory(published_at=NOON)

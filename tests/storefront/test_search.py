@@ -9,7 +9,7 @@ from storefront.models import PostProduct
 from storefront.selectors import ProductFilters, product_search, search
 from tests.factories import CreatorFactory, PostFactory, ProductCardFactory
 
-pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
+pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from storefront.services import (
 )
 from tests.factories import CreatorFactory, PostFactory, ProductCardFactory
 
-pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
+pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # The smallest valid PNG: one transparent pixel.
 PNG = bytes.fromhex(

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connections
 
-pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
+pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
 FORBIDDEN = ("order", "payment", "cart", "stock", "invoice", "refund")
 
