@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from marketplace.models import OrderLine
+from marketplace import services as marketplace_services
+from marketplace.models import Order, OrderLine
+from marketplace.payments import SimulatedGateway
+from storefront.models import ProductCard
 from storefront.selectors import attribution_origin
 from storefront.services import post_create
 from tests.factories import CampaignFactory, CreatorFactory, ShowcaseItemFactory, UserFactory, VariantFactory
@@ -88,3 +91,28 @@ def test_the_first_matching_origin_wins_in_the_order_post_showcase_campaign(prod
     origin = attribution_origin(product_id=product.id, post_id=post.id, creator_id=creator.id)
 
     assert origin == {"source": "post", "creator_id": creator.id, "post_id": post.id}
+
+
+def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(client, product, relay):
+    # Given a shopper who bought from a post (commission 5%: the product factory's rate)
+    creator = CreatorFactory()
+    post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
+    line = _buy_from(client, product, f"post={post.id}")
+    order = Order.objects.get(id=line.order_id)
+
+    # When the order is paid, shipped, delivered and completed in the marketplace
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=order.payment.reference, amount=order.payment.amount)
+    marketplace_services.payment_notification_receive(body=body, signature=gateway.sign(body))
+    marketplace_services.order_pack(order_id=order.id)
+    marketplace_services.order_ship(order_id=order.id, courier="jne-reg", tracking_number="JNE1")
+    marketplace_services.order_deliver(order_id=order.id)
+    marketplace_services.order_complete(order_id=order.id)
+    relay()
+
+    # Then the storefront's projection followed the marketplace's events
+    creator.refresh_from_db()
+    post.refresh_from_db()
+    assert (creator.attributed_orders, creator.attributed_sales, creator.commission_earned) == (1, 80_000, 4_000)
+    assert post.sale_count == 1
+    assert ProductCard.objects.get(product_id=product.id).sold_count == 1
