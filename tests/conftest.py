@@ -51,6 +51,10 @@ def rebuild_cards(port):
 def _couriers(request):
     """The couriers come from a data migration, which a transactional test's flush
     wipes; each database test puts back the missing ones (checkout needs them)."""
-    if request.node.get_closest_marker("django_db"):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    databases = marker.kwargs.get("databases", ())
+    if databases == "__all__" or "marketplace" in databases:
         request.getfixturevalue("_django_db_helper")
         ensure_default_couriers(Courier, "marketplace")
