@@ -1,10 +1,13 @@
 """Reads of the marketplace, shaped as integration DTOs. Each runs a constant number of queries."""
 
-from django.db.models import Max, Min, Q, Sum
+from dataclasses import dataclass
+
+from django.db.models import F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
 
 from integration import contracts
 
-from .models import Cart, CartItem, Order, Product, ProductStatus, Variant
+from .models import Cart, CartItem, Order, OrderStatus, Product, ProductStatus, Shop, Variant
 
 ALIAS = "marketplace"
 
@@ -174,3 +177,42 @@ def order_for_buyer(*, buyer_id: int, order_id: int) -> contracts.OrderDTO:
     if order is None:
         raise contracts.NotFound("Order not found.")
     return order_dto(order)
+
+
+# --- Seller centre (admin) ---------------------------------------------------------
+
+TO_SHIP = (OrderStatus.PAID, OrderStatus.PACKED)
+SOLD = (OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+LOW_STOCK = 5
+
+
+@dataclass(frozen=True)
+class SellerDashboard:
+    orders_to_ship: list[Order]
+    low_stock: list[Variant]
+    sales_by_day: dict  # local date -> rupiah of orders placed that day and paid for
+
+
+def seller_dashboard(*, owner_user_id: int, since, limit: int = 10) -> SellerDashboard | None:
+    """What a seller's day starts with, across all their shops; None for someone owning no shop."""
+    if not Shop.objects.using(ALIAS).filter(owner_user_id=owner_user_id).exists():
+        return None
+    orders = Order.objects.using(ALIAS).filter(shop__owner_user_id=owner_user_id)
+    to_ship = list(orders.filter(status__in=TO_SHIP).select_related("shop").order_by("placed_at", "id")[:limit])
+    low = list(
+        Variant.objects.using(ALIAS)
+        .filter(product__shop__owner_user_id=owner_user_id, product__status=ProductStatus.ACTIVE)
+        .alias(available=F("stock_on_hand") - F("stock_reserved"))
+        .filter(available__lte=LOW_STOCK)
+        .select_related("product")
+        .order_by("available", "id")[:limit]
+    )
+    daily = (
+        orders.filter(status__in=SOLD, placed_at__gte=since)
+        .annotate(day=TruncDate("placed_at"))
+        .values("day")
+        .annotate(total=Sum("total"))
+    )
+    return SellerDashboard(
+        orders_to_ship=to_ship, low_stock=low, sales_by_day={row["day"]: row["total"] for row in daily}
+    )

@@ -1,0 +1,217 @@
+"""The seller centre: a seller sees and changes only their own shops' rows.
+
+Platform staff (superusers) see everything and keep the category tree.
+Orders are read-only here; their transitions go through the order services.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from backoffice.imports import OwnedImportExportMixin
+from backoffice.scoping import OwnedAdminMixin
+from integration.money import format_rupiah
+
+from . import services
+from .models import Category, Order, OrderLine, OrderStatus, Product, ProductStatus, Shop, Variant
+from .resources import ProductResource, VariantResource, variant_problems
+
+IMPORT_FORMATS = [CSV, XLSX]
+
+
+class SellerImportExport(OwnedImportExportMixin, ImportExportMixin):
+    import_formats = IMPORT_FORMATS
+    export_formats = IMPORT_FORMATS
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Shop)
+class ShopAdmin(OwnedAdminMixin, admin.ModelAdmin):
+    owner_field = "owner_user_id"
+    list_display = ["name", "slug", "city", "province", "is_local_business"]
+    search_fields = ["name", "slug", "city"]
+    list_filter = ["province", "is_local_business"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["rating", "review_count"]
+        # Ownership and the local-business mark are the platform's to grant.
+        return ["owner_user_id", "is_local_business", "rating", "review_count"]
+
+
+class VariantInline(OwnedAdminMixin, admin.TabularInline):
+    model = Variant
+    owner_field = "product__shop__owner_user_id"
+    fields = ["name", "sku", "price", "weight_grams", "stock_on_hand", "stock_reserved", "max_per_order"]
+    readonly_fields = ["stock_reserved"]
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _variant_form(formset.form)
+        return formset
+
+
+def _variant_form(base):
+    class VariantForm(base):
+        def _post_clean(self):
+            super()._post_clean()
+            # Checked after the form's values land on the instance.
+            for field, message in variant_problems(self.instance).items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+
+    return VariantForm
+
+
+@admin.register(Product)
+class ProductAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+    owner_field = "shop__owner_user_id"
+    resource_classes = [ProductResource]
+    inlines = [VariantInline]
+    list_display = ["title", "shop", "status", "category", "commission_bp", "sold_count"]
+    list_filter = ["status", ("shop", admin.RelatedOnlyFieldListFilter), ("category", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "variants__sku"]
+    list_select_related = ["shop", "category"]
+    readonly_fields = ["rating", "review_count", "sold_count"]
+    actions = ["make_active", "make_archived"]
+
+    def save_model(self, request, obj, form, change):
+        obj._was_active = change and form.initial.get("status") == ProductStatus.ACTIVE
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inside the admin's transaction on the marketplace database, after the variants are saved.
+        services.product_publish_card(product_id=form.instance.pk, was_active=form.instance._was_active)
+
+    @admin.action(description=_("Publish the selected products"), permissions=["change"])
+    def make_active(self, request, queryset):
+        self._set_status(request, queryset, ProductStatus.ACTIVE)
+
+    @admin.action(description=_("Archive the selected products"), permissions=["change"])
+    def make_archived(self, request, queryset):
+        self._set_status(request, queryset, ProductStatus.ARCHIVED)
+
+    def _set_status(self, request, queryset, status):
+        ids = list(queryset.values_list("id", flat=True))
+        for product_id in ids:
+            services.product_set_status(product_id=product_id, status=status)
+        self.message_user(
+            request,
+            ngettext("%(count)d product updated.", "%(count)d products updated.", len(ids)) % {"count": len(ids)},
+            messages.SUCCESS,
+        )
+
+
+class LowStockFilter(admin.SimpleListFilter):
+    title = _("stock")
+    parameter_name = "stock"
+    LOW = 5
+
+    def lookups(self, request, model_admin):
+        return [("low", _("Low (5 or fewer available)")), ("out", _("Out of stock"))]
+
+    def queryset(self, request, queryset):
+        available = F("stock_on_hand") - F("stock_reserved")
+        if self.value() == "low":
+            return queryset.alias(available=available).filter(available__lte=self.LOW)
+        if self.value() == "out":
+            return queryset.alias(available=available).filter(available__lte=0)
+        return queryset
+
+
+@admin.register(Variant)
+class VariantAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+    owner_field = "product__shop__owner_user_id"
+    resource_classes = [VariantResource]
+    list_display = ["sku", "product", "name", "price_shown", "stock_on_hand", "stock_reserved"]
+    list_filter = [LowStockFilter, ("product__shop", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["sku", "name", "product__title"]
+    list_select_related = ["product"]
+    readonly_fields = ["stock_reserved"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _variant_form(super().get_form(request, obj, **kwargs))
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_shown(self, obj):
+        return format_rupiah(obj.price)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.product.status == ProductStatus.ACTIVE:
+            services.product_publish_card(product_id=obj.product_id, was_active=True)
+
+
+class WorkdayFilter(admin.SimpleListFilter):
+    """The stages of a seller's day, each grouping the statuses it covers."""
+
+    title = _("stage")
+    parameter_name = "stage"
+    STAGES = {
+        "to_ship": (_("To ship"), [OrderStatus.PAID, OrderStatus.PACKED]),
+        "shipped": (_("Shipped"), [OrderStatus.SHIPPED, OrderStatus.DELIVERED]),
+        "completed": (_("Completed"), [OrderStatus.COMPLETED]),
+        "pending_payment": (_("Pending payment"), [OrderStatus.PENDING_PAYMENT]),
+        "cancelled": (_("Cancelled"), [OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED]),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _statuses) in self.STAGES.items()]
+
+    def queryset(self, request, queryset):
+        stage = self.STAGES.get(self.value())
+        return queryset.filter(status__in=stage[1]) if stage else queryset
+
+
+class OrderLineInline(OwnedAdminMixin, admin.TabularInline):
+    model = OrderLine
+    owner_field = "order__shop__owner_user_id"
+    fields = ["title", "variant_name", "unit_price", "quantity", "attribution_source"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(OwnedAdminMixin, admin.ModelAdmin):
+    owner_field = "shop__owner_user_id"
+    inlines = [OrderLineInline]
+    list_display = ["number", "shop", "status", "total_shown", "recipient", "city", "placed_at"]
+    list_filter = [WorkdayFilter, "status", ("shop", admin.RelatedOnlyFieldListFilter), "placed_at"]
+    search_fields = ["number", "recipient", "phone"]
+    date_hierarchy = "placed_at"
+    list_select_related = ["shop"]
+    exclude = ["checkout"]
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_shown(self, obj):
+        return format_rupiah(obj.total, obj.currency)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Order._meta.fields if f.name != "checkout"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
