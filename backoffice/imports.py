@@ -5,7 +5,8 @@ transaction on the model's own database; rows are looked up only among the
 signed-in user's own records, and a row naming anyone else's is refused.
 """
 
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.widgets import ForeignKeyWidget
@@ -70,6 +71,12 @@ class OwnedImportExportMixin:
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(_("The export address names a filter that does not exist.")) from error
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
