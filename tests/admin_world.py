@@ -4,7 +4,6 @@ Party B's rows carry the word "Rahasia" (secret) in every name, so a test can
 assert that party A never sees it.
 """
 
-import pytest
 from django.contrib.auth.models import Group
 
 from config.roles import CREATORS, SELLERS
@@ -21,12 +20,8 @@ from tests.factories import (
 )
 
 SECRET = "rahasia"
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    """Hashing a password properly takes a noticeable fraction of a second; these tests make many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Hashing a password properly takes a noticeable fraction of a second; these tests make many users.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def staff_user(username: str, role: str):
