@@ -14,22 +14,29 @@ from import_export.widgets import ForeignKeyWidget
 from .scoping import scope_to_owner
 
 
-class OwnedForeignKeyWidget(ForeignKeyWidget):
-    """A foreign key column resolved only among the importing user's own rows."""
+class KnownForeignKeyWidget(ForeignKeyWidget):
+    """A foreign key column whose unknown values are reported in plain words, as a row error."""
 
-    def __init__(self, model, field, *, owner_field: str, missing: str):
+    def __init__(self, model, field, *, missing: str):
         super().__init__(model, field)
-        self.owner_field = owner_field
-        self.missing = missing  # e.g. "No shop of yours has the code %(value)s."
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return scope_to_owner(self.model._default_manager.all(), _UserRequest(kwargs.get("user")), self.owner_field)
+        self.missing = missing  # e.g. "No category has the code %(value)s."
 
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist as error:
             raise ValueError(self.missing % {"value": value}) from error
+
+
+class OwnedForeignKeyWidget(KnownForeignKeyWidget):
+    """A foreign key column resolved only among the importing user's own rows."""
+
+    def __init__(self, model, field, *, owner_field: str, missing: str):
+        super().__init__(model, field, missing=missing)
+        self.owner_field = owner_field
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return scope_to_owner(self.model._default_manager.all(), _UserRequest(kwargs.get("user")), self.owner_field)
 
 
 class _UserRequest:

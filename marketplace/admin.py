@@ -17,7 +17,7 @@ from integration.money import format_rupiah
 
 from . import services
 from .models import Category, Order, OrderLine, OrderStatus, Product, ProductStatus, Shop, Variant
-from .resources import ProductResource, VariantResource, variant_problems
+from .resources import ProductResource, VariantResource, product_problems, variant_problems
 
 IMPORT_FORMATS = [CSV, XLSX]
 
@@ -57,20 +57,22 @@ class VariantInline(OwnedAdminMixin, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = _variant_form(formset.form)
+        formset.form = _checked(formset.form, variant_problems)
         return formset
 
 
-def _variant_form(base):
-    class VariantForm(base):
+def _checked(base, problems):
+    """The form class `base`, also refusing what the database's constraints would, in plain words."""
+
+    class CheckedForm(base):
         def _post_clean(self):
             super()._post_clean()
-            # Checked after the form's values land on the instance.
-            for field, message in variant_problems(self.instance).items():
+            # After the form's values land on the instance.
+            for field, message in problems(self.instance).items():
                 if field in self.fields and field not in self.errors:
                     self.add_error(field, message)
 
-    return VariantForm
+    return CheckedForm
 
 
 @admin.register(Product)
@@ -84,6 +86,9 @@ class ProductAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
     list_select_related = ["shop", "category"]
     readonly_fields = ["rating", "review_count", "sold_count"]
     actions = ["make_active", "make_archived"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _checked(super().get_form(request, obj, **kwargs), product_problems)
 
     def save_model(self, request, obj, form, change):
         obj._was_active = change and form.initial.get("status") == ProductStatus.ACTIVE
@@ -141,7 +146,7 @@ class VariantAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
     readonly_fields = ["stock_reserved"]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _variant_form(super().get_form(request, obj, **kwargs))
+        return _checked(super().get_form(request, obj, **kwargs), variant_problems)
 
     @admin.display(description=_("price"), ordering="price")
     def price_shown(self, obj):

@@ -3,12 +3,13 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
-from import_export.widgets import ForeignKeyWidget
 
-from backoffice.imports import OwnedForeignKeyWidget, OwnedModelResource
+from backoffice.imports import KnownForeignKeyWidget, OwnedForeignKeyWidget, OwnedModelResource
 
 from . import services
 from .models import Category, Product, ProductStatus, Shop, Variant
+
+MAX_COMMISSION_BP = 8000  # the product_commission_at_most_80pct constraint
 
 
 def variant_problems(variant: Variant) -> dict[str, str]:
@@ -21,6 +22,19 @@ def variant_problems(variant: Variant) -> dict[str, str]:
             "Stock on hand cannot go below the %(reserved)s units reserved for open orders."
         ) % {"reserved": variant.stock_reserved}
     return problems
+
+
+def product_problems(product: Product) -> dict[str, str]:
+    if product.commission_bp is not None and product.commission_bp > MAX_COMMISSION_BP:
+        return {"commission_bp": _("The commission is at most 8000 basis points (80%).")}
+    return {}
+
+
+def _with_problems(errors: dict | None, problems: dict[str, str]) -> dict | None:
+    merged = dict(errors or {})
+    for field, message in problems.items():
+        merged.setdefault(field, []).append(message)
+    return merged or None
 
 
 class ProductResource(OwnedModelResource):
@@ -37,7 +51,11 @@ class ProductResource(OwnedModelResource):
             missing=gettext_lazy("You have no shop with the code “%(value)s”."),
         ),
     )
-    category = fields.Field(attribute="category", column_name="category", widget=ForeignKeyWidget(Category, "slug"))
+    category = fields.Field(
+        attribute="category",
+        column_name="category",
+        widget=KnownForeignKeyWidget(Category, "slug", missing=gettext_lazy("No category has the code “%(value)s”.")),
+    )
 
     class Meta:
         model = Product
@@ -46,6 +64,10 @@ class ProductResource(OwnedModelResource):
         use_transactions = True
         clean_model_instances = True
         skip_unchanged = True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = _with_problems(import_validation_errors, product_problems(instance))
+        super().validate_instance(instance, errors, validate_unique)
 
     def import_instance(self, instance, row, **kwargs):
         instance._was_active = instance.pk is not None and instance.status == ProductStatus.ACTIVE
@@ -84,10 +106,8 @@ class VariantResource(OwnedModelResource):
         self.touched_products: set[int] = set()
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        for field, message in variant_problems(instance).items():
-            errors.setdefault(field, []).append(message)
-        super().validate_instance(instance, errors or None, validate_unique)
+        errors = _with_problems(import_validation_errors, variant_problems(instance))
+        super().validate_instance(instance, errors, validate_unique)
 
     def after_save_instance(self, instance, row, **kwargs):
         self.touched_products.add(instance.product_id)
