@@ -63,3 +63,16 @@ class OwnedAdminMixin:
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+class ReadOnlyAdminMixin:
+    """For rows the admin only shows: they change through their context's services or events."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

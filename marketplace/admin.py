@@ -12,7 +12,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from backoffice.imports import OwnedImportExportMixin
-from backoffice.scoping import OwnedAdminMixin
+from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from integration.money import format_rupiah
 
 from . import services
@@ -179,7 +179,7 @@ class WorkdayFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=stage[1]) if stage else queryset
 
 
-class OrderLineInline(OwnedAdminMixin, admin.TabularInline):
+class OrderLineInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderLine
     owner_field = "order__shop__owner_user_id"
     fields = ["title", "variant_name", "unit_price", "quantity", "attribution_source"]
@@ -187,15 +187,9 @@ class OrderLineInline(OwnedAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Order)
-class OrderAdmin(OwnedAdminMixin, admin.ModelAdmin):
+class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     owner_field = "shop__owner_user_id"
     inlines = [OrderLineInline]
     list_display = ["number", "shop", "status", "total_shown", "recipient", "city", "placed_at"]
@@ -211,12 +205,3 @@ class OrderAdmin(OwnedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Order._meta.fields if f.name != "checkout"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.scoping import OwnedAdminMixin
+from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 
 from . import selectors
 from .models import Creator, Post, PostProduct, PostStatus, ProductCard
@@ -167,18 +167,9 @@ class PostAdmin(OwnedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProductCard)
-class ProductCardAdmin(admin.ModelAdmin):
+class ProductCardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The read model, for platform staff to inspect; it changes only through marketplace events."""
 
     list_display = ["product_id", "title", "shop_name", "price_min", "in_stock", "is_visible"]
     list_filter = ["is_visible", "in_stock", "is_local_business"]
     search_fields = ["title", "shop_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
