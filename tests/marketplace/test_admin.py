@@ -150,3 +150,53 @@ def test_a_seller_edits_their_shop_but_not_its_owner(client, world):
     assert response.status_code == 302
     shop.refresh_from_db()
     assert (shop.name, shop.city, shop.owner_user_id, shop.is_local_business) == ("Toko Baru", "Solo", seller.pk, True)
+
+
+def test_a_variant_that_was_ordered_cannot_be_deleted_from_its_product(client, world):
+    # Given seller A's variant, which the world's order has a line of
+    seller = world["seller_a"]
+    variant = Variant.objects.get(product__shop__owner_user_id=seller.pk)
+    product = variant.product
+    client.force_login(seller)
+
+    response = client.post(
+        reverse("admin:marketplace_product_change", args=[product.pk]),
+        {
+            "shop": product.shop_id,
+            "title": product.title,
+            "status": product.status,
+            "commission_bp": product.commission_bp,
+            **_variant_rows(
+                [
+                    {
+                        "id": variant.pk,
+                        "product": product.pk,
+                        "name": variant.name,
+                        "sku": variant.sku,
+                        "price": variant.price,
+                        "weight_grams": variant.weight_grams,
+                        "stock_on_hand": variant.stock_on_hand,
+                        "max_per_order": variant.max_per_order,
+                        "DELETE": "on",
+                    }
+                ],
+                initial=1,
+            ),
+        },
+    )
+
+    # Then the form comes back with an error instead of a server error, and the variant stays
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [error.code for error in formset.non_form_errors().as_data()] == ["deleting_protected"]
+    assert Variant.objects.filter(pk=variant.pk).exists()
+
+
+def test_platform_staff_see_every_sellers_products(client, world):
+    admin_user = world["seller_a"].__class__.objects.create_superuser("staf", password="x")
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:marketplace_product_changelist"))
+
+    titles = sorted(p.title for p in response.context["cl"].result_list)
+    assert titles == ["Produk Rahasia penjual-b", "Produk penjual-a"]
