@@ -2,6 +2,9 @@
 
 What a role may touch is narrowed further by ownership in each context's admin
 (a seller sees only their own shops' rows). Superusers hold every permission.
+
+To give a role a new permission, add it below and a migration of this app that
+runs `roles_sync`, depending on the migration that creates the model.
 """
 
 from django.contrib.auth.management import create_permissions
