@@ -80,6 +80,21 @@ class PostFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+# --- Marketplace: vouchers ---------------------------------------------------------
+
+
+class VoucherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.Voucher
+
+    shop = factory.SubFactory(ShopFactory)
+    code = factory.Sequence(lambda n: f"HEMAT{n}")
+    kind = mp.VoucherKind.PERCENT
+    value = 10
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=30))
+
+
 # --- Orders and the product read model (seller and creator centre tests) ----------
 
 
