@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "marketplace.change_variant",
         "marketplace.delete_variant",
         "marketplace.view_order",
+        "marketplace.change_order",  # the fulfilment actions; order fields stay read-only
     ],
     CREATORS: [
         "storefront.view_creator",

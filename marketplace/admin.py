@@ -4,7 +4,9 @@ Platform staff (superusers) see everything and keep the category tree.
 Orders are read-only here; their transitions go through the order services.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,9 +15,10 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from backoffice.imports import OwnedImportExportMixin
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
+from integration.contracts import PortError
 from integration.money import format_rupiah
 
-from . import services
+from . import selectors, services
 from .models import Category, Order, OrderLine, OrderStatus, Product, ProductStatus, Shop, Variant
 from .resources import ProductResource, VariantResource, product_problems, variant_problems
 
@@ -188,10 +191,26 @@ class OrderLineInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
+def _courier_choices():
+    return [("", "---------"), *((code, c.name) for code, c in sorted(selectors.active_couriers().items()))]
+
+
+class OrderActionForm(ActionForm):
+    """The action bar of the order list, with what shipping and cancelling need."""
+
+    courier = forms.ChoiceField(label=_("Courier"), choices=_courier_choices, required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60, required=False)
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=255, required=False)
+
+
 @admin.register(Order)
 class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Orders change only through the order services, one action at a time; never by editing fields."""
+
     owner_field = "shop__owner_user_id"
     inlines = [OrderLineInline]
+    action_form = OrderActionForm
+    actions = ["mark_packed", "ship", "cancel"]
     list_display = ["number", "shop", "status", "total_shown", "recipient", "city", "placed_at"]
     list_filter = [WorkdayFilter, "status", ("shop", admin.RelatedOnlyFieldListFilter), "placed_at"]
     search_fields = ["number", "recipient", "phone"]
@@ -205,3 +224,52 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Order._meta.fields if f.name != "checkout"]
+
+    def has_fulfil_permission(self, request):
+        return request.user.has_perm("marketplace.change_order")
+
+    @admin.action(description=_("Mark the selected orders packed"), permissions=["fulfil"])
+    def mark_packed(self, request, queryset):
+        self._each(
+            request, queryset, lambda order_id, owner: services.order_pack(order_id=order_id, owner_user_id=owner)
+        )
+
+    @admin.action(description=_("Ship the selected order (courier and tracking number)"), permissions=["fulfil"])
+    def ship(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Ship one order at a time: each parcel has its own tracking number."), messages.ERROR
+            )
+            return
+        courier, tracking = request.POST.get("courier", ""), request.POST.get("tracking_number", "")
+        self._each(
+            request,
+            queryset,
+            lambda order_id, owner: services.order_ship(
+                order_id=order_id, courier=courier, tracking_number=tracking, owner_user_id=owner
+            ),
+        )
+
+    @admin.action(description=_("Cancel the selected orders (paid ones are refunded)"), permissions=["fulfil"])
+    def cancel(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        self._each(
+            request,
+            queryset,
+            lambda order_id, owner: services.order_cancel(order_id=order_id, reason=reason, owner_user_id=owner),
+        )
+
+    def _each(self, request, queryset, command):
+        """Runs the command on each order (one transaction each) and reports per order in plain words."""
+        owner = None if request.user.is_superuser else request.user.pk
+        done = 0
+        for order_id, number in queryset.order_by("id").values_list("id", "number"):
+            try:
+                command(order_id, owner)
+                done += 1
+            except PortError as error:
+                self.message_user(request, f"{number}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request, ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done}
+            )

@@ -19,7 +19,7 @@ def _permissions(name):
 def test_migrate_creates_both_roles_with_exactly_their_permissions():
     assert _permissions(SELLERS) == sorted(ROLE_PERMISSIONS[SELLERS])
     assert _permissions(CREATORS) == sorted(ROLE_PERMISSIONS[CREATORS])
-    assert "marketplace.change_order" not in _permissions(SELLERS)
+    assert "marketplace.delete_order" not in _permissions(SELLERS)
 
 
 def test_syncing_again_restores_the_roles_and_adds_nothing():

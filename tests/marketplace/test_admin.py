@@ -200,3 +200,67 @@ def test_platform_staff_see_every_sellers_products(client, world):
 
     titles = sorted(p.title for p in response.context["cl"].result_list)
     assert titles == ["Produk Rahasia penjual-b", "Produk penjual-a"]
+
+
+def _act(client, action, order_ids, **fields):
+    return client.post(
+        reverse("admin:marketplace_order_changelist"),
+        {"action": action, "_selected_action": order_ids, "index": 0, **fields},
+        follow=True,
+    )
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_seller_packs_and_ships_an_order(client, world):
+    # Given seller A's paid order
+    seller = world["seller_a"]
+    order = Order.objects.get(shop__owner_user_id=seller.pk)
+    client.force_login(seller)
+
+    # When A marks it packed, then ships it with a courier and tracking number
+    _act(client, "mark_packed", [order.pk])
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PACKED
+    shipped = _act(client, "ship", [order.pk], courier="jne-reg", tracking_number="JNE0012345")
+
+    # Then it is shipped, and the buyer's side hears of it through the outbox
+    order.refresh_from_db()
+    assert (order.status, order.courier, order.tracking_number) == (OrderStatus.SHIPPED, "jne-reg", "JNE0012345")
+    assert OutboxEvent.objects.filter(type="marketplace.order.shipped").count() == 1
+    assert _messages(shipped) == ["1 order updated."]
+
+
+def test_shipping_needs_a_tracking_number_and_one_order_at_a_time(client, world):
+    seller = world["seller_a"]
+    order = Order.objects.get(shop__owner_user_id=seller.pk)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.PACKED)
+    second = OrderFactory(shop=order.shop, status=OrderStatus.PACKED)
+    client.force_login(seller)
+
+    no_tracking = _act(client, "ship", [order.pk], courier="jne-reg", tracking_number="")
+    two = _act(client, "ship", [order.pk, second.pk], courier="jne-reg", tracking_number="JNE1")
+
+    assert _messages(no_tracking) == [f"{order.number}: Enter the tracking number (at most 60 characters)."]
+    assert _messages(two) == ["Ship one order at a time: each parcel has its own tracking number."]
+    assert set(Order.objects.filter(shop=order.shop).values_list("status", flat=True)) == {OrderStatus.PACKED}
+
+
+def test_cancelling_a_paid_order_needs_a_reason_and_refunds_it(client, world):
+    seller = world["seller_a"]
+    order = Order.objects.get(shop__owner_user_id=seller.pk)
+    Order.objects.filter(pk=order.pk).update(stock_committed=True)  # paid: its units left the shelf
+    variant = Variant.objects.get(product__shop__owner_user_id=seller.pk)
+    client.force_login(seller)
+
+    refused = _act(client, "cancel", [order.pk], reason="")
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    assert _messages(refused) == [f"{order.number}: Say why the order is cancelled."]
+
+    _act(client, "cancel", [order.pk], reason="Stok habis di gudang")
+
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason) == (OrderStatus.REFUNDED, "Stok habis di gudang")
+    assert Variant.objects.get(pk=variant.pk).stock_on_hand == variant.stock_on_hand + 1
+    assert OutboxEvent.objects.get(type="marketplace.order.cancelled").payload["refunded"] is True
