@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_htmx",
+    "import_export",  # bulk product import and export in the seller centre
     "config",  # composition root: cross-context management commands only
     "storefront",
     "marketplace",

@@ -1,0 +1,61 @@
+"""Two sellers and two creators with a little of everything, for the admin tests.
+
+Party B's rows carry the word "Rahasia" (secret) in every name, so a test can
+assert that party A never sees it.
+"""
+
+from django.contrib.auth.models import Group
+
+from config.roles import CREATORS, SELLERS
+from tests.factories import (
+    CategoryFactory,
+    CreatorFactory,
+    OrderLineFactory,
+    PostFactory,
+    ProductCardFactory,
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    VariantFactory,
+)
+
+SECRET = "rahasia"
+# Hashing a password properly takes a noticeable fraction of a second; these tests make many users.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def staff_user(username: str, role: str):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def seller_with_shop(username: str, *, secret: bool = False):
+    word = " Rahasia" if secret else ""
+    user = staff_user(username, SELLERS)
+    shop = ShopFactory(owner_user_id=user.id, name=f"Toko{word} {username}", slug=f"toko-{username}")
+    product = ProductFactory(shop=shop, title=f"Produk{word} {username}", category=CategoryFactory(name="Batik"))
+    variant = VariantFactory(product=product, sku=f"SKU{'-RAHASIA' if secret else ''}-{username}".upper())
+    OrderLineFactory(order__shop=shop, order__recipient=f"Penerima{word}", variant=variant)
+    return user
+
+
+def creator_with_post(username: str, *, secret: bool = False):
+    word = " Rahasia" if secret else ""
+    user = staff_user(username, CREATORS)
+    creator = CreatorFactory(
+        user_id=user.id, handle=f"{'rahasia-' if secret else ''}{username}", display_name=f"Kreator{word}"
+    )
+    post = PostFactory(creator=creator, caption=f"Caption{word} {username}", image_url="/static/img/post-0.svg")
+    card = ProductCardFactory()
+    post.tags.create(product_id=card.product_id)
+    return user
+
+
+def build_world() -> dict[str, object]:
+    return {
+        "seller_a": seller_with_shop("penjual-a"),
+        "seller_b": seller_with_shop("penjual-b", secret=True),
+        "creator_a": creator_with_post("kreator-a"),
+        "creator_b": creator_with_post("kreator-b", secret=True),
+    }
