@@ -199,3 +199,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": env.float("ORDER_COMPLETION_SWEEP_SECONDS", default=3600.0),
     },
 }
+
+# --- Marketplace: retention of checkout idempotency keys ---------------------
+# A key replays its checkout for this many days (at least one), then is forgotten.
+CHECKOUT_KEY_RETENTION_DAYS = env.int("CHECKOUT_KEY_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE |= {
+    "marketplace-purge-checkout-keys": {
+        "task": "marketplace.purge_checkout_keys",
+        "schedule": env.float("CHECKOUT_KEY_PURGE_SECONDS", default=3600.0),
+    },
+}

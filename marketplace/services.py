@@ -9,7 +9,7 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -694,6 +694,24 @@ def _paid_event(order: Order, facts) -> events.OrderPaid:
 
 def _publish_paid(order: Order, facts) -> None:
     publish(OutboxEvent, _paid_event(order, facts))
+
+
+def checkout_keys_purge(*, created_before: datetime, limit: int = 1000) -> int:
+    """Forgets the idempotency keys of checkouts created before `created_before`, at
+    most `limit` of them; returns how many. A checkout with an order still awaiting
+    payment keeps its key: the shopper may still retry it. The checkout row stays,
+    grouping its orders and payment; the same key then starts a new checkout."""
+    with transaction.atomic(using=ALIAS):
+        due = (
+            Checkout.objects.using(ALIAS)
+            .filter(idempotency_key__isnull=False, created_at__lt=created_before)
+            .exclude(orders__status=OrderStatus.PENDING_PAYMENT)
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        return (
+            Checkout.objects.using(ALIAS).filter(id__in=list(due)).update(idempotency_key=None, request_fingerprint="")
+        )
 
 
 # --- Order life cycle ------------------------------------------------------------------
