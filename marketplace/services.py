@@ -628,18 +628,7 @@ def _place_orders(command, checkout, parts: list[_ShopPart], locked: dict[int, V
     placed = []
     for order in orders:
         facts = _line_facts(lines[order.id])
-        placed.append(
-            events.OrderPlaced(
-                order_id=order.id,
-                number=order.number,
-                buyer_id=order.buyer_id,
-                shop_id=order.shop_id,
-                status=order.status,
-                total=order.total,
-                currency=order.currency,
-                lines=facts,
-            )
-        )
+        placed.append(events.OrderPlaced(status=order.status, **_order_event_fields(order, facts)))
         if cod:
             placed.append(_paid_event(order, facts))
     publish_many(OutboxEvent, placed)
@@ -680,16 +669,20 @@ def _order_line(order: Order, variant: Variant, item: CartItem, origin) -> Order
     )
 
 
+def _order_event_fields(order: Order, facts) -> dict:
+    return {
+        "order_id": order.id,
+        "number": order.number,
+        "buyer_id": order.buyer_id,
+        "shop_id": order.shop_id,
+        "total": order.total,
+        "currency": order.currency,
+        "lines": facts,
+    }
+
+
 def _paid_event(order: Order, facts) -> events.OrderPaid:
-    return events.OrderPaid(
-        order_id=order.id,
-        number=order.number,
-        buyer_id=order.buyer_id,
-        shop_id=order.shop_id,
-        total=order.total,
-        currency=order.currency,
-        lines=facts,
-    )
+    return events.OrderPaid(**_order_event_fields(order, facts))
 
 
 def _publish_paid(order: Order, facts) -> None:
