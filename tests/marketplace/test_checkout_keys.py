@@ -97,3 +97,9 @@ def test_the_purge_takes_the_oldest_keys_first_and_at_most_its_limit():
     purged = services.checkout_keys_purge(created_before=timezone.now() - timedelta(days=7), limit=1)
 
     assert (purged, _keys()) == (1, ["nine", None])
+
+
+def test_beat_runs_the_purge_every_hour(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["marketplace-purge-checkout-keys"]
+
+    assert (entry["task"], entry["schedule"]) == (purge_checkout_keys.name, 3600.0)
