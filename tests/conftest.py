@@ -24,8 +24,53 @@ def _celery_mode(request):
 
 
 @pytest.fixture
-def port():
-    return marketplace()
+def port(request):
+    """The marketplace port; contract tests get it once in process and once over HTTP
+    to a separate server process (see pytest_generate_tests)."""
+    if getattr(request, "param", "inprocess") == "inprocess":
+        return marketplace()
+    if not on_postgres():
+        pytest.skip("the HTTP transport runs against a marketplace server on PostgreSQL (the CI's PostgreSQL run)")
+    return request.getfixturevalue("http_port")
+
+
+# --- The HTTP transport against a marketplace server process ------------------------------
+
+
+@pytest.fixture(scope="session")
+def marketplace_server(django_db_setup, django_db_blocker):
+    from tests.integration.processes import start_marketplace_server, stop
+
+    server, url = start_marketplace_server()
+    yield url
+    stop(server)
+
+
+@pytest.fixture
+def http_port(marketplace_server):
+    from integration.contracts import MarketplacePort
+    from integration.http import HttpPort
+    from tests.integration.processes import SERVICE_TOKEN
+
+    port = HttpPort(MarketplacePort, base_url=marketplace_server, token=SERVICE_TOKEN)
+    yield port
+    port.close()
+
+
+def pytest_generate_tests(metafunc):
+    if "port" in metafunc.fixturenames and "/contract/" in metafunc.definition.nodeid:
+        metafunc.parametrize("port", ["inprocess", "http"], indirect=True)
+
+
+def pytest_collection_modifyitems(items):
+    """The server process sees only committed rows: its tests run in real transactions."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("port") != "http":
+            continue
+        marker = item.get_closest_marker("django_db")
+        databases = marker.kwargs.get("databases", "__all__") if marker else "__all__"
+        item.add_marker(pytest.mark.django_db(databases=databases, transaction=True), append=False)
 
 
 @pytest.fixture
