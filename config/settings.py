@@ -197,6 +197,8 @@ MARKETPLACE_API_URL = env.str("MARKETPLACE_API_URL", default="http://127.0.0.1:8
 MARKETPLACE_SERVICE_TOKEN = env.str("MARKETPLACE_SERVICE_TOKEN", default="")
 MARKETPLACE_API_TIMEOUT = env.float("MARKETPLACE_API_TIMEOUT", default=5.0)
 MARKETPLACE_API_RETRIES = env.int("MARKETPLACE_API_RETRIES", default=2)
+# Relay tasks are fire-and-forget: no result to store, so a Redis outage costs no result wait.
+CELERY_TASK_IGNORE_RESULT = True
 # How often beat re-dispatches undelivered outbox rows.
 CELERY_BEAT_SCHEDULE["relay-outboxes"]["schedule"] = env.float("INTEGRATION_SWEEP_SECONDS", default=30.0)
 

@@ -19,7 +19,9 @@ ATTRIBUTION_SESSION_KEY = "attribution"
 
 
 def _unavailable(request):
-    return render(request, "storefront/unavailable.html", status=503, headers={"Retry-After": "30"})
+    response = render(request, "storefront/unavailable.html", status=503)
+    response["Retry-After"] = "30"  # render() takes no headers argument
+    return response
 
 
 def feed(request):
