@@ -74,9 +74,9 @@ class HttpPort:
             else:
                 if response.status_code < 300:
                     return wire.decode_result(self._protocol, name, response.json())
-                error = self._error(response)
-                if not isinstance(error, Unavailable) or last or not retry_safe:
-                    raise error
+                # Only "try again later" is worth repeating; a refused token or a bug is not.
+                if response.status_code != 503 or last or not retry_safe:
+                    raise self._error(response)
             time.sleep(random.uniform(0, 0.1 * 2**attempt))  # jittered backoff between attempts
         raise AssertionError("unreachable")
 
