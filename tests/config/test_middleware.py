@@ -9,15 +9,7 @@ from config.middleware import RequestIdMiddleware, UnavailableMiddleware
 from integration import contracts
 from marketplace.models import OutboxEvent
 from tests.factories import UserFactory, VariantFactory
-
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+from tests.integration.test_purchase_flow import ADDRESS
 
 
 def test_a_well_formed_request_id_is_kept_and_echoed(client):
