@@ -3,7 +3,9 @@
 
 import httpx
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 
 from integration import contracts, correlation
@@ -29,8 +31,15 @@ class CountingTransport(httpx.WSGITransport):
 
 @pytest.fixture
 def wsgi():
-    with override_settings(MARKETPLACE_SERVICE_TOKEN="s3cret"):
-        yield CountingTransport()
+    # As Django's test client does: a request must not close the test's open transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with override_settings(MARKETPLACE_SERVICE_TOKEN="s3cret"):
+            yield CountingTransport()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _port(transport, token="s3cret", base=BASE, retries=2):
