@@ -190,6 +190,8 @@ MIDDLEWARE += [
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 INSTALLED_APPS += ["csp", "axes"]
+# Pages that never call the marketplace still say when checkout is paused.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.marketplace_status")
 
 # HTTP transport: the storefront calls MARKETPLACE_API_URL with the service token;
 # the marketplace's internal endpoints accept only that token (closed when unset).

@@ -5,6 +5,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 
+from .availability import mark_unavailable
 from .contracts import Unavailable
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class Guarded:
                 return attribute(*args, **kwargs)
             except (OperationalError, InterfaceError) as exc:
                 logger.warning("marketplace database unreachable during %s: %s", name, exc)
+                mark_unavailable()
                 raise Unavailable("The marketplace is briefly unavailable. Please try again shortly.") from exc
 
         return call

@@ -15,6 +15,7 @@ import time
 import httpx
 
 from . import correlation, wire
+from .availability import mark_unavailable
 from .contracts import PortError, Unavailable
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,13 @@ class HttpPort:
         return call
 
     def _call(self, name: str, arguments: dict):
+        try:
+            return self._attempts(name, arguments)
+        except Unavailable:
+            mark_unavailable()
+            raise
+
+    def _attempts(self, name: str, arguments: dict):
         retry_safe = wire.is_retry_safe(name, arguments)
         body = wire.dumps(arguments)
         headers = {correlation.HEADER: correlation.current() or correlation.new_id()}

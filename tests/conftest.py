@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 from config.celery import app as celery_app
@@ -21,6 +22,15 @@ def _celery_mode(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _marketplace_availability_forgotten():
+    """A test that found the marketplace down must not leave its notice to the next one."""
+    from integration.availability import KEY
+
+    yield
+    cache.delete(KEY)
 
 
 @pytest.fixture

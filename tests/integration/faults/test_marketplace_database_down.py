@@ -14,6 +14,7 @@ from tests.conftest import on_postgres
 from tests.factories import CreatorFactory, UserFactory, VariantFactory
 from tests.integration.processes import free_port
 
+NOTICE = "Checkout is briefly unavailable. You can keep browsing"
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(databases="__all__", transaction=True)]
 
 
@@ -78,16 +79,18 @@ def test_discovery_answers_and_transactions_wait_while_the_marketplace_database_
         discovery_statuses = [client.get(url).status_code for url in discovery]
         product_page = client.get(discovery[-1]).content.decode()
         answers = [getattr(client, method)(url, data) for method, url, data in transactions]
+        feed_after = client.get(discovery[0])
 
     # Then discovery answers 200 with a notice, transactions 503 with Retry-After...
     assert discovery_statuses == [200] * 7
     assert "Buying is briefly unavailable" in product_page
+    assert (feed_after.status_code, NOTICE in feed_after.content.decode()) == (200, True)
     assert [a.status_code for a in answers] == [503] * 5
     assert [a["Retry-After"] for a in answers] == ["30"] * 5
     # ...the storefront database is unchanged, and the marketplace serves again afterwards
     assert _storefront_snapshot() == before
     assert client.get(reverse("storefront:cart")).status_code == 200
     print(
-        f"\nmarketplace database down: {len(discovery) + 1} discovery requests (200), "
+        f"\nmarketplace database down: {len(discovery) + 2} discovery requests (200), "
         f"{len(answers)} transaction requests (503)"
     )

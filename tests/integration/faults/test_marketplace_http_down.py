@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from storefront.services import post_create
 from tests.factories import CreatorFactory, UserFactory, VariantFactory
-from tests.integration.faults.test_marketplace_database_down import _storefront_snapshot
+from tests.integration.faults.test_marketplace_database_down import NOTICE, _storefront_snapshot
 from tests.integration.processes import free_port
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -36,8 +36,11 @@ def test_pages_degrade_when_the_marketplace_endpoint_refuses_connections(client,
             client.get(reverse("storefront:checkout")),
             client.get(reverse("storefront:order_list")),
         ]
+        feed_after = client.get(reverse("storefront:feed"))
 
     assert [r.status_code for r in discovery] == [200, 200, 200]
     assert "Buying is briefly unavailable" in discovery[2].content.decode()
+    assert NOTICE not in discovery[0].content.decode()  # nothing had failed yet
+    assert (feed_after.status_code, NOTICE in feed_after.content.decode()) == (200, True)
     assert [(r.status_code, r["Retry-After"]) for r in transactions] == [(503, "30")] * 4
     assert _storefront_snapshot() == before
