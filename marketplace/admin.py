@@ -15,11 +15,12 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from backoffice.imports import OwnedImportExportMixin
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
+from integration.admin import OutboxEventAdmin
 from integration.contracts import PortError
 from integration.money import format_rupiah
 
 from . import selectors, services
-from .models import Category, Order, OrderLine, OrderStatus, Product, ProductStatus, Shop, Variant
+from .models import Category, Order, OrderLine, OrderStatus, OutboxEvent, Product, ProductStatus, Shop, Variant
 from .resources import ProductResource, VariantResource, product_problems, variant_problems
 
 IMPORT_FORMATS = [CSV, XLSX]
@@ -273,3 +274,7 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             self.message_user(
                 request, ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done}
             )
+
+
+# Platform staff: undelivered integration events, with a replay action.
+admin.site.register(OutboxEvent, OutboxEventAdmin)
