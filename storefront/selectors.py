@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from .models import Post, PostProduct, PostStatus, ProductCard
+from .models import Address, Post, PostProduct, PostStatus, ProductCard
 
 ALIAS = "storefront"
 
@@ -44,3 +44,7 @@ def post_detail(post_id: int) -> PostView | None:
 
 def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
+
+
+def address_list_for_user(user_id: int) -> list[Address]:
+    return list(Address.objects.using(ALIAS).filter(user_id=user_id).order_by("-is_default", "id"))

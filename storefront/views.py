@@ -14,6 +14,7 @@ from integration.transport import marketplace
 from . import selectors
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 from .models import Post
+from .redirects import safe_next
 
 ATTRIBUTION_SESSION_KEY = "attribution"
 
@@ -78,22 +79,29 @@ def cart(request):
     return render(request, "storefront/cart.html", {"cart": cart})
 
 
+def _cart_added(request, *, ok: bool, text: str, cart=None):
+    """htmx asks for the small status fragment; a plain form post gets the cart page."""
+    if request.htmx:
+        return render(request, "storefront/_cart_status.html", {"ok": ok, "text": text, "cart": cart})
+    (messages.success if ok else messages.error)(request, text)
+    if ok:
+        return redirect("storefront:cart")
+    return redirect(safe_next(request) or "storefront:cart")
+
+
 @login_required
 @require_POST
 def cart_add(request):
     form = AddToCartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a variant and a quantity."))
-        return redirect(request.POST.get("next") or "storefront:cart")
+        return _cart_added(request, ok=False, text=_("Choose a variant and a quantity between 1 and 999."))
     try:
-        marketplace().add_to_cart(buyer_id=request.user.id, **form.cleaned_data)
+        cart = marketplace().add_to_cart(buyer_id=request.user.id, **form.cleaned_data)
     except contracts.Unavailable:
         return _unavailable(request)
     except contracts.PortError as error:
-        messages.error(request, error.message)
-        return redirect(request.POST.get("next") or "storefront:cart")
-    messages.success(request, _("Added to your cart."))
-    return redirect("storefront:cart")
+        return _cart_added(request, ok=False, text=error.message)
+    return _cart_added(request, ok=True, text=_("Added to your cart."), cart=cart)
 
 
 @login_required
@@ -119,14 +127,13 @@ def checkout(request):
         cart = port.get_cart(request.user.id)
     except contracts.Unavailable:
         return _unavailable(request)
-    form = CheckoutForm(request.POST or None)
+    addresses = selectors.address_list_for_user(request.user.id)
+    form = CheckoutForm(request.POST or None, addresses=addresses)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         command = contracts.CheckoutCommand(
             buyer_id=request.user.id,
-            address=contracts.Address(
-                **{k: data[k] for k in ("recipient", "phone", "street", "city", "province", "postal_code")}
-            ),
+            address=contracts.Address(**form.address_values()),
             payment_method=data["payment_method"],
             idempotency_key=data["idempotency_key"],
             attributions=_attributions(request),
@@ -136,17 +143,35 @@ def checkout(request):
         except contracts.Unavailable:
             return _unavailable(request)
         except contracts.PortError as error:
-            form.add_error(None, error.message)
-            for messages_ in error.fields.values():
-                for message in messages_:
-                    form.add_error(None, message)
+            _show_port_error(form, error)
+            cart = _fresh_cart(port, request.user.id, cart)
         else:
             request.session.pop(ATTRIBUTION_SESSION_KEY, None)
             messages.success(request, _("Thank you! Your order has been placed."))
             if len(result.orders) == 1:
                 return redirect("storefront:order_detail", order_id=result.orders[0].id)
             return redirect("storefront:order_list")
-    return render(request, "storefront/checkout.html", {"cart": cart, "form": form})
+    changes = [line for line in cart.lines if line.price_changed or line.short_of_stock]
+    return render(request, "storefront/checkout.html", {"cart": cart, "form": form, "changes": changes})
+
+
+def _show_port_error(form: CheckoutForm, error: contracts.PortError) -> None:
+    """Each message goes next to its field when the form has that field, else on top."""
+    placed = False
+    for name, field_messages in error.fields.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields and not form[name].is_hidden else None, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _fresh_cart(port, buyer_id: int, fallback: contracts.CartDTO) -> contracts.CartDTO:
+    """After a refused checkout, show the cart as the marketplace sees it now (price, stock)."""
+    try:
+        return port.get_cart(buyer_id)
+    except contracts.Unavailable:
+        return fallback
 
 
 @login_required
