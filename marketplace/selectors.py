@@ -1,6 +1,7 @@
 """Reads of the marketplace, shaped as integration DTOs. Each runs a constant number of queries."""
 
 from django.db.models import Max, Min, Q, Sum
+from django.utils.translation import gettext as _
 
 from integration import contracts
 
@@ -172,5 +173,5 @@ def orders_for_buyer(buyer_id: int, *, order_ids: list[int] | None = None) -> li
 def order_for_buyer(*, buyer_id: int, order_id: int) -> contracts.OrderDTO:
     order = _orders().filter(Q(id=order_id) & Q(buyer_id=buyer_id)).first()
     if order is None:
-        raise contracts.NotFound("Order not found.")
+        raise contracts.NotFound(_("Order not found."))
     return order_dto(order)

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration import contracts, events
 from integration.publish import publish
@@ -58,11 +59,11 @@ def product_publish_card(*, product_id: int, was_active: bool = False) -> None:
 
 def product_set_status(*, product_id: int, status: str) -> Product:
     if status not in ProductStatus.values:
-        raise _invalid("status", f"Unknown status {status!r}.")
+        raise _invalid("status", _("Unknown status %(status)r.") % {"status": status})
     with transaction.atomic(using=ALIAS):
         product = Product.objects.using(ALIAS).select_for_update().filter(id=product_id).first()
         if product is None:
-            raise contracts.NotFound("Product not found.")
+            raise contracts.NotFound(_("Product not found."))
         was_active = product.status == ProductStatus.ACTIVE
         product.status = status
         product.save(using=ALIAS, update_fields=["status", "updated_at"])
@@ -75,10 +76,12 @@ def product_set_status(*, product_id: int, status: str) -> Product:
 
 def _check_quantity(quantity, *, allow_zero: bool = False) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise _invalid("quantity", "Quantity must be a whole number.")
+        raise _invalid("quantity", _("Quantity must be a whole number."))
     low = 0 if allow_zero else 1
     if quantity < low or quantity > MAX_CART_QUANTITY:
-        raise _invalid("quantity", f"Quantity must be between {low} and {MAX_CART_QUANTITY}.")
+        raise _invalid(
+            "quantity", _("Quantity must be between %(low)d and %(high)d.") % {"low": low, "high": MAX_CART_QUANTITY}
+        )
     return quantity
 
 
@@ -92,8 +95,8 @@ def cart_add_item(*, buyer_id: int, variant_id: int, quantity: int) -> None:
             .first()
         )
         if variant is None:
-            raise _invalid("variant_id", "This product is not available.")
-        cart, _ = Cart.objects.using(ALIAS).get_or_create(buyer_id=buyer_id)
+            raise _invalid("variant_id", _("This product is not available."))
+        cart, _created = Cart.objects.using(ALIAS).get_or_create(buyer_id=buyer_id)
         Cart.objects.using(ALIAS).select_for_update().filter(id=cart.id).first()  # serialise edits of one cart
         item = CartItem.objects.using(ALIAS).filter(cart=cart, variant=variant).first()
         new_quantity = quantity + (item.quantity if item else 0)
@@ -109,9 +112,9 @@ def cart_add_item(*, buyer_id: int, variant_id: int, quantity: int) -> None:
 
 def _check_line(variant: Variant, quantity: int) -> None:
     if quantity > variant.max_per_order:
-        raise _invalid("quantity", f"At most {variant.max_per_order} of this item per order.")
+        raise _invalid("quantity", _("At most %(n)d of this item per order.") % {"n": variant.max_per_order})
     if quantity > variant.stock_available:
-        raise _invalid("quantity", f"Only {variant.stock_available} left in stock.")
+        raise _invalid("quantity", _("Only %(n)d left in stock.") % {"n": variant.stock_available})
 
 
 def cart_update_line(*, buyer_id: int, line_id: int, quantity: int) -> None:
@@ -125,7 +128,7 @@ def cart_update_line(*, buyer_id: int, line_id: int, quantity: int) -> None:
             .first()
         )
         if item is None:
-            raise contracts.NotFound("Cart line not found.")
+            raise contracts.NotFound(_("Cart line not found."))
         if quantity == 0:
             item.delete()
             return
@@ -155,12 +158,12 @@ def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
     orders; the same key with another request is refused.
     """
     if command.payment_method not in PaymentMethod.values:
-        raise _invalid("payment_method", "Choose a payment method.")
+        raise _invalid("payment_method", _("Choose a payment method."))
     if not command.idempotency_key or len(command.idempotency_key) > 100:
         raise _invalid("idempotency_key", "A checkout needs an idempotency key of at most 100 characters.")
     for name in ("recipient", "phone", "street", "city", "province", "postal_code"):
         if not getattr(command.address, name, "").strip():
-            raise _invalid(name, "This field is required.")
+            raise _invalid(name, _("This field is required."))
 
     existing = (
         Checkout.objects.using(ALIAS).filter(buyer_id=command.buyer_id, idempotency_key=command.idempotency_key).first()
@@ -178,9 +181,9 @@ def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
 def _replay(existing: Checkout, command: contracts.CheckoutCommand) -> list[Order]:
     if _fingerprint(command) != existing.request_fingerprint:
         raise contracts.Conflict(
-            "This idempotency key was already used for a different checkout.",
+            _("This idempotency key was already used for a different checkout."),
             code="idempotency_key_reused",
-            fields={"idempotency_key": ["Already used for a different checkout."]},
+            fields={"idempotency_key": [_("Already used for a different checkout.")]},
         )
     return list(existing.orders.using(ALIAS).order_by("id"))
 
@@ -202,7 +205,7 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
             .order_by("variant_id")
         )
         if not items:
-            raise _invalid("cart", "Your cart is empty.")
+            raise _invalid("cart", _("Your cart is empty."))
         # Lock the variants in id order so two checkouts never deadlock.
         locked = {
             v.id: v
@@ -215,14 +218,17 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
         for item in items:
             variant = locked[item.variant_id]
             if item.variant.product.status != ProductStatus.ACTIVE:
-                problems[f"line_{item.id}"] = [f"{item.variant.product.title} is no longer available."]
+                problems[f"line_{item.id}"] = [
+                    _("%(title)s is no longer available.") % {"title": item.variant.product.title}
+                ]
             elif item.quantity > variant.stock_available:
                 problems[f"line_{item.id}"] = [
-                    f"Only {variant.stock_available} of {item.variant.product.title} ({variant.name}) left."
+                    _("Only %(n)d of %(title)s (%(variant)s) left.")
+                    % {"n": variant.stock_available, "title": item.variant.product.title, "variant": variant.name}
                 ]
         if problems:
             raise contracts.InvalidRequest(
-                "Some items in your cart are no longer available.", code="out_of_stock", fields=problems
+                _("Some items in your cart are no longer available."), code="out_of_stock", fields=problems
             )
 
         by_shop: dict[int, list[CartItem]] = defaultdict(list)
@@ -245,7 +251,9 @@ def _reserve(variant: Variant, quantity: int) -> None:
     )
     if not updated:
         raise contracts.InvalidRequest(
-            f"{variant.name} ran out of stock.", code="out_of_stock", fields={"cart": ["An item ran out of stock."]}
+            _("%(variant)s ran out of stock.") % {"variant": variant.name},
+            code="out_of_stock",
+            fields={"cart": [_("An item ran out of stock.")]},
         )
 
 

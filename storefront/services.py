@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Address, Creator, Post, PostProduct, PostStatus, ProductCard
 
@@ -18,17 +19,19 @@ def post_create(
     max_tags = getattr(settings, "STOREFRONT_MAX_TAGS_PER_POST", 6)
     errors = {}
     if len(caption) > Post._meta.get_field("caption").max_length:
-        errors["caption"] = [f"A caption has at most {Post._meta.get_field('caption').max_length} characters."]
+        errors["caption"] = [
+            _("A caption has at most %(n)d characters.") % {"n": Post._meta.get_field("caption").max_length}
+        ]
     unique_ids = list(dict.fromkeys(product_ids))
     if len(unique_ids) > max_tags:
-        errors["product_ids"] = [f"A post tags at most {max_tags} products."]
+        errors["product_ids"] = [_("A post tags at most %(n)d products.") % {"n": max_tags}]
     else:
         known = set(
             ProductCard.objects.using(ALIAS).filter(product_id__in=unique_ids).values_list("product_id", flat=True)
         )
         unknown = [pid for pid in unique_ids if pid not in known]
         if unknown:
-            errors["product_ids"] = [f"Unknown product(s): {', '.join(map(str, unknown))}."]
+            errors["product_ids"] = [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(using=ALIAS):
