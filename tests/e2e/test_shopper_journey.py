@@ -1,0 +1,252 @@
+"""A shopper's journey in a real browser, at phone and desktop width, in Indonesian and English."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from integration.transport import marketplace
+from marketplace.models import Order, OrderLine
+from storefront.services import post_create, product_cards_rebuild
+from tests.factories import CreatorFactory, ProductFactory, ShopFactory, UserFactory, VariantFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+PASSWORD = "jalin-test-pw"
+ADDRESS = {
+    "recipient": "Ayu Lestari",
+    "phone": "0812 3456 7890",
+    "street": "Jl. Malioboro 52",
+    "city": "Yogyakarta",
+    "province": "DI Yogyakarta",
+    "postal_code": "55271",
+}
+TEXT = {
+    "id": {
+        "feed": "Untuk Anda",
+        "added": "Ditambahkan ke keranjang Anda.",
+        "cart": "Keranjang",
+        "checkout": "Checkout",
+        "place": "Buat pesanan",
+        "placed": "Terima kasih! Pesanan Anda sudah dibuat.",
+        "awaiting": "Menunggu pembayaran",
+        "postal": "Kode pos terdiri dari lima digit.",
+        "stock": "Stok tinggal 8.",
+    },
+    "en": {
+        "feed": "For you",
+        "added": "Added to your cart.",
+        "cart": "Cart",
+        "checkout": "Checkout",
+        "place": "Place order",
+        "placed": "Thank you! Your order has been placed.",
+        "awaiting": "Awaiting payment",
+        "postal": "A postal code has five digits.",
+        "stock": "Only 8 left in stock.",
+    },
+}
+
+
+@pytest.fixture
+def world():
+    """Two shops, a product with two variants and one with one, a post tagging both."""
+    shopper = UserFactory(username="ayu", email="ayu@example.id")
+    batik = ProductFactory(shop=ShopFactory(name="Batik Sekar", city="Solo"), title="Batik Tulis Parang")
+    VariantFactory(product=batik, name="M", price=125_000, stock_on_hand=8)
+    large = VariantFactory(product=batik, name="L", price=135_000, stock_on_hand=8)
+    kopi = ProductFactory(shop=ShopFactory(name="Kopi Gayo Aceh", city="Takengon"), title="Kopi Gayo 250 g")
+    beans = VariantFactory(product=kopi, name="250 g", price=85_000, stock_on_hand=8)
+    product_cards_rebuild(port=marketplace())
+    creator = CreatorFactory(display_name="Sari Wastra", handle="sariwastra")
+    post = post_create(creator=creator, caption="Batik dan kopi favorit #belilokal", product_ids=[batik.id, kopi.id])
+    return {"shopper": shopper, "large": large, "beans": beans, "post": post}
+
+
+def _start(page, shot, language: str) -> None:
+    page.goto("/accounts/login/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_selector("html[lang=en]")
+    shot("sign-in")
+
+
+def _sign_in(page, username: str = "ayu", password: str = PASSWORD) -> None:
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+
+
+def _add_from_product_page(page, shot, text, *, name: str, variant_label: str | None = None) -> None:
+    page.get_by_role("link", name=name).first.click()
+    page.wait_for_selector(f"h1:has-text('{name}')")
+    shot("product")
+    if variant_label:
+        page.get_by_label(re.compile("^" + re.escape(variant_label))).check()
+        shot("variant-picked")
+    page.locator("main form button[type=submit]").click()
+    # htmx puts the answer next to the button without leaving the page.
+    page.wait_for_selector(f"#cart-status:has-text('{text['added']}')")
+    shot("added-to-cart")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_shopper_buys_from_two_shops_starting_from_the_feed(page_at, world, viewport, language):
+    page, shot = page_at(viewport)
+    text = TEXT[language]
+
+    # Given a signed-in shopper on the feed
+    _start(page, shot, language)
+    _sign_in(page)
+    page.wait_for_selector(f"main h1:has-text('{text['feed']}')")
+    assert page.locator("html").get_attribute("lang") == language
+    shot("feed")
+
+    # When she opens the post, picks the L batik and the coffee, from two shops
+    page.get_by_role("link", name="Sari Wastra").first.click()
+    page.wait_for_url(re.compile(rf"/posts/{world['post'].id}/$"))
+    shot("post")
+    _add_from_product_page(page, shot, text, name="Batik Tulis Parang", variant_label="L — Rp 135.000")
+    page.go_back()
+    page.wait_for_url(re.compile(r"/posts/\d+/$"))
+    _add_from_product_page(page, shot, text, name="Kopi Gayo 250 g")
+
+    page.get_by_role("link", name=text["cart"], exact=True).click()
+    page.wait_for_url("**/cart/")
+    assert page.locator(".shop-group h2").all_inner_texts() == ["Batik Sekar", "Kopi Gayo Aceh"]
+    shot("cart")
+
+    # ...and checks out with a new address
+    page.get_by_role("link", name=text["checkout"], exact=True).last.click()
+    page.wait_for_url("**/checkout/")
+    for name, value in ADDRESS.items():
+        page.fill(f"#id_{name}", value)
+    page.check("input[name=payment_method][value=virtual_account]")
+    shot("checkout")
+    page.get_by_role("button", name=text["place"]).click()
+
+    # Then she sees two orders, one per shop, waiting for payment
+    page.wait_for_url("**/orders/")
+    page.wait_for_selector(f".messages:has-text('{text['placed']}')")
+    orders = page.locator(".orders li")
+    assert orders.count() == 2
+    assert sorted(re.search(r"Batik Sekar|Kopi Gayo Aceh", t).group() for t in orders.all_inner_texts()) == [
+        "Batik Sekar",
+        "Kopi Gayo Aceh",
+    ]
+    assert all(text["awaiting"] in t for t in orders.all_inner_texts())
+    shot("orders")
+    placed = Order.objects.filter(buyer_id=world["shopper"].id)
+    assert sorted(placed.values_list("total", flat=True)) == [100_000, 150_000]
+    assert sorted(OrderLine.objects.filter(order__in=placed).values_list("variant_id", flat=True)) == sorted(
+        [world["large"].id, world["beans"].id]
+    )
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_form_shows_its_errors_next_to_the_field(page_at, world, language):
+    page, shot = page_at("phone")
+    text = TEXT[language]
+    _start(page, shot, language)
+
+    # Sign in with a wrong password: an error above the form, nothing else happens
+    _sign_in(page, password="wrong-password")
+    page.wait_for_selector(".form-errors .errorlist")
+    shot("sign-in-error")
+
+    # Sign up: a taken username, a bad e-mail, passwords that differ
+    page.goto("/accounts/sign-up/")
+    page.fill("#id_username", "ayu")
+    page.fill("#id_email", "not-an-email")
+    page.fill("#id_password1", "batik-tulis-99")
+    page.fill("#id_password2", "batik-tulis-98")
+    page.locator("main form button[type=submit]").click()
+    for field in ("username", "email", "password2"):
+        assert page.locator(f"#id_{field}_error").is_visible(), field
+    assert page.locator("#id_username").get_attribute("aria-invalid") == "true"
+    shot("sign-up-errors")
+
+    # Password reset: a bad e-mail address
+    page.goto("/accounts/password_reset/")
+    page.fill("#id_email", "ayu@")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#id_email_error")
+    shot("password-reset-error")
+
+    # Address book: a bad postal code and phone
+    page.goto("/accounts/login/?next=/account/")
+    _sign_in(page)
+    page.wait_for_url("**/account/")
+    for name, value in {**ADDRESS, "postal_code": "552", "phone": "abc"}.items():
+        page.fill(f"#id_{name}", value)
+    page.locator("main form[action$='/account/addresses/'] button[type=submit]").click()
+    page.wait_for_selector(f"#id_postal_code_error:has-text('{text['postal']}')")
+    assert page.locator("#id_phone_error").is_visible()
+    shot("address-errors")
+
+    # Password change: a wrong old password
+    page.goto("/accounts/password_change/")
+    page.fill("#id_old_password", "not-my-password")
+    page.fill("#id_new_password1", "kopi-susu-42")
+    page.fill("#id_new_password2", "kopi-susu-42")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#id_old_password_error")
+    shot("password-change-error")
+
+    # Add to cart: more than the stock, answered in place
+    page.goto(f"/posts/{world['post'].id}/")
+    page.get_by_role("link", name="Kopi Gayo 250 g").first.click()
+    page.fill("#id_quantity", "50")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(f"#cart-status:has-text('{text['stock']}')")
+    shot("add-to-cart-error")
+
+    # Cart: a quantity above the stock
+    page.fill("#id_quantity", "1")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(f"#cart-status:has-text('{text['added']}')")
+    page.goto("/cart/")
+    page.locator(".qty input[name=quantity]").fill("50")
+    page.locator(".qty button").click()
+    page.wait_for_selector(f".messages .error:has-text('{text['stock']}')")
+    shot("cart-error")
+
+    # Checkout: nothing filled in
+    page.goto("/checkout/")
+    page.get_by_role("button", name=text["place"]).click()
+    for field in ("recipient", "phone", "street", "city", "province", "postal_code", "payment_method"):
+        assert page.locator(f"#id_{field}_error").is_visible(), field
+    shot("checkout-errors")
+    assert Order.objects.count() == 0
+    assert get_user_model().objects.count() == 1
+
+
+def test_submitting_the_checkout_page_twice_places_one_set_of_orders(page_at, world):
+    page, shot = page_at("desktop")
+    _start(page, shot, "id")
+    _sign_in(page)
+    for variant in (world["large"], world["beans"]):
+        page.goto(f"/products/{variant.product_id}/")
+        page.check(f"#variant-{variant.id}")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_selector("#cart-status p")
+    page.goto("/checkout/")
+    for name, value in ADDRESS.items():
+        page.fill(f"#id_{name}", value)
+    page.check("input[name=payment_method][value=cod]")
+
+    # The same page, with the same key, posted twice before the shopper clicks once more
+    statuses = page.evaluate(
+        """async () => {
+            const form = document.querySelector("main form[method=post]");
+            const send = () => fetch(form.action, {method: "POST", body: new FormData(form), redirect: "manual"});
+            return [(await send()).type, (await send()).type];
+        }"""
+    )
+    page.get_by_role("button", name="Buat pesanan").click()
+    page.wait_for_url("**/orders/")
+    shot("orders-after-double-submit")
+
+    assert statuses == ["opaqueredirect", "opaqueredirect"]
+    assert Order.objects.filter(buyer_id=world["shopper"].id).count() == 2
+    assert page.locator(".orders li").count() == 2
