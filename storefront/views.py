@@ -20,7 +20,13 @@ ATTRIBUTION_SESSION_KEY = "attribution"
 
 
 def _unavailable(request):
-    return render(request, "storefront/unavailable.html", status=503, headers={"Retry-After": "30"})
+    if request.htmx:
+        # htmx swaps no 5xx answer in; the shopper would see nothing happen.
+        text = _("Checkout is unavailable for a moment. Please try again in a minute.")
+        return render(request, "storefront/_cart_status.html", {"ok": False, "text": text})
+    response = render(request, "storefront/unavailable.html", status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def feed(request):

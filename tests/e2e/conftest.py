@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,6 +49,9 @@ def chromium(live_server, monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Database connections opened while the loop ran live in its context, out of
+        # reach of the test database teardown: close them here, in the same context.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.views import defaults
@@ -85,6 +85,16 @@ def test_the_403_and_500_pages_render_without_a_stack_trace():
     assert forbidden.status_code == 403 and "Anda tidak dapat membuka halaman ini" in forbidden.content.decode()
     assert failed.status_code == 500 and "Terjadi kesalahan di sistem kami" in failed.content.decode()
     assert "Traceback" not in failed.content.decode()
+
+
+@pytest.mark.django_db(databases=["default", "storefront"])
+def test_a_form_sent_without_its_csrf_token_is_refused_with_a_plain_explanation():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("login"), {"username": "ayu", "password": "x"})
+
+    assert response.status_code == 403
+    assert "Sesi Anda sudah berakhir" in response.content.decode()
 
 
 @pytest.mark.django_db(databases=["default", "storefront"])
