@@ -8,19 +8,12 @@ from django.contrib.auth import get_user_model
 from integration.transport import marketplace
 from marketplace.models import Order, OrderLine
 from storefront.services import post_create, product_cards_rebuild
-from tests.factories import CreatorFactory, ProductFactory, ShopFactory, UserFactory, VariantFactory
+from tests.factories import ADDRESS_VALUES, CreatorFactory, ProductFactory, ShopFactory, UserFactory, VariantFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 PASSWORD = "jalin-test-pw"
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+ADDRESS = ADDRESS_VALUES
 TEXT = {
     "id": {
         "feed": "Untuk Anda",

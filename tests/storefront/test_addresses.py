@@ -4,16 +4,9 @@ from django.urls import reverse
 from storefront.models import Address
 from storefront.selectors import address_list_for_user
 from storefront.services import address_create, address_delete
-from tests.factories import UserFactory
+from tests.factories import ADDRESS_VALUES, UserFactory
 
-HOME = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+HOME = ADDRESS_VALUES
 OFFICE = {**HOME, "street": "Jl. Sudirman 1", "city": "Jakarta", "province": "DKI Jakarta", "postal_code": "10220"}
 
 

@@ -7,18 +7,11 @@ from django.urls import reverse
 
 from marketplace.models import Order, Variant
 from storefront.services import address_create
-from tests.factories import UserFactory, VariantFactory
+from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+ADDRESS = ADDRESS_VALUES
 
 
 @pytest.fixture

@@ -12,16 +12,9 @@ from django.views import defaults
 
 from marketplace.models import Order
 from storefront.templatetags.money import rupiah
-from tests.factories import UserFactory, VariantFactory
+from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory
 
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+ADDRESS = ADDRESS_VALUES
 
 
 @pytest.mark.django_db(databases=["default", "storefront"])
