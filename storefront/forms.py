@@ -93,6 +93,9 @@ class CheckoutForm(AddressForm):
                 cleaned[name] = getattr(chosen, name)
         return cleaned
 
+    def address_fields(self):
+        return [self[name] for name in ADDRESS_FIELDS]
+
     def address_values(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in ADDRESS_FIELDS}
 

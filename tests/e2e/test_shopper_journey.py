@@ -218,6 +218,7 @@ def test_submitting_the_checkout_page_twice_places_one_set_of_orders(page_at, wo
     page, shot = page_at("desktop")
     _start(page, shot, "id")
     _sign_in(page)
+    page.wait_for_selector("form[action$='/accounts/logout/']")  # signed in
     for variant in (world["large"], world["beans"]):
         page.goto(f"/products/{variant.product_id}/")
         page.check(f"#variant-{variant.id}")

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marketplace.models import Order, Variant
@@ -134,3 +136,19 @@ def test_adding_more_than_the_stock_through_htmx_says_why(client, shopper):
     assert response.status_code == 200
     assert response.context["ok"] is False
     assert "Only 1 left in stock." in response.content.decode()
+
+
+def test_the_checkout_page_reads_each_database_a_bounded_number_of_times(client, shopper):
+    for n in range(3):
+        variant = VariantFactory(stock_on_hand=5)
+        client.post(reverse("storefront:cart_add"), {"variant_id": variant.id, "quantity": 1})
+        address_create(user_id=shopper.id, values={**ADDRESS, "street": f"Jl. Kaliurang {n}"})
+
+    with (
+        CaptureQueriesContext(connections["storefront"]) as storefront,
+        CaptureQueriesContext(connections["marketplace"]) as marketplace_,
+    ):
+        page = client.get(reverse("storefront:checkout"))
+
+    assert page.status_code == 200 and len(page.context["cart"].lines) == 3
+    assert (len(storefront), len(marketplace_)) == (1, 1)
