@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from integration.transport import marketplace
 from marketplace.models import Order, OrderLine
@@ -165,6 +166,17 @@ def test_every_form_shows_its_errors_next_to_the_field(page_at, world, language)
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("#id_email_error")
     shot("password-reset-error")
+
+    # ...then the link it mails, with two new passwords that differ
+    page.fill("#id_email", "ayu@example.id")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/password_reset/done/")
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1))
+    page.fill("#id_new_password1", "kopi-susu-42")
+    page.fill("#id_new_password2", "kopi-susu-43")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#id_new_password2_error")
+    shot("password-reset-confirm-error")
 
     # Address book: a bad postal code and phone
     page.goto("/accounts/login/?next=/account/")

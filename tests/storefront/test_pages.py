@@ -124,3 +124,15 @@ def test_every_visible_control_of_the_forms_has_a_label(client):
 
 def test_timezone_is_jakarta():
     assert str(timezone.get_default_timezone()) == "Asia/Jakarta"
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_visitor_sees_the_variants_and_is_asked_to_sign_in_to_buy(client, rebuild_cards):
+    variant = VariantFactory(name="L", price=135_000, stock_on_hand=4)
+    rebuild_cards()
+
+    body = client.get(reverse("storefront:product_detail", args=[variant.product_id])).content.decode()
+
+    assert "L — Rp 135.000" in body and "sisa 4" in body
+    assert f'href="/accounts/login/?next=/products/{variant.product_id}/"' in body
+    assert 'name="variant_id"' not in body
