@@ -60,9 +60,13 @@ def page_at(live_server, chromium, request):
     `shot(name)` saves the next numbered screenshot of this test."""
     contexts = []
 
-    def open_page(viewport: str):
+    def open_page(viewport: str, *, javascript: bool = True):
         context = chromium.new_context(
-            viewport=VIEWPORTS[viewport], locale="id-ID", timezone_id="Asia/Jakarta", base_url=live_server.url
+            viewport=VIEWPORTS[viewport],
+            locale="id-ID",
+            timezone_id="Asia/Jakarta",
+            base_url=live_server.url,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

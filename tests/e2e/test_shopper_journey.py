@@ -256,3 +256,26 @@ def test_submitting_the_checkout_page_twice_places_one_set_of_orders(page_at, wo
     assert statuses == ["opaqueredirect", "opaqueredirect"]
     assert Order.objects.filter(buyer_id=world["shopper"].id).count() == 2
     assert page.locator(".orders li").count() == 2
+
+
+def test_without_javascript_the_cart_and_checkout_still_work(page_at, world):
+    page, shot = page_at("phone", javascript=False)
+    _start(page, shot, "id")
+    _sign_in(page)
+    page.wait_for_selector("form[action$='/accounts/logout/']")  # signed in
+
+    # Without htmx the add-to-cart form posts and lands on the cart page
+    page.goto(f"/products/{world['beans'].product_id}/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/cart/")
+    page.wait_for_selector(".messages:has-text('Ditambahkan ke keranjang Anda.')")
+    shot("cart-without-javascript")
+    page.goto("/checkout/")
+    for name, value in ADDRESS.items():
+        page.fill(f"#id_{name}", value)
+    page.check("input[name=payment_method][value=ewallet]")
+    page.get_by_role("button", name="Buat pesanan").click()
+
+    page.wait_for_url(re.compile(r"/orders/\d+/$"))
+    shot("order-without-javascript")
+    assert Order.objects.get(buyer_id=world["shopper"].id).total == 100_000
