@@ -1,138 +1,173 @@
-"""The shell every page shares: language, money, time, error pages, accessibility basics."""
+"""Post, creator and campaign pages, and the plain POST forms for likes, comments and follows."""
 
-import datetime as dt
-import re
+from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.views import defaults
 
-from marketplace.models import Order
-from storefront.templatetags.money import rupiah
-from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory
-
-ADDRESS = ADDRESS_VALUES
-
-
-@pytest.mark.django_db(databases=["default", "storefront"])
-def test_pages_are_in_indonesian_by_default(client):
-    body = client.get(reverse("storefront:feed")).content.decode()
-
-    assert '<html lang="id">' in body
-    assert ">Beranda</a>" in body and ">Masuk</a>" in body
-    assert "Langsung ke konten" in body
-
-
-@pytest.mark.django_db(databases=["default", "storefront"])
-def test_the_language_switch_turns_the_site_to_english_and_back(client):
-    switched = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    english = client.get(reverse("storefront:feed")).content.decode()
-    client.post(reverse("set_language"), {"language": "id", "next": "/"})
-    indonesian = client.get(reverse("storefront:feed")).content.decode()
-
-    assert switched.status_code == 302 and switched.url == "/"
-    assert '<html lang="en">' in english and ">Feed</a>" in english and ">Sign in</a>" in english
-    assert '<html lang="id">' in indonesian and ">Beranda</a>" in indonesian
-
-
-@pytest.mark.parametrize(
-    ("amount", "shown"), [(0, "Rp 0"), (999, "Rp 999"), (1_250_000, "Rp 1.250.000"), (-15_000, "-Rp 15.000")]
+from storefront.models import Comment, Follow, Like, PostProduct
+from storefront.selectors import campaign_products
+from storefront.services import comment_create
+from tests.factories import (
+    CampaignFactory,
+    CreatorFactory,
+    PostFactory,
+    ProductCardFactory,
+    ShowcaseItemFactory,
+    UserFactory,
 )
-def test_rupiah_uses_dots_for_thousands_and_no_decimals(amount, shown):
-    assert rupiah(amount) == shown
+
+pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
 
-@pytest.mark.django_db(databases="__all__")
-def test_order_times_are_shown_in_jakarta_time(client):
-    shopper = UserFactory(username="nina")
-    client.force_login(shopper)
-    variant = VariantFactory(stock_on_hand=3)
-    client.post(reverse("storefront:cart_add"), {"variant_id": variant.id, "quantity": 1})
-    client.post(reverse("storefront:checkout"), {**ADDRESS, "payment_method": "cod", "idempotency_key": "k-time"})
-    Order.objects.filter(buyer_id=shopper.id).update(placed_at=dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC))
+def test_liking_commenting_and_following_are_plain_forms(client):
+    # Given a signed-in shopper and a post
+    user = UserFactory(username="ayu")
+    post = PostFactory()
+    client.force_login(user)
+    page = reverse("storefront:post_detail", args=[post.id])
 
-    body = client.get(reverse("storefront:order_list")).content.decode()
+    # When they like it, comment on it and follow its creator
+    liked = client.post(reverse("storefront:post_like", args=[post.id]), {"action": "like", "next": page})
+    commented = client.post(reverse("storefront:comment_create", args=[post.id]), {"body": "Mantap!", "next": page})
+    followed = client.post(reverse("storefront:creator_follow", args=[post.creator.handle]), {"action": "follow"})
 
-    assert "2 Mar 2026 00:30 WIB" in body
-
-
-@pytest.mark.django_db(databases=["default", "storefront"])
-def test_an_unknown_page_gets_the_sites_own_404(client):
-    response = client.get("/posts/999999/")
-
-    assert response.status_code == 404
-    assert "Kami tidak menemukan halaman itu" in response.content.decode()
-
-
-@pytest.mark.django_db(databases=["default"])
-def test_the_403_and_500_pages_render_without_a_stack_trace():
-    request = RequestFactory().get("/")
-    request.user = UserFactory.build()
-
-    forbidden = defaults.permission_denied(request, PermissionDenied())
-    failed = defaults.server_error(request)
-
-    assert forbidden.status_code == 403 and "Anda tidak dapat membuka halaman ini" in forbidden.content.decode()
-    assert failed.status_code == 500 and "Terjadi kesalahan di sistem kami" in failed.content.decode()
-    assert "Traceback" not in failed.content.decode()
+    # Then each redirects back and is recorded once
+    assert (liked.status_code, liked.url) == (302, page)
+    assert (commented.status_code, commented.url) == (302, page)
+    assert followed.url == reverse("storefront:creator_detail", args=[post.creator.handle])
+    assert list(Like.objects.values_list("user_id", "post_id")) == [(user.id, post.id)]
+    assert list(Comment.objects.values_list("author_name", "body")) == [("ayu", "Mantap!")]
+    assert list(Follow.objects.values_list("user_id", "creator_id")) == [(user.id, post.creator_id)]
+    body = client.get(page).content.decode()
+    assert "Mantap!" in body and 'value="unlike"' in body
 
 
-@pytest.mark.django_db(databases=["default", "storefront"])
-def test_a_form_sent_without_its_csrf_token_is_refused_with_a_plain_explanation():
-    client = Client(enforce_csrf_checks=True)
+def test_a_bad_comment_is_a_message_and_writes_nothing(client):
+    post = PostFactory()
+    client.force_login(UserFactory())
 
-    response = client.post(reverse("login"), {"username": "ayu", "password": "x"})
+    response = client.post(reverse("storefront:comment_create", args=[post.id]), {"body": "x" * 501}, follow=True)
 
-    assert response.status_code == 403
-    assert "Sesi Anda sudah berakhir" in response.content.decode()
-
-
-@pytest.mark.django_db(databases=["default", "storefront"])
-def test_htmx_is_served_by_the_site_itself_and_no_page_loads_from_elsewhere(client):
-    body = client.get(reverse("login")).content.decode()
-
-    sources = re.findall(r'(?:src|href)="([^"]+)"', body)
-    assert "/static/vendor/htmx/htmx-2.0.11.min.js" in sources
-    assert [s for s in sources if s.startswith(("http:", "https:", "//"))] == []
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert Comment.objects.count() == 0
 
 
-@pytest.mark.django_db(databases=["default", "storefront"])
-def test_every_visible_control_of_the_forms_has_a_label(client):
-    def unlabelled(page: str) -> set[str]:
-        body = client.get(page).content.decode()
-        ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', body)
-        assert ids, page
-        return set(ids) - set(re.findall(r'<label[^>]*\bfor="([^"]+)"', body))
+def test_an_offsite_next_is_ignored(client):
+    post = PostFactory()
+    client.force_login(UserFactory())
 
-    anonymous = {
-        page: unlabelled(page) for page in ("/accounts/login/", "/accounts/sign-up/", "/accounts/password_reset/")
-    }
-    client.force_login(UserFactory(username="oki"))
-    signed_in = {page: unlabelled(page) for page in ("/account/", "/accounts/password_change/")}
+    response = client.post(reverse("storefront:post_like", args=[post.id]), {"next": "https://evil.example/"})
 
-    assert {**anonymous, **signed_in} == {
-        "/accounts/login/": set(),
-        "/accounts/sign-up/": set(),
-        "/accounts/password_reset/": set(),
-        "/account/": set(),
-        "/accounts/password_change/": set(),
-    }
+    assert response.url == reverse("storefront:post_detail", args=[post.id])
 
 
-def test_timezone_is_jakarta():
-    assert str(timezone.get_default_timezone()) == "Asia/Jakarta"
+def test_only_the_creator_sees_hide_buttons_and_others_cannot_hide(client):
+    post = PostFactory()
+    comment = comment_create(post_id=post.id, user_id=1, author_name="budi", body="Spam")
+    stranger = UserFactory()
+    client.force_login(stranger)
+
+    assert "Hide" not in client.get(reverse("storefront:post_detail", args=[post.id])).content.decode()
+    response = client.post(reverse("storefront:comment_hide", args=[comment.id]), follow=True)
+
+    assert "Only the post&#x27;s creator or staff may hide a comment." in response.content.decode()
+    assert Comment.objects.get().is_hidden is False
 
 
-@pytest.mark.django_db(databases="__all__")
-def test_a_visitor_sees_the_variants_and_is_asked_to_sign_in_to_buy(client, rebuild_cards):
-    variant = VariantFactory(name="L", price=135_000, stock_on_hand=4)
-    rebuild_cards()
+def test_anonymous_visitors_are_asked_to_sign_in_before_writing(client):
+    post = PostFactory()
 
-    body = client.get(reverse("storefront:product_detail", args=[variant.product_id])).content.decode()
+    response = client.post(reverse("storefront:post_like", args=[post.id]))
 
-    assert "L — Rp 135.000" in body and "sisa 4" in body
-    assert f'href="/accounts/login/?next=/products/{variant.product_id}/"' in body
-    assert 'name="variant_id"' not in body
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert Like.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_creator_page_shows_showcase_and_posts_in_constant_queries(client, size):
+    creator = CreatorFactory()
+    for _ in range(size):
+        card = ProductCardFactory()
+        ShowcaseItemFactory(creator=creator, product_id=card.product_id)
+        PostProduct.objects.create(post=PostFactory(creator=creator), product_id=card.product_id)
+
+    with CaptureQueriesContext(connections["storefront"]) as queries:
+        response = client.get(reverse("storefront:creator_detail", args=[creator.handle]))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].showcase) == size
+    assert f"?showcase={creator.id}" in response.content.decode()
+    # creator, posts, tags, tag cards, showcase items, showcase cards
+    assert len(queries) == 6
+
+
+def test_a_creator_sees_their_own_statistics_and_no_follow_button(client):
+    creator = CreatorFactory(attributed_orders=3, attributed_sales=1_250_000, commission_earned=62_500)
+    owner = UserFactory(id=creator.user_id)
+    client.force_login(owner)
+
+    body = client.get(reverse("storefront:creator_detail", args=[creator.handle])).content.decode()
+
+    assert "Rp 1.250.000" in body and "Rp 62.500" in body
+    assert 'value="follow"' not in body
+    client.force_login(UserFactory())
+    other = client.get(reverse("storefront:creator_detail", args=[creator.handle])).content.decode()
+    assert "Rp 1.250.000" not in other and 'value="follow"' in other
+
+
+def test_campaign_rules_select_the_explicit_list_plus_matching_cards():
+    local_kopi = ProductCardFactory(is_local_business=True, category_id=1)
+    ProductCardFactory(is_local_business=True, category_id=2)
+    chain_kopi = ProductCardFactory(is_local_business=False, category_id=1)
+    picked = ProductCardFactory(is_local_business=False, category_id=9)
+
+    campaign = CampaignFactory(local_business_only=True, category_ids=[1], product_ids=[picked.product_id])
+
+    assert sorted(campaign_products(campaign).values_list("product_id", flat=True)) == [
+        local_kopi.product_id,
+        picked.product_id,
+    ]
+    only_category = CampaignFactory(local_business_only=False, category_ids=[1])
+    assert sorted(campaign_products(only_category).values_list("product_id", flat=True)) == [
+        local_kopi.product_id,
+        chain_kopi.product_id,
+    ]
+
+
+@pytest.mark.parametrize("size", [5, 45])
+def test_a_live_campaign_lists_its_products_in_constant_queries(client, size):
+    campaign = CampaignFactory(local_business_only=True)
+    for _ in range(size):
+        ProductCardFactory(is_local_business=True)
+    ProductCardFactory(is_local_business=False)
+
+    with CaptureQueriesContext(connections["storefront"]) as queries:
+        response = client.get(reverse("storefront:campaign_detail", args=[campaign.slug]))
+
+    assert len(response.context["cards"]) == size
+    assert len(queries) == 2
+
+
+def test_a_campaign_shows_its_schedule_before_and_after_it_runs(client):
+    now = timezone.now()
+    ProductCardFactory(is_local_business=True)
+    upcoming = CampaignFactory(starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2))
+    ended = CampaignFactory(starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=1))
+
+    before = client.get(reverse("storefront:campaign_detail", args=[upcoming.slug]))
+    after = client.get(reverse("storefront:campaign_detail", args=[ended.slug]))
+
+    assert (before.context["cards"], after.context["cards"]) == ([], [])
+    assert "This campaign has not started yet." in before.content.decode()
+    assert "This campaign has ended." in after.content.decode()
+
+
+def test_unknown_creators_campaigns_and_posts_are_404(client):
+    assert client.get(reverse("storefront:creator_detail", args=["nobody"])).status_code == 404
+    assert client.get(reverse("storefront:campaign_detail", args=["nothing"])).status_code == 404
+    assert client.get(reverse("storefront:post_detail", args=[404])).status_code == 404

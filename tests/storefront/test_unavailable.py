@@ -8,7 +8,7 @@ from storefront.models import ProductCard
 from storefront.services import post_create
 from tests.factories import CreatorFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
+pytestmark = [pytest.mark.django_db(databases=["default", "storefront"]), pytest.mark.usefixtures("indonesian")]
 
 
 class DownMarketplace:
