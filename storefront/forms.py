@@ -4,6 +4,9 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from integration import contracts
+from integration.money import format_rupiah
+
 PAYMENT_METHODS = [
     ("virtual_account", _("Virtual account bank transfer")),
     ("ewallet", _("E-wallet")),
@@ -98,6 +101,65 @@ class CheckoutForm(AddressForm):
 
     def address_values(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in ADDRESS_FIELDS}
+
+    def province(self) -> str:
+        """The delivery province as far as it is known yet: the preview's shipping fees depend on it."""
+        if self.is_bound:
+            key = self.data.get(self.add_prefix("saved_address"), "")
+        else:
+            key = self.fields["saved_address"].initial if self.addresses else ""
+        chosen = self.addresses.get(key)
+        if chosen is not None:
+            return chosen.province
+        return (self.data.get(self.add_prefix("province")) or "").strip()[:80] if self.is_bound else ""
+
+    def add_shop_choices(self, options: tuple[contracts.ShippingOption, ...], shop_ids: list[int]) -> None:
+        """One courier choice and one voucher code per shop of the cart, named by shop id."""
+        for shop_id in shop_ids:
+            choices = [
+                (
+                    o.courier,
+                    _("%(name)s — %(fee)s (%(days)s days)")
+                    % {"name": o.name, "fee": format_rupiah(o.fee), "days": o.etd_days},
+                )
+                for o in options
+                if o.shop_id == shop_id
+            ]
+            self.fields[f"shipping_{shop_id}"] = forms.ChoiceField(
+                label=_("Courier"), choices=choices, widget=forms.RadioSelect, required=False
+            )
+            self.fields[f"voucher_{shop_id}"] = forms.CharField(
+                label=_("Voucher code"), max_length=40, required=False, strip=True
+            )
+
+    def shop_fields(self, shop_id: int):
+        return self[f"shipping_{shop_id}"], self[f"voucher_{shop_id}"]
+
+    def _per_shop(self, prefix: str) -> dict[int, str]:
+        """Read from the submitted data: the preview needs them before the per-shop fields exist."""
+        found = {}
+        for name, value in self.data.items() if self.is_bound else ():
+            key, value = name[len(prefix) :], value.strip()
+            if name.startswith(prefix) and key.isdigit() and value:
+                found[int(key)] = value.upper() if prefix == "voucher_" else value
+        return found
+
+    def shipping_choices(self) -> tuple[contracts.ShippingChoice, ...]:
+        return tuple(
+            contracts.ShippingChoice(shop_id=k, courier=v) for k, v in sorted(self._per_shop("shipping_").items())
+        )
+
+    def voucher_choices(self) -> tuple[contracts.VoucherChoice, ...]:
+        return tuple(contracts.VoucherChoice(shop_id=k, code=v) for k, v in sorted(self._per_shop("voucher_").items()))
+
+
+class ReviewForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Your review"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SignUpForm(UserCreationForm):

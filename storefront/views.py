@@ -283,14 +283,17 @@ def cart_update(request, line_id: int):
 
 @login_required
 def checkout(request):
+    """The marketplace prices everything: shipping per shop, vouchers and the total come from
+    `preview_checkout`. "Recalculate" (or htmx on any change) previews again; "Place order"
+    checks out and, unless paying on delivery, goes on to the gateway's page."""
     port = marketplace()
+    form = CheckoutForm(request.POST or None, addresses=selectors.address_list_for_user(request.user.id))
     try:
-        cart = port.get_cart(request.user.id)
+        preview = _preview(port, request.user.id, form)
     except contracts.Unavailable:
         return _unavailable(request)
-    addresses = selectors.address_list_for_user(request.user.id)
-    form = CheckoutForm(request.POST or None, addresses=addresses)
-    if request.method == "POST" and form.is_valid():
+    placing = request.method == "POST" and "recalculate" not in request.POST and not request.htmx
+    if placing and form.is_valid():
         data = form.cleaned_data
         command = contracts.CheckoutCommand(
             buyer_id=request.user.id,
@@ -298,6 +301,8 @@ def checkout(request):
             payment_method=data["payment_method"],
             idempotency_key=data["idempotency_key"],
             attributions=_attributions(request),
+            shipping=form.shipping_choices(),
+            vouchers=form.voucher_choices(),
         )
         try:
             result = port.checkout(command)
@@ -305,15 +310,58 @@ def checkout(request):
             return _unavailable(request)
         except contracts.PortError as error:
             _show_port_error(form, error)
-            cart = _fresh_cart(port, request.user.id, cart)
+            preview = _preview(port, request.user.id, form, fallback=preview)
         else:
             request.session.pop(ATTRIBUTION_SESSION_KEY, None)
             messages.success(request, _("Thank you! Your order has been placed."))
+            if result.payment is not None and result.payment.pay_url:
+                return redirect(result.payment.pay_url)
             if len(result.orders) == 1:
                 return redirect("storefront:order_detail", order_id=result.orders[0].id)
             return redirect("storefront:order_list")
-    changes = [line for line in cart.lines if line.price_changed or line.short_of_stock]
-    return render(request, "storefront/checkout.html", {"cart": cart, "form": form, "changes": changes})
+    elif request.method == "POST" and not placing:
+        form.errors.clear()  # a recalculation is not a submission: no "this field is required" yet
+    context = {"form": form, "preview": preview, "shops": _shop_sections(form, preview)}
+    return render(request, "storefront/checkout.html", context)
+
+
+def _preview(port, buyer_id: int, form: CheckoutForm, fallback=None) -> contracts.CheckoutPreview:
+    try:
+        preview = port.preview_checkout(
+            buyer_id=buyer_id,
+            province=form.province(),
+            shipping=form.shipping_choices(),
+            vouchers=form.voucher_choices(),
+        )
+    except contracts.Unavailable:
+        if fallback is None:
+            raise
+        return fallback
+    form.add_shop_choices(preview.shipping_options, [shop_id for shop_id, *_totals in preview.shop_totals])
+    return preview
+
+
+def _shop_sections(form: CheckoutForm, preview: contracts.CheckoutPreview) -> list[dict]:
+    """Per shop: its lines, its courier and voucher fields and the marketplace's sums."""
+    sections = []
+    for shop_id, subtotal, fee, discount in preview.shop_totals:
+        # Unchosen, the courier shown is the one the marketplace priced (its fee matches).
+        priced = [o.courier for o in preview.shipping_options if o.shop_id == shop_id and o.fee == fee]
+        form.fields[f"shipping_{shop_id}"].initial = priced[0] if priced else None
+        shipping, voucher = form.shop_fields(shop_id)
+        lines = [line for line in preview.cart.lines if line.shop_id == shop_id]
+        sections.append(
+            {
+                "shop_name": lines[0].shop_name if lines else "",
+                "lines": lines,
+                "shipping": shipping,
+                "voucher": voucher,
+                "subtotal": subtotal,
+                "fee": fee,
+                "discount": discount,
+            }
+        )
+    return sections
 
 
 def _show_port_error(form: CheckoutForm, error: contracts.PortError) -> None:
@@ -325,14 +373,6 @@ def _show_port_error(form: CheckoutForm, error: contracts.PortError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
-
-
-def _fresh_cart(port, buyer_id: int, fallback: contracts.CartDTO) -> contracts.CartDTO:
-    """After a refused checkout, show the cart as the marketplace sees it now (price, stock)."""
-    try:
-        return port.get_cart(buyer_id)
-    except contracts.Unavailable:
-        return fallback
 
 
 @login_required

@@ -7,9 +7,9 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from marketplace.models import Order, Variant
+from marketplace.models import Order, Payment, Variant
 from storefront.services import address_create
-from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory
+from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -74,7 +74,13 @@ def test_a_price_change_and_a_stock_out_since_adding_are_shown_before_paying(cli
     page = client.get(reverse("storefront:checkout"), HTTP_ACCEPT_LANGUAGE="en")
 
     body = page.content.decode()
-    assert [line.title for line in page.context["changes"]] == ["Kain Tenun", "Kopi Gayo"]
+    assert page.context["preview"].problems == {
+        f"line_{page.context['preview'].cart.lines[0].id}": [
+            "The price of Kain Tenun changed from Rp 100.000 to Rp 120.000."
+        ],
+        f"line_{page.context['preview'].cart.lines[1].id}": ["Only 1 of Kopi Gayo left."],
+    }
+    assert "The price of Kain Tenun changed from Rp 100.000 to Rp 120.000." in body
     assert "Price changed from Rp 100.000 to Rp 120.000 since you added it" in body
     assert "Only 1 left in stock" in body
 
@@ -107,7 +113,7 @@ def test_submitting_the_same_checkout_page_twice_places_one_set_of_orders(client
     second = client.post(reverse("storefront:checkout"), body)
 
     assert first.status_code == second.status_code == 302
-    assert first.url == second.url == reverse("storefront:order_list")
+    assert first.url == second.url == f"/gateway/sim/{Payment.objects.get().reference}/"
     assert Order.objects.filter(buyer_id=shopper.id).count() == 2
 
 
@@ -150,5 +156,81 @@ def test_the_checkout_page_reads_each_database_a_bounded_number_of_times(client,
     ):
         page = client.get(reverse("storefront:checkout"))
 
-    assert page.status_code == 200 and len(page.context["cart"].lines) == 3
-    assert (len(storefront), len(marketplace_)) == (1, 1)
+    assert page.status_code == 200 and len(page.context["preview"].cart.lines) == 3
+    assert (len(storefront), len(marketplace_)) == (1, 4)
+
+
+def _cart_of_one_shop(client, shopper):
+    variant = VariantFactory(price=200_000, weight_grams=400, stock_on_hand=5, product__title="Kain Tenun")
+    VoucherFactory(shop=variant.product.shop, code="HEMAT10", value=10)
+    client.post(reverse("storefront:cart_add"), {"variant_id": variant.id, "quantity": 1})
+    return variant.product.shop_id
+
+
+def test_recalculating_prices_the_chosen_courier_and_voucher_and_places_nothing(client, shopper):
+    shop_id = _cart_of_one_shop(client, shopper)
+    page = client.get(reverse("storefront:checkout"))
+    assert page.context["preview"].total == 223_000  # JNE Reguler, no province yet: 9.000 + 6.000 + 8.000
+
+    recalculated = client.post(
+        reverse("storefront:checkout"),
+        {
+            **ADDRESS,
+            f"shipping_{shop_id}": "jne-yes",
+            f"voucher_{shop_id}": "hemat10",
+            "idempotency_key": _key(page),
+            "recalculate": "1",
+        },
+    )
+
+    assert recalculated.status_code == 200
+    assert recalculated.context["preview"].shop_totals == ((shop_id, 200_000, 28_000, 20_000),)
+    assert recalculated.context["preview"].total == 208_000
+    assert "Rp 208.000" in recalculated.content.decode()
+    assert recalculated.context["form"].errors == {}  # no payment method yet, and no complaint about it
+    assert Order.objects.count() == 0
+
+
+def test_an_unknown_voucher_is_reported_before_paying(client, shopper):
+    shop_id = _cart_of_one_shop(client, shopper)
+
+    response = client.post(
+        reverse("storefront:checkout"),
+        {**ADDRESS, f"voucher_{shop_id}": "NOPE", "idempotency_key": "k-voucher", "recalculate": "1"},
+    )
+
+    assert response.context["preview"].problems == {"vouchers": ["This voucher does not exist for this shop."]}
+    assert response.context["preview"].total == 215_000
+
+
+def test_placing_with_a_courier_and_voucher_goes_on_to_the_gateways_page(client, shopper):
+    shop_id = _cart_of_one_shop(client, shopper)
+    body = {
+        **ADDRESS,
+        f"shipping_{shop_id}": "jne-yes",
+        f"voucher_{shop_id}": "HEMAT10",
+        "payment_method": "ewallet",
+        "idempotency_key": "k-pay",
+    }
+
+    placed = client.post(reverse("storefront:checkout"), body)
+
+    order = Order.objects.get(buyer_id=shopper.id)
+    assert (order.subtotal, order.shipping_fee, order.discount, order.total) == (200_000, 28_000, 20_000, 208_000)
+    assert order.courier == "jne-yes"
+    assert placed.url == f"/gateway/sim/{Payment.objects.get().reference}/"
+
+
+def test_recalculating_through_htmx_answers_with_the_page_it_swaps_from(client, shopper):
+    shop_id = _cart_of_one_shop(client, shopper)
+
+    response = client.post(
+        reverse("storefront:checkout"),
+        {**ADDRESS, f"shipping_{shop_id}": "jne-yes", "idempotency_key": "k-htmx"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert 'id="checkout-summary"' in response.content.decode()
+    assert response.context["preview"].total == 228_000
+    assert Order.objects.count() == 0
