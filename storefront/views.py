@@ -17,7 +17,7 @@ from integration import contracts
 from integration.transport import marketplace
 
 from . import selectors, services
-from .forms import AddToCartForm, CartLineForm, CheckoutForm, CommentForm, SearchForm
+from .forms import AddToCartForm, CartLineForm, CheckoutForm, CommentForm, ReviewForm, SearchForm
 from .models import Creator
 from .redirects import safe_next
 
@@ -384,12 +384,74 @@ def order_list(request):
     return render(request, "storefront/order_list.html", {"orders": orders})
 
 
-@login_required
-def order_detail(request, order_id: int):
+def _order_page(request, order_id: int, *, review_forms: dict | None = None, status: int = 200):
     try:
         order = marketplace().get_order(buyer_id=request.user.id, order_id=order_id)
     except contracts.NotFound:
         raise Http404 from None
     except contracts.Unavailable:
         return _unavailable(request)
-    return render(request, "storefront/order_detail.html", {"order": order})
+    forms = review_forms or {}
+    reviewable = order.status in ("delivered", "completed")
+    lines = [{"line": line, "form": forms.get(line.id) or ReviewForm(prefix=f"line-{line.id}")} for line in order.lines]
+    context = {"order": order, "lines": lines, "reviewable": reviewable}
+    return render(request, "storefront/order_detail.html", context, status=status)
+
+
+@login_required
+def order_detail(request, order_id: int):
+    return _order_page(request, order_id)
+
+
+def _order_command(request, order_id: int, command, *, done: str = "", then=None):
+    """Runs one port command about an order. Done: `then(result)`, or back to the order page.
+    Refused: back to the order page, saying why."""
+    try:
+        result = command()
+    except contracts.NotFound:
+        raise Http404 from None
+    except contracts.Unavailable:
+        return _unavailable(request)
+    except contracts.PortError as error:
+        messages.error(request, error.message)
+        return redirect("storefront:order_detail", order_id=order_id)
+    if done:
+        messages.success(request, done)
+    return then(result) if then else redirect("storefront:order_detail", order_id=order_id)
+
+
+@login_required
+@require_POST
+def order_pay(request, order_id: int):
+    """ "Pay now" on a pending order: the payment of its checkout, on the gateway's page."""
+    return _order_command(
+        request,
+        order_id,
+        lambda: marketplace().start_payment(buyer_id=request.user.id, order_id=order_id),
+        then=lambda payment: redirect(payment.pay_url),
+    )
+
+
+@login_required
+@require_POST
+def order_confirm_delivery(request, order_id: int):
+    return _order_command(
+        request,
+        order_id,
+        lambda: marketplace().confirm_delivery(buyer_id=request.user.id, order_id=order_id),
+        done=_("Thank you! You confirmed the delivery."),
+    )
+
+
+@login_required
+@require_POST
+def review_create(request, order_id: int, line_id: int):
+    form = ReviewForm(request.POST, prefix=f"line-{line_id}")
+    if not form.is_valid():
+        return _order_page(request, order_id, review_forms={line_id: form}, status=400)
+    return _order_command(
+        request,
+        order_id,
+        lambda: marketplace().submit_review(buyer_id=request.user.id, order_line_id=line_id, **form.cleaned_data),
+        done=_("Thank you for your review."),
+    )
