@@ -135,6 +135,17 @@ def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
 
 
+def posts_showing_product(product_id: int, *, limit: int = 4) -> list[Post]:
+    """Published posts with a picture that tag the product: the product page's gallery. One query."""
+    return list(
+        Post.objects.using(ALIAS)
+        .filter(status=PostStatus.PUBLISHED, tags__product_id=product_id)
+        .exclude(image="", image_url="")
+        .select_related("creator")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
 def address_list_for_user(user_id: int) -> list[Address]:
     return list(Address.objects.using(ALIAS).filter(user_id=user_id).order_by("-is_default", "id"))
 

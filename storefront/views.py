@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -218,17 +218,22 @@ def product_detail(request, product_id: int):
     if card is None:
         raise Http404
     _remember_attribution(request, product_id)
+    port = marketplace()
     try:
-        detail = marketplace().get_product(product_id)
+        detail = port.get_product(product_id)
+        reviews = port.list_reviews(product_id=product_id, limit=10)
     except contracts.NotFound:
         raise Http404 from None
     except contracts.Unavailable:
-        detail = None  # show the card; buying waits until the marketplace answers
-    return render(
-        request,
-        "storefront/product_detail.html",
-        {"card": card, "detail": detail, "form": AddToCartForm(initial={"quantity": 1})},
-    )
+        detail, reviews = None, []  # show the card; buying waits until the marketplace answers
+    context = {
+        "card": card,
+        "detail": detail,
+        "reviews": reviews,
+        "gallery": selectors.posts_showing_product(product_id),
+        "form": AddToCartForm(initial={"quantity": 1}),
+    }
+    return render(request, "storefront/product_detail.html", context)
 
 
 @login_required
@@ -262,6 +267,10 @@ def cart_add(request):
         return _unavailable(request)
     except contracts.PortError as error:
         return _cart_added(request, ok=False, text=error.message)
+    if "buy_now" in request.POST:
+        # Straight on to checkout; htmx follows the HX-Redirect header with a full page load.
+        target = reverse("storefront:checkout")
+        return HttpResponse(headers={"HX-Redirect": target}) if request.htmx else redirect(target)
     return _cart_added(request, ok=True, text=_("Added to your cart."), cart=cart)
 
 

@@ -55,7 +55,12 @@ def test_a_shipped_order_shows_invoice_courier_tracking_and_its_timeline(client,
     assert f'<dd class="invoice">{number}</dd>' in body
     assert '<dd class="courier">jne-reg</dd>' in body
     assert '<dd class="tracking">JNE0012345</dd>' in body
-    assert [change.status for change in page.context["order"].timeline] == ["pending_payment", "paid", "packed", "shipped"]
+    assert [change.status for change in page.context["order"].timeline] == [
+        "pending_payment",
+        "paid",
+        "packed",
+        "shipped",
+    ]
     assert reverse("storefront:order_confirm_delivery", args=[order.id]) in body
 
 
