@@ -129,7 +129,12 @@ class CheckoutForm(AddressForm):
                 label=_("Courier"), choices=choices, widget=forms.RadioSelect, required=False
             )
             self.fields[f"voucher_{shop_id}"] = forms.CharField(
-                label=_("Voucher code"), max_length=40, required=False, strip=True
+                label=_("Voucher code"),
+                max_length=40,
+                required=False,
+                strip=True,
+                # htmx keeps what the shopper is typing when a recalculation lands meanwhile.
+                widget=forms.TextInput(attrs={"hx-preserve": "true", "autocapitalize": "characters"}),
             )
 
     def shop_fields(self, shop_id: int):

@@ -7,9 +7,18 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from integration.transport import marketplace
-from marketplace.models import Order, OrderLine
+from marketplace import services
+from marketplace.models import Order, Review
 from storefront.services import post_create, product_cards_rebuild
-from tests.factories import ADDRESS_VALUES, CreatorFactory, ProductFactory, ShopFactory, UserFactory, VariantFactory
+from tests.factories import (
+    ADDRESS_VALUES,
+    CreatorFactory,
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    VariantFactory,
+    VoucherFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -22,10 +31,15 @@ TEXT = {
         "cart": "Keranjang",
         "checkout": "Checkout",
         "place": "Buat pesanan",
-        "placed": "Terima kasih! Pesanan Anda sudah dibuat.",
-        "awaiting": "Menunggu pembayaran",
+        "recalculate": "Hitung ulang",
+        "paid": "Dibayar",
+        "received": "Pesanan sudah saya terima",
+        "delivered": "Diterima",
+        "reviewed": "Terima kasih atas ulasan Anda.",
         "postal": "Kode pos terdiri dari lima digit.",
         "stock": "Stok tinggal 8.",
+        "no_voucher": "Voucher ini tidak ada untuk toko ini.",
+        "stars": "Pilih salah satu pilihan yang tersedia.",
     },
     "en": {
         "feed": "For you",
@@ -33,27 +47,42 @@ TEXT = {
         "cart": "Cart",
         "checkout": "Checkout",
         "place": "Place order",
-        "placed": "Thank you! Your order has been placed.",
-        "awaiting": "Awaiting payment",
+        "recalculate": "Recalculate",
+        "paid": "Paid",
+        "received": "I have received my order",
+        "delivered": "Delivered",
+        "reviewed": "Thank you for your review.",
         "postal": "A postal code has five digits.",
         "stock": "Only 8 left in stock.",
+        "no_voucher": "This voucher does not exist for this shop.",
+        "stars": "This field is required.",
     },
 }
 
 
 @pytest.fixture
 def world():
-    """Two shops, a product with two variants and one with one, a post tagging both."""
+    """Two shops with a voucher each, a product with two variants and one with one,
+    a post with a picture tagging both."""
     shopper = UserFactory(username="ayu", email="ayu@example.id")
-    batik = ProductFactory(shop=ShopFactory(name="Batik Sekar", city="Solo"), title="Batik Tulis Parang")
+    sekar = ShopFactory(name="Batik Sekar", city="Solo")
+    gayo = ShopFactory(name="Kopi Gayo Aceh", city="Takengon")
+    for shop in (sekar, gayo):
+        VoucherFactory(shop=shop, code="HEMAT10", value=10)
+    batik = ProductFactory(shop=sekar, title="Batik Tulis Parang")
     VariantFactory(product=batik, name="M", price=125_000, stock_on_hand=8)
     large = VariantFactory(product=batik, name="L", price=135_000, stock_on_hand=8)
-    kopi = ProductFactory(shop=ShopFactory(name="Kopi Gayo Aceh", city="Takengon"), title="Kopi Gayo 250 g")
+    kopi = ProductFactory(shop=gayo, title="Kopi Gayo 250 g")
     beans = VariantFactory(product=kopi, name="250 g", price=85_000, stock_on_hand=8)
     product_cards_rebuild(port=marketplace())
     creator = CreatorFactory(display_name="Sari Wastra", handle="sariwastra")
-    post = post_create(creator=creator, caption="Batik dan kopi favorit #belilokal", product_ids=[batik.id, kopi.id])
-    return {"shopper": shopper, "large": large, "beans": beans, "post": post}
+    post = post_create(
+        creator=creator,
+        caption="Batik dan kopi favorit #belilokal",
+        product_ids=[batik.id, kopi.id],
+        image_url="/static/img/post-0.svg",
+    )
+    return {"shopper": shopper, "large": large, "beans": beans, "post": post, "sekar": sekar}
 
 
 def _start(page, shot, language: str) -> None:
@@ -77,15 +106,20 @@ def _add_from_product_page(page, shot, text, *, name: str, variant_label: str | 
     if variant_label:
         page.get_by_label(re.compile("^" + re.escape(variant_label))).check()
         shot("variant-picked")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form button[type=submit]").first.click()
     # htmx puts the answer next to the button without leaving the page.
     page.wait_for_selector(f"#cart-status:has-text('{text['added']}')")
     shot("added-to-cart")
 
 
+def _fill_address(page) -> None:
+    for name, value in ADDRESS.items():
+        page.fill(f"#id_{name}", value)
+
+
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_a_shopper_buys_from_two_shops_starting_from_the_feed(page_at, world, viewport, language):
+def test_a_shopper_buys_from_two_shops_pays_and_reviews(page_at, world, viewport, language):
     page, shot = page_at(viewport)
     text = TEXT[language]
 
@@ -96,13 +130,14 @@ def test_a_shopper_buys_from_two_shops_starting_from_the_feed(page_at, world, vi
     assert page.locator("html").get_attribute("lang") == language
     shot("feed")
 
-    # When she opens the post, picks the L batik and the coffee, from two shops
-    page.locator(f"a[href^='/posts/{world['post'].id}/']").first.click()
-    page.wait_for_url(re.compile(rf"/posts/{world['post'].id}/"))
+    # When she opens the post's picture, then the L batik and the coffee it tags, from two shops
+    page.locator(f"a[href='/posts/{world['post'].id}/'] img.poster").click()
+    page.wait_for_url(re.compile(rf"/posts/{world['post'].id}/$"))
+    assert page.locator("main img.poster").evaluate("img => img.complete && img.naturalWidth > 0")
     shot("post")
     _add_from_product_page(page, shot, text, name="Batik Tulis Parang", variant_label="L — Rp 135.000")
     page.go_back()
-    page.wait_for_url(re.compile(r"/posts/\d+/"))
+    page.wait_for_url(re.compile(r"/posts/\d+/$"))
     _add_from_product_page(page, shot, text, name="Kopi Gayo 250 g")
 
     page.get_by_role("link", name=text["cart"], exact=True).click()
@@ -110,31 +145,50 @@ def test_a_shopper_buys_from_two_shops_starting_from_the_feed(page_at, world, vi
     assert page.locator(".shop-group h2").all_inner_texts() == ["Batik Sekar", "Kopi Gayo Aceh"]
     shot("cart")
 
-    # ...and checks out with a new address
+    # ...checks out with a new address and the batik shop's voucher, and recalculates
     page.get_by_role("link", name=text["checkout"], exact=True).last.click()
     page.wait_for_url("**/checkout/")
-    for name, value in ADDRESS.items():
-        page.fill(f"#id_{name}", value)
+    _fill_address(page)
+    page.fill(f"#id_voucher_{world['sekar'].id}", "hemat10")
+    page.get_by_role("button", name=text["recalculate"]).click()
+    page.wait_for_selector(".discount")
+    # Batik 135.000 - 13.500 + Kopi 85.000, each with JNE Reguler within the province (15.000)
+    page.wait_for_selector("#checkout-total:has-text('Rp 236.500')")
+    shot("checkout-with-voucher")
     page.check("input[name=payment_method][value=virtual_account]")
-    shot("checkout")
     page.get_by_role("button", name=text["place"]).click()
 
-    # Then she sees two orders, one per shop, waiting for payment
+    # Then she pays on the gateway's page and sees two paid orders
+    page.wait_for_url(re.compile(r"/gateway/sim/\w+/$"))
+    assert "236.500" in page.locator(".total").inner_text()
+    shot("gateway")
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/orders/")
-    page.wait_for_selector(f".messages:has-text('{text['placed']}')")
     orders = page.locator(".orders li")
     assert orders.count() == 2
-    assert sorted(re.search(r"Batik Sekar|Kopi Gayo Aceh", t).group() for t in orders.all_inner_texts()) == [
-        "Batik Sekar",
-        "Kopi Gayo Aceh",
-    ]
-    assert all(text["awaiting"] in t for t in orders.all_inner_texts())
-    shot("orders")
+    assert all(text["paid"] in t for t in orders.all_inner_texts())
+    shot("orders-paid")
     placed = Order.objects.filter(buyer_id=world["shopper"].id)
-    assert sorted(placed.values_list("total", flat=True)) == [100_000, 150_000]
-    assert sorted(OrderLine.objects.filter(order__in=placed).values_list("variant_id", flat=True)) == sorted(
-        [world["large"].id, world["beans"].id]
-    )
+    assert sorted(placed.values_list("total", "discount")) == [(100_000, 0), (136_500, 13_500)]
+
+    # When the batik shop ships (no admin action for it yet: the seller's service directly)
+    batik_order = placed.get(shop=world["sekar"])
+    services.order_pack(order_id=batik_order.id)
+    services.order_ship(order_id=batik_order.id, courier="jne-reg", tracking_number="JNE0099887766")
+
+    # Then she confirms the delivery and reviews the batik
+    page.goto(f"/orders/{batik_order.id}/")
+    assert page.locator(".tracking").inner_text() == "JNE0099887766"
+    shot("order-shipped")
+    page.get_by_role("button", name=text["received"]).click()
+    page.wait_for_selector(f".status:has-text('{text['delivered']}')")
+    page.locator(".review-form input[value='5']").check()
+    page.locator(".review-form textarea").fill("Kainnya halus, warnanya cantik.")
+    shot("review")
+    page.locator(".review-form button[type=submit]").click()
+    page.wait_for_selector(f".messages:has-text('{text['reviewed']}')")
+    shot("reviewed")
+    assert list(Review.objects.values_list("stars", "text")) == [(5, "Kainnya halus, warnanya cantik.")]
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
