@@ -8,18 +8,11 @@ from django.urls import reverse
 from marketplace.models import Order, OrderLine, OutboxEvent, Variant
 from storefront.models import ProductCard
 from storefront.services import post_create
-from tests.factories import CreatorFactory, UserFactory, VariantFactory
+from tests.factories import ADDRESS_VALUES, CreatorFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+ADDRESS = ADDRESS_VALUES
 
 
 def test_a_shopper_goes_from_the_feed_to_a_placed_order(client, relay, rebuild_cards):

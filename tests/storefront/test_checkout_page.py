@@ -9,18 +9,11 @@ from django.urls import reverse
 
 from marketplace.models import Order, Payment, Variant
 from storefront.services import address_create
-from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory, VoucherFactory
+from tests.factories import ADDRESS_VALUES, VariantFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 ADDRESS = ADDRESS_VALUES
-
-
-@pytest.fixture
-def shopper(client):
-    user = UserFactory(username="mega")
-    client.force_login(user)
-    return user
 
 
 def _key(response) -> str:
@@ -234,3 +227,12 @@ def test_recalculating_through_htmx_answers_with_the_page_it_swaps_from(client, 
     assert 'id="checkout-summary"' in response.content.decode()
     assert response.context["preview"].total == 228_000
     assert Order.objects.count() == 0
+
+
+def test_an_empty_cart_has_nothing_to_check_out(client, shopper):
+    page = client.get(reverse("storefront:checkout"))
+
+    assert page.status_code == 200
+    assert page.context["preview"].total == 0
+    assert "Your cart is empty." in page.content.decode()
+    assert 'name="place"' not in page.content.decode()

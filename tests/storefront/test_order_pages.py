@@ -11,13 +11,6 @@ from tests.marketplace.conftest import place
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 
-@pytest.fixture
-def shopper(client):
-    user = UserFactory(username="dewi")
-    client.force_login(user)
-    return user
-
-
 def _shipped_order(shopper) -> Order:
     variant = VariantFactory(stock_on_hand=5, product__title="Kain Tenun")
     (order,) = place(shopper.id, (variant, 1), method="cod")
