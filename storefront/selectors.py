@@ -13,7 +13,19 @@ from django.utils.translation import gettext as _
 
 from integration import contracts
 
-from .models import Campaign, Comment, Creator, Follow, Like, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
+from .models import (
+    Address,
+    Campaign,
+    Comment,
+    Creator,
+    Follow,
+    Like,
+    Post,
+    PostProduct,
+    PostStatus,
+    ProductCard,
+    ShowcaseItem,
+)
 
 ALIAS = "storefront"
 MAX_PAGE_SIZE = 50
@@ -122,6 +134,21 @@ def comment_list(*, post_id: int, limit: int = 100) -> list[Comment]:
 
 def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
+
+
+def posts_showing_product(product_id: int, *, limit: int = 4) -> list[Post]:
+    """Published posts with a picture that tag the product: the product page's gallery. One query."""
+    return list(
+        Post.objects.using(ALIAS)
+        .filter(status=PostStatus.PUBLISHED, tags__product_id=product_id)
+        .exclude(image="", image_url="")
+        .select_related("creator")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def address_list_for_user(user_id: int) -> list[Address]:
+    return list(Address.objects.using(ALIAS).filter(user_id=user_id).order_by("-is_default", "id"))
 
 
 # --- Creators and showcases --------------------------------------------------------
