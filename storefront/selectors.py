@@ -1,8 +1,9 @@
 """Reads of the storefront. Pages that list posts or products render from the
 storefront database alone, in a constant number of queries whatever the page size."""
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -92,6 +93,8 @@ def post_feed_for_you(*, cursor: str | None = None, limit: int = 20, viewer_id: 
         try:
             score_text, id_text = cursor.split("_", 1)
             score, last_id = float(score_text), int(id_text)
+            if not math.isfinite(score):
+                raise ValueError(score_text)
         except ValueError:
             raise _bad_cursor() from None
         posts = posts.filter(Q(rank_score__lt=score) | Q(rank_score=score, id__lt=last_id))
@@ -108,7 +111,8 @@ def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int =
         try:
             at_text, id_text = cursor.rsplit("_", 1)
             at, last_id = datetime.fromisoformat(at_text), int(id_text)
-        except ValueError:
+            at.astimezone(UTC)  # a date at the edge of the calendar cannot be compared
+        except (ValueError, OverflowError):
             raise _bad_cursor() from None
         if at.tzinfo is None:
             raise _bad_cursor()

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,9 +40,13 @@ def _viewer_id(request) -> int | None:
     return request.user.id if request.user.is_authenticated else None
 
 
+def _whole_number(text: str) -> int | None:
+    # str.isdigit() also accepts digits such as "²" that int() refuses.
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _page_size(request) -> int:
-    size = request.GET.get("size", "")
-    return int(size) if size.isdigit() else FEED_PAGE_SIZE
+    return _whole_number(request.GET.get("size", "")) or FEED_PAGE_SIZE
 
 
 def feed(request):
@@ -83,10 +86,7 @@ def post_detail(request, post_id: int):
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request) or fallback)
 
 
 def _write(request, command, fallback: str, *, done: str = ""):
@@ -199,8 +199,9 @@ def search(request):
 def _remember_attribution(request, product_id: int) -> None:
     """A product reached from a post, a showcase or a campaign keeps that origin until checkout."""
     refs = {name: request.GET.get(param, "") for name, param in ATTRIBUTION_PARAMS.items()}
+    ids = {name: _whole_number(value) for name, value in refs.items()}
     origin = selectors.attribution_origin(
-        product_id=product_id, **{name: int(value) for name, value in refs.items() if value.isdigit()}
+        product_id=product_id, **{name: value for name, value in ids.items() if value is not None}
     )
     if origin is None:
         return
