@@ -13,6 +13,8 @@ import random
 import time
 
 import httpx
+from django.conf import settings
+from django.utils import translation
 
 from . import correlation, wire
 from .availability import mark_unavailable
@@ -64,7 +66,11 @@ class HttpPort:
     def _attempts(self, name: str, arguments: dict):
         retry_safe = wire.is_retry_safe(name, arguments)
         body = wire.dumps(arguments)
-        headers = {correlation.HEADER: correlation.current() or correlation.new_id()}
+        headers = {
+            correlation.HEADER: correlation.current() or correlation.new_id(),
+            # The provider words its messages in the caller's language (LocaleMiddleware reads this).
+            "Accept-Language": translation.get_language() or settings.LANGUAGE_CODE,
+        }
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:

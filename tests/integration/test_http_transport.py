@@ -7,6 +7,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import translation
 
 from integration import contracts, correlation
 from integration.http import HttpPort
@@ -132,3 +133,13 @@ def test_ping_checks_the_endpoint_and_the_token(wsgi):
 
     with pytest.raises(contracts.Unavailable):
         _port(wsgi, token="wrong").ping()
+
+
+@pytest.mark.parametrize(("language", "message"), [("en", "Only 1 left in stock."), ("id", "Stok tinggal 1.")])
+def test_the_provider_words_its_errors_in_the_callers_language(wsgi, language, message):
+    variant = VariantFactory(stock_on_hand=1)
+
+    with translation.override(language), pytest.raises(contracts.InvalidRequest) as refused:
+        _port(wsgi).add_to_cart(buyer_id=7, variant_id=variant.id, quantity=2)
+
+    assert refused.value.fields == {"quantity": [message]}
