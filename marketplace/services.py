@@ -209,6 +209,21 @@ def variant_update(*, variant_id: int, owner_user_id: int | None = None, **field
     return variant
 
 
+def variant_create(*, product_id: int, owner_user_id: int | None = None, **fields) -> Variant:
+    """Adds a variant with no stock to an existing product; stock arrives through `stock_adjust`."""
+    _only_known(fields, VARIANT_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        product = _locked_product(product_id, owner_user_id)
+        variant = Variant(product=product, **fields)
+        errors = _variant_errors(variant)
+        if errors:
+            raise contracts.InvalidRequest(_("Please correct the variant."), fields=errors)
+        variant.save(using=ALIAS)
+        if product.status == ProductStatus.ACTIVE:
+            product_publish_card(product_id=product.id, was_active=True)
+    return variant
+
+
 # --- Cart ------------------------------------------------------------------------
 
 

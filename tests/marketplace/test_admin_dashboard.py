@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketpl
 @pytest.fixture
 def world(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 
 
