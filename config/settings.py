@@ -206,3 +206,13 @@ STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6
 # Post views are counted in the cache and moved into the database in bulk.
 CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
 STOREFRONT_MAX_VIDEO_BYTES = env.int("STOREFRONT_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)
+
+# --- Marketplace: retention of checkout idempotency keys ---------------------
+# A key replays its checkout for this many days (at least one), then is forgotten.
+CHECKOUT_KEY_RETENTION_DAYS = env.int("CHECKOUT_KEY_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE |= {
+    "marketplace-purge-checkout-keys": {
+        "task": "marketplace.purge_checkout_keys",
+        "schedule": env.float("CHECKOUT_KEY_PURGE_SECONDS", default=3600.0),
+    },
+}
