@@ -34,12 +34,16 @@ def refusal(error: Exception) -> ServiceRefused:
 
 
 @contextmanager
-def as_form_errors():
-    """Around service calls in `save_model` and friends: their refusals become the form's errors."""
+def as_form_errors(renamed: dict[str, str] | None = None):
+    """Around service calls in `save_model` and friends: their refusals become the form's errors.
+
+    `renamed` maps a service's argument to the form field it came from (`reply` -> `seller_reply`)."""
     try:
         yield
     except (PortError, ValidationError) as error:
-        raise refusal(error) from error
+        refused = refusal(error)
+        refused.fields = {(renamed or {}).get(field, field): messages for field, messages in refused.fields.items()}
+        raise refused from error
 
 
 def with_refusals(form_class, request):

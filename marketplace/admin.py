@@ -342,6 +342,7 @@ class VoucherAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
         return False  # orders refer to it: switch it off instead
 
     def save_model(self, request, obj, form, change):
+        # The service also gets the fields the form left alone, so that it checks them together.
         fields = {name: getattr(obj, name) for name in services.VOUCHER_FIELDS}
         with as_form_errors():
             if change:
@@ -374,7 +375,7 @@ class ReviewAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
         return bool(obj.seller_reply)
 
     def save_model(self, request, obj, form, change):
-        with as_form_errors():
+        with as_form_errors({"reply": "seller_reply"}):
             services.review_reply(review_id=obj.pk, reply=obj.seller_reply, owner_user_id=_owner(request))
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from backoffice.charts import daily_bar_chart
+from integration.money import format_rupiah
 
 from .. import selectors
 from ..models import OrderStatus
@@ -25,6 +26,10 @@ def seller_dashboard(context):
         "is_seller": True,
         "orders_to_ship": list(to_ship[:LIMIT]),
         "low_stock": list(selectors.low_stock_variants(owner)[:LIMIT]),
-        "sales_total": sum(value for _day, value in points),
+        "sales_total": format_rupiah(sum(value for _day, value in points)),
+        "attributed": [
+            {**row, "sales": format_rupiah(row["sales"]), "commission_owed": format_rupiah(row["commission_owed"])}
+            for row in selectors.attributed_sales(owner)
+        ],
         "chart": daily_bar_chart(points, title=_("Sales of the last %(days)d days (Rp)") % {"days": DAYS}),
     }
