@@ -489,5 +489,7 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{number}: {error.message}", messages.ERROR)
         if done:
             self.message_user(
-                request, ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done}
+                request,
+                ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done},
+                messages.SUCCESS,
             )

@@ -206,7 +206,9 @@ class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             except (ValidationError, PermissionDenied) as error:
                 self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
         self.message_user(
-            request, ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done}
+            request,
+            ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done},
+            messages.SUCCESS if done else messages.WARNING,
         )
 
 
