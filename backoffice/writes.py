@@ -9,7 +9,8 @@ is shown again with the service's messages.
 
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from integration.contracts import PortError
 
@@ -28,7 +29,7 @@ def refusal(error: Exception) -> ServiceRefused:
         return ServiceRefused(error.fields or {"__all__": [error.message]})
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
-            return ServiceRefused({field: list(messages) for field, messages in error.message_dict.items()})
+            return ServiceRefused({field: list(texts) for field, texts in error.message_dict.items()})
         return ServiceRefused({"__all__": list(error.messages)})
     raise TypeError(error)
 
@@ -42,7 +43,7 @@ def as_form_errors(renamed: dict[str, str] | None = None):
         yield
     except (PortError, ValidationError) as error:
         refused = refusal(error)
-        refused.fields = {(renamed or {}).get(field, field): messages for field, messages in refused.fields.items()}
+        refused.fields = {(renamed or {}).get(field, field): texts for field, texts in refused.fields.items()}
         raise refused from error
 
 
@@ -52,9 +53,9 @@ def with_refusals(form_class, request):
     class RefusableForm(form_class):
         def _post_clean(self):
             super()._post_clean()
-            for field, messages in getattr(request, "_service_refusal", {}).items():
+            for field, texts in getattr(request, "_service_refusal", {}).items():
                 target = field if field in self.fields else None
-                for message in messages:
+                for message in texts:
                     # A field the form lacks ("variants.0.price") is shown above the form.
                     self.add_error(target, message if target else f"{_pretty(field)}{message}")
 
@@ -78,3 +79,23 @@ class ServiceWriteMixin:
             # The admin's transaction is rolled back by now: show the same form again, with the messages.
             request._service_refusal = refused.fields
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def run_each(model_admin, request, rows, command, done_message) -> int:
+    """An admin action's loop: runs `command(id)` on each (id, label) row, one service call (and
+    transaction) each, reports each refusal next to its row's label and the count done as a success."""
+    done = 0
+    for row_id, label in rows:
+        try:
+            command(row_id)
+            done += 1
+        except (PortError, ValidationError, PermissionDenied) as error:
+            text = error.message if isinstance(error, PortError) else " ".join(_messages(error))
+            model_admin.message_user(request, f"{label}: {text}", messages.ERROR)
+    if done:
+        model_admin.message_user(request, done_message(done), messages.SUCCESS)
+    return done
+
+
+def _messages(error: Exception) -> list[str]:
+    return list(getattr(error, "messages", None) or [str(error)])

@@ -16,8 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from backoffice.imports import OwnedImportExportMixin
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
-from backoffice.writes import ServiceWriteMixin, as_form_errors
-from integration.contracts import PortError
+from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 from integration.money import format_rupiah
 
 from . import selectors, services
@@ -209,19 +208,15 @@ class ProductAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin
         self._set_status(request, queryset, ProductStatus.ARCHIVED)
 
     def _set_status(self, request, queryset, status):
-        done = 0
-        for product_id, title in queryset.order_by("id").values_list("id", "title"):
-            try:
-                services.product_set_status(product_id=product_id, status=status, owner_user_id=_owner(request))
-                done += 1
-            except PortError as error:
-                self.message_user(request, f"{title}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d product updated.", "%(count)d products updated.", done) % {"count": done},
-                messages.SUCCESS,
-            )
+        run_each(
+            self,
+            request,
+            queryset.order_by("id").values_list("id", "title"),
+            lambda product_id: services.product_set_status(
+                product_id=product_id, status=status, owner_user_id=_owner(request)
+            ),
+            lambda done: ngettext("%(count)d product updated.", "%(count)d products updated.", done) % {"count": done},
+        )
 
 
 class LowStockFilter(admin.SimpleListFilter):
@@ -479,17 +474,11 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def _each(self, request, queryset, command):
         """Runs the command on each order (one transaction each) and reports per order in plain words."""
-        owner = None if request.user.is_superuser else request.user.pk
-        done = 0
-        for order_id, number in queryset.order_by("id").values_list("id", "number"):
-            try:
-                command(order_id, owner)
-                done += 1
-            except PortError as error:
-                self.message_user(request, f"{number}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done},
-                messages.SUCCESS,
-            )
+        owner = _owner(request)
+        run_each(
+            self,
+            request,
+            queryset.order_by("id").values_list("id", "number"),
+            lambda order_id: command(order_id, owner),
+            lambda done: ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done},
+        )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
-from backoffice.writes import ServiceWriteMixin, as_form_errors
+from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 
 from . import selectors, services
 from .models import Campaign, Comment, Creator, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
@@ -127,8 +127,17 @@ class PostForm(forms.ModelForm):
             self.instance.published_at = timezone.now()
 
 
+def _tag_rows(formsets):
+    """(position, product id) of each tag row filled in the post's form."""
+    for formset in formsets:
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("product_id") is not None and not data.get("DELETE"):
+                yield data.get("position") or 0, data["product_id"]
+
+
 @admin.register(Post)
-class PostAdmin(OwnedAdminMixin, admin.ModelAdmin):
+class PostAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "creator__user_id"
     form = PostForm
     inlines = [PostProductInline]
@@ -149,7 +158,35 @@ class PostAdmin(OwnedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
             obj.creator = Creator.objects.using(ALIAS).get(user_id=request.user.pk)
+        if not change:
+            return  # `post_create` writes it in `save_related`, once the tags are known
+        # Caption and media have no service of their own; the status goes through `post_set_status`.
+        wanted = obj.status
+        if "status" in form.changed_data:
+            obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
+        if wanted != obj.status:
+            with as_form_errors():
+                services.post_set_status(post_id=obj.pk, status=wanted)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            return super().save_related(request, form, formsets, change)
+        post, tags = form.instance, sorted(_tag_rows(formsets), key=lambda tag: tag[0])
+        with as_form_errors():
+            created = services.post_create(
+                creator=post.creator,
+                caption=post.caption,
+                product_ids=[product_id for _position, product_id in tags],
+                image=form.cleaned_data.get("image") or None,
+                video=form.cleaned_data.get("video") or None,
+                publish=post.status == PostStatus.PUBLISHED,
+            )
+            if post.status == PostStatus.HIDDEN:
+                services.post_set_status(post_id=created.pk, status=PostStatus.HIDDEN)
+        post.pk = created.pk
+        for formset in formsets:  # what `formset.save()` would note, for the admin's history
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_urls(self):
         search = path(
@@ -197,19 +234,16 @@ class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Hide the selected comments"), permissions=["moderate"])
     def hide(self, request, queryset):
-        done = 0
         staff = request.user.is_superuser
-        for comment_id in queryset.filter(is_hidden=False).values_list("id", flat=True):
-            try:
-                services.comment_hide(comment_id=comment_id, user_id=request.user.pk, is_staff=staff)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
-        self.message_user(
+        done = run_each(
+            self,
             request,
-            ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done},
-            messages.SUCCESS if done else messages.WARNING,
+            queryset.filter(is_hidden=False).order_by("id").values_list("id", "author_name"),
+            lambda comment_id: services.comment_hide(comment_id=comment_id, user_id=request.user.pk, is_staff=staff),
+            lambda done: ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done},
         )
+        if not done:
+            self.message_user(request, _("Every selected comment was hidden already."), messages.WARNING)
 
 
 class ShowcaseItemForm(forms.ModelForm):

@@ -122,3 +122,26 @@ def test_sellers_and_creators_cannot_open_campaigns(client, world):
     for actor in ("seller_a", "creator_a"):
         client.force_login(world[actor])
         assert client.get(reverse("admin:storefront_campaign_add")).status_code == 403
+
+
+def test_a_creator_hides_their_post_and_it_keeps_its_first_publication_time(client, world):
+    # Given creator A's published post
+    post = Post.objects.get(creator__user_id=world["creator_a"].pk)
+    published_at = post.published_at
+    client.force_login(world["creator_a"])
+
+    # When A sets it to hidden in its form
+    response = client.post(
+        reverse("admin:storefront_post_change", args=[post.pk]),
+        {
+            "caption": post.caption,
+            "status": "hidden",
+            "tags-TOTAL_FORMS": 0,
+            "tags-INITIAL_FORMS": 0,
+        },
+    )
+
+    # Then the status service hid it, and it keeps the time it was first published
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.status, post.published_at) == ("hidden", published_at)
