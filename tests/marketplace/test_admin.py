@@ -299,3 +299,23 @@ def test_cancelling_a_paid_order_needs_a_reason_and_refunds_it(client, world):
     assert (order.status, order.cancel_reason) == (OrderStatus.REFUNDED, "Stok habis di gudang")
     assert Variant.objects.get(pk=variant.pk).stock_on_hand == variant.stock_on_hand + 1
     assert OutboxEvent.objects.get(type="marketplace.order.cancelled").payload["refunded"] is True
+
+
+def test_a_product_published_without_variants_is_the_form_again_and_nothing_is_written(client, world):
+    # Given seller A, who asks for a new product to go on sale at once but gives it no variant
+    seller = world["seller_a"]
+    shop = Shop.objects.get(owner_user_id=seller.pk)
+    client.force_login(seller)
+    events_before = OutboxEvent.objects.count()
+
+    # When the form is sent (the catalogue service refuses it after the form accepted it)
+    response = client.post(
+        reverse("admin:marketplace_product_add"),
+        {"shop": shop.pk, "title": "Kosong", "status": "active", "commission_bp": 0, **_variant_rows([])},
+    )
+
+    # Then the same form comes back with the service's words, and neither product nor event stayed
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status"] == ["Add at least one variant before publishing."]
+    assert not Product.objects.filter(title="Kosong").exists()
+    assert OutboxEvent.objects.count() == events_before
