@@ -17,6 +17,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from backoffice.imports import OwnedImportExportMixin
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
+from integration.admin import OutboxEventAdmin
 from integration.money import format_rupiah
 
 from . import selectors, services
@@ -25,6 +26,7 @@ from .models import (
     Order,
     OrderLine,
     OrderStatus,
+    OutboxEvent,
     Product,
     ProductStatus,
     Review,
@@ -482,3 +484,7 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             lambda order_id: command(order_id, owner),
             lambda done: ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done},
         )
+
+
+# Platform staff: undelivered integration events, with a replay action.
+admin.site.register(OutboxEvent, OutboxEventAdmin)

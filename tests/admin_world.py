@@ -63,8 +63,25 @@ def creator_with_post(username: str, *, secret: bool = False):
     return user
 
 
+def platform_rows() -> None:
+    """One row of each platform model registered by a library (sign-in lockouts, the
+    integration outbox), so that their change, delete and history URLs are exercised too."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from marketplace.models import OutboxEvent
+
+    seen = {"username": SECRET, "ip_address": "10.0.0.9", "user_agent": "test", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", http_accept="*/*", failures_since_start=3)
+    AccessLog.objects.create(**seen, http_accept="*/*")
+    AccessFailureLog.objects.create(**seen, http_accept="*/*", locked_out=True)
+    OutboxEvent.objects.create(
+        type="marketplace.product.unpublished", version=1, payload={"product_id": 1}, status="dead", last_error=SECRET
+    )
+
+
 def build_world() -> dict[str, object]:
     CampaignFactory(name="Kampanye Rahasia", slug="kampanye-rahasia")  # platform data: staff only
+    platform_rows()
     return {
         "seller_a": seller_with_shop("penjual-a"),
         "seller_b": seller_with_shop("penjual-b", secret=True),
