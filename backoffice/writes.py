@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 
 from integration.contracts import PortError
 
@@ -79,6 +80,16 @@ class ServiceWriteMixin:
             # The admin's transaction is rolled back by now: show the same form again, with the messages.
             request._service_refusal = refused.fields
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ServiceRefused as refused:
+            # A row edited in the list (`list_editable`) was refused: the whole list is rolled back.
+            for texts in refused.fields.values():
+                for text in texts:
+                    self.message_user(request, text, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 def run_each(model_admin, request, rows, command, done_message) -> int:

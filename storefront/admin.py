@@ -234,16 +234,17 @@ class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Hide the selected comments"), permissions=["moderate"])
     def hide(self, request, queryset):
-        staff = request.user.is_superuser
-        done = run_each(
+        staff, visible = request.user.is_superuser, queryset.filter(is_hidden=False).order_by("id")
+        if not visible.exists():
+            self.message_user(request, _("Every selected comment was hidden already."), messages.WARNING)
+            return
+        run_each(
             self,
             request,
-            queryset.filter(is_hidden=False).order_by("id").values_list("id", "author_name"),
+            visible.values_list("id", "author_name"),
             lambda comment_id: services.comment_hide(comment_id=comment_id, user_id=request.user.pk, is_staff=staff),
             lambda done: ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done},
         )
-        if not done:
-            self.message_user(request, _("Every selected comment was hidden already."), messages.WARNING)
 
 
 class ShowcaseItemForm(forms.ModelForm):

@@ -145,3 +145,30 @@ def test_a_creator_hides_their_post_and_it_keeps_its_first_publication_time(clie
     assert response.status_code == 302
     post.refresh_from_db()
     assert (post.status, post.published_at) == ("hidden", published_at)
+
+
+def test_a_creator_reorders_the_showcase_from_its_list(client, world):
+    # Given creator A's showcase of the world's product and one more, in that order
+    creator = Creator.objects.get(user_id=world["creator_a"].pk)
+    first = ShowcaseItem.objects.get(creator=creator)
+    second = ShowcaseItem.objects.create(creator=creator, product_id=ProductCardFactory().product_id, position=1)
+    client.force_login(world["creator_a"])
+
+    # When A types position 0 for the second one in the list and saves
+    response = client.post(
+        reverse("admin:storefront_showcaseitem_changelist"),
+        {
+            "form-TOTAL_FORMS": 2,
+            "form-INITIAL_FORMS": 2,
+            "form-0-id": second.pk,
+            "form-0-position": 0,
+            "form-1-id": first.pk,
+            "form-1-position": first.position,
+            "_save": "Save",
+        },
+    )
+
+    # Then the showcase service moved it to the top
+    assert response.status_code == 302
+    order = ShowcaseItem.objects.filter(creator=creator).order_by("position").values_list("id", "position")
+    assert list(order) == [(second.pk, 0), (first.pk, 1)]
