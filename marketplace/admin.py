@@ -112,6 +112,8 @@ def _changed(form, names) -> dict:
 
 
 OPENING_STOCK = _("Opening stock")
+VARIANT_FIELDS = ["name", "sku", "price", "weight_grams", "max_per_order"]
+PRODUCT_FIELDS = ["title", "description", "category", "image", "image_url", "commission_bp"]
 
 
 def variant_save(request, form, *, product_id: int) -> Variant:
@@ -137,10 +139,6 @@ def variant_save(request, form, *, product_id: int) -> Variant:
             owner_user_id=owner,
         )
     return variant
-
-
-VARIANT_FIELDS = ["name", "sku", "price", "weight_grams", "max_per_order"]
-PRODUCT_FIELDS = ["title", "description", "category", "image", "image_url", "commission_bp"]
 
 
 @admin.register(Product)
