@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Password reset (and change) pages: Django's views, templates in templates/registration/.
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("marketplace.urls")),  # the simulated payment gateway
     path("", include("storefront.urls")),
 ]

@@ -1,6 +1,8 @@
 """The marketplace's implementation of `MarketplacePort`, loaded by the integration
 transport. It only translates: every read is a selector, every write a service."""
 
+from django.utils.translation import gettext as _
+
 from integration import contracts
 
 from . import selectors, services
@@ -13,7 +15,7 @@ class MarketplaceProvider:
     def get_product(self, product_id: int) -> contracts.ProductDetail:
         found = selectors.product_details([product_id])
         if not found:
-            raise contracts.NotFound("Product not found.")
+            raise contracts.NotFound(_("Product not found."))
         return found[0]
 
     def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[contracts.ProductSummary]:

@@ -208,7 +208,7 @@ def orders_for_buyer(buyer_id: int, *, order_ids: list[int] | None = None) -> li
 def order_for_buyer(*, buyer_id: int, order_id: int) -> contracts.OrderDTO:
     order = _orders().filter(Q(id=order_id) & Q(buyer_id=buyer_id)).first()
     if order is None:
-        raise contracts.NotFound("Order not found.")
+        raise contracts.NotFound(gettext("Order not found."))
     return order_dto(order)
 
 
@@ -253,7 +253,7 @@ def payment_by_id(payment_id: int, *, buyer_id: int | None = None) -> Payment:
         payments = payments.filter(buyer_id=buyer_id)
     payment = payments.first()
     if payment is None:
-        raise contracts.NotFound("Payment not found.")
+        raise contracts.NotFound(gettext("Payment not found."))
     return payment
 
 

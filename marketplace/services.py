@@ -229,10 +229,12 @@ def _variant_save(variant: Variant, product: Product) -> None:
 
 def _check_quantity(quantity, *, allow_zero: bool = False) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise _invalid("quantity", "Quantity must be a whole number.")
+        raise _invalid("quantity", _("Quantity must be a whole number."))
     low = 0 if allow_zero else 1
     if quantity < low or quantity > MAX_CART_QUANTITY:
-        raise _invalid("quantity", f"Quantity must be between {low} and {MAX_CART_QUANTITY}.")
+        raise _invalid(
+            "quantity", _("Quantity must be between %(low)d and %(high)d.") % {"low": low, "high": MAX_CART_QUANTITY}
+        )
     return quantity
 
 
@@ -246,8 +248,8 @@ def cart_add_item(*, buyer_id: int, variant_id: int, quantity: int) -> None:
             .first()
         )
         if variant is None:
-            raise _invalid("variant_id", "This product is not available.")
-        cart, _ = Cart.objects.using(ALIAS).get_or_create(buyer_id=buyer_id)
+            raise _invalid("variant_id", _("This product is not available."))
+        cart, _created = Cart.objects.using(ALIAS).get_or_create(buyer_id=buyer_id)
         Cart.objects.using(ALIAS).select_for_update().filter(id=cart.id).first()  # serialise edits of one cart
         item = CartItem.objects.using(ALIAS).filter(cart=cart, variant=variant).first()
         new_quantity = quantity + (item.quantity if item else 0)
@@ -263,9 +265,9 @@ def cart_add_item(*, buyer_id: int, variant_id: int, quantity: int) -> None:
 
 def _check_line(variant: Variant, quantity: int) -> None:
     if quantity > variant.max_per_order:
-        raise _invalid("quantity", f"At most {variant.max_per_order} of this item per order.")
+        raise _invalid("quantity", _("At most %(n)d of this item per order.") % {"n": variant.max_per_order})
     if quantity > variant.stock_available:
-        raise _invalid("quantity", f"Only {variant.stock_available} left in stock.")
+        raise _invalid("quantity", _("Only %(n)d left in stock.") % {"n": variant.stock_available})
 
 
 def cart_update_line(*, buyer_id: int, line_id: int, quantity: int) -> None:
@@ -279,7 +281,7 @@ def cart_update_line(*, buyer_id: int, line_id: int, quantity: int) -> None:
             .first()
         )
         if item is None:
-            raise contracts.NotFound("Cart line not found.")
+            raise contracts.NotFound(_("Cart line not found."))
         if quantity == 0:
             item.delete()
             return

@@ -1,13 +1,19 @@
 import uuid
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
+
+from integration import contracts
+from integration.money import format_rupiah
 
 PAYMENT_METHODS = [
     ("virtual_account", _("Virtual account bank transfer")),
     ("ewallet", _("E-wallet")),
     ("cod", _("Cash on delivery")),
 ]
+ADDRESS_FIELDS = ("recipient", "phone", "street", "city", "province", "postal_code")
+NEW_ADDRESS = "new"
 
 
 class AddToCartForm(forms.Form):
@@ -19,19 +25,153 @@ class CartLineForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=999)
 
 
-class CheckoutForm(forms.Form):
+class AddressForm(forms.Form):
     recipient = forms.CharField(label=_("Recipient"), max_length=120)
-    phone = forms.RegexField(label=_("Phone"), regex=r"^\+?[0-9 -]{8,20}$", max_length=30)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 -]{8,20}$",
+        max_length=30,
+        error_messages={"invalid": _("Enter a phone number of 8 to 20 digits, e.g. 0812 3456 7890.")},
+    )
     street = forms.CharField(label=_("Street address"), max_length=255)
     city = forms.CharField(label=_("City"), max_length=80)
     province = forms.CharField(label=_("Province"), max_length=80)
-    postal_code = forms.RegexField(label=_("Postal code"), regex=r"^[0-9]{5}$", max_length=10)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^[0-9]{5}$",
+        max_length=10,
+        error_messages={"invalid": _("A postal code has five digits.")},
+    )
+
+
+class AddressBookForm(AddressForm):
+    label = forms.CharField(label=_("Label (e.g. Home, Office)"), max_length=40, required=False)
+    is_default = forms.BooleanField(label=_("Use as my default address"), required=False)
+
+    field_order = ["label", *ADDRESS_FIELDS, "is_default"]
+
+
+class CheckoutForm(AddressForm):
+    """Delivery address (saved or new), payment method and the idempotency key.
+
+    The key is minted when the page is rendered, so submitting the same page
+    twice asks the marketplace for the same checkout twice: one set of orders.
+    """
+
+    saved_address = forms.ChoiceField(label=_("Deliver to"), widget=forms.RadioSelect, required=False)
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PAYMENT_METHODS, widget=forms.RadioSelect)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
-    def __init__(self, *args, **kwargs):
+    field_order = ["saved_address", *ADDRESS_FIELDS, "payment_method"]
+
+    def __init__(self, *args, addresses=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.addresses = {str(a.id): a for a in addresses}
+        if self.addresses:
+            self.fields["saved_address"].choices = [
+                *((key, str(address)) for key, address in self.addresses.items()),
+                (NEW_ADDRESS, _("A new address")),
+            ]
+            self.fields["saved_address"].initial = next(iter(self.addresses))
+        else:
+            del self.fields["saved_address"]
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        if self._uses_saved_address():
+            for name in ADDRESS_FIELDS:
+                self.fields[name].required = False
+
+    def _uses_saved_address(self) -> bool:
+        if not self.addresses:
+            return False
+        choice = self.data.get(self.add_prefix("saved_address")) if self.is_bound else self["saved_address"].initial
+        return choice in self.addresses
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = self.addresses.get(cleaned.get("saved_address") or "")
+        if chosen is not None:
+            # A saved address wins over whatever the new-address fields hold.
+            for name in ADDRESS_FIELDS:
+                self.errors.pop(name, None)
+                cleaned[name] = getattr(chosen, name)
+        return cleaned
+
+    def address_fields(self):
+        return [self[name] for name in ADDRESS_FIELDS]
+
+    def address_values(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ADDRESS_FIELDS}
+
+    def province(self) -> str:
+        """The delivery province as far as it is known yet: the preview's shipping fees depend on it."""
+        if self.is_bound:
+            key = self.data.get(self.add_prefix("saved_address"), "")
+        else:
+            key = self.fields["saved_address"].initial if self.addresses else ""
+        chosen = self.addresses.get(key)
+        if chosen is not None:
+            return chosen.province
+        return (self.data.get(self.add_prefix("province")) or "").strip()[:80] if self.is_bound else ""
+
+    def add_shop_choices(self, options: tuple[contracts.ShippingOption, ...], shop_ids: list[int]) -> None:
+        """One courier choice and one voucher code per shop of the cart, named by shop id."""
+        for shop_id in shop_ids:
+            choices = [
+                (
+                    o.courier,
+                    _("%(name)s — %(fee)s (%(days)s days)")
+                    % {"name": o.name, "fee": format_rupiah(o.fee), "days": o.etd_days},
+                )
+                for o in options
+                if o.shop_id == shop_id
+            ]
+            self.fields[f"shipping_{shop_id}"] = forms.ChoiceField(
+                label=_("Courier"), choices=choices, widget=forms.RadioSelect, required=False
+            )
+            self.fields[f"voucher_{shop_id}"] = forms.CharField(
+                label=_("Voucher code"),
+                max_length=40,
+                required=False,
+                strip=True,
+                # htmx keeps what the shopper is typing when a recalculation lands meanwhile.
+                widget=forms.TextInput(attrs={"hx-preserve": "true", "autocapitalize": "characters"}),
+            )
+
+    def shop_fields(self, shop_id: int):
+        return self[f"shipping_{shop_id}"], self[f"voucher_{shop_id}"]
+
+    def _per_shop(self, prefix: str) -> dict[int, str]:
+        """Read from the submitted data: the preview needs them before the per-shop fields exist."""
+        found = {}
+        for name, value in self.data.items() if self.is_bound else ():
+            key, value = name[len(prefix) :], value.strip()
+            if name.startswith(prefix) and key.isdigit() and value:
+                found[int(key)] = value.upper() if prefix == "voucher_" else value
+        return found
+
+    def shipping_choices(self) -> tuple[contracts.ShippingChoice, ...]:
+        return tuple(
+            contracts.ShippingChoice(shop_id=k, courier=v) for k, v in sorted(self._per_shop("shipping_").items())
+        )
+
+    def voucher_choices(self) -> tuple[contracts.VoucherChoice, ...]:
+        return tuple(contracts.VoucherChoice(shop_id=k, code=v) for k, v in sorted(self._per_shop("voucher_").items()))
+
+
+class ReviewForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Your review"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(label=_("E-mail"), help_text=_("For password resets and order updates."), required=True)
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
 
 
 class CommentForm(forms.Form):

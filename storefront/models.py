@@ -229,3 +229,31 @@ class InboxEvent(AbstractInboxEvent):
     class Meta(AbstractInboxEvent.Meta):
         verbose_name = _("processed event")
         verbose_name_plural = _("processed events")
+
+
+class Address(models.Model):
+    """A shopper's saved delivery address; `user_id` is the identity's opaque id."""
+
+    user_id = models.BigIntegerField(db_index=True)
+    label = models.CharField(_("label"), max_length=40, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=30)
+    street = models.CharField(_("street address"), max_length=255)
+    city = models.CharField(_("city"), max_length=80)
+    province = models.CharField(_("province"), max_length=80)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id"], condition=Q(is_default=True), name="address_one_default_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label or self.recipient}, {self.street}, {self.city}"

@@ -1,8 +1,9 @@
 """Reads of the storefront. Pages that list posts or products render from the
 storefront database alone, in a constant number of queries whatever the page size."""
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -13,7 +14,19 @@ from django.utils.translation import gettext as _
 
 from integration import contracts
 
-from .models import Campaign, Comment, Creator, Follow, Like, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
+from .models import (
+    Address,
+    Campaign,
+    Comment,
+    Creator,
+    Follow,
+    Like,
+    Post,
+    PostProduct,
+    PostStatus,
+    ProductCard,
+    ShowcaseItem,
+)
 
 ALIAS = "storefront"
 MAX_PAGE_SIZE = 50
@@ -80,6 +93,8 @@ def post_feed_for_you(*, cursor: str | None = None, limit: int = 20, viewer_id: 
         try:
             score_text, id_text = cursor.split("_", 1)
             score, last_id = float(score_text), int(id_text)
+            if not math.isfinite(score):
+                raise ValueError(score_text)
         except ValueError:
             raise _bad_cursor() from None
         posts = posts.filter(Q(rank_score__lt=score) | Q(rank_score=score, id__lt=last_id))
@@ -96,7 +111,8 @@ def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int =
         try:
             at_text, id_text = cursor.rsplit("_", 1)
             at, last_id = datetime.fromisoformat(at_text), int(id_text)
-        except ValueError:
+            at.astimezone(UTC)  # a date at the edge of the calendar cannot be compared
+        except (ValueError, OverflowError):
             raise _bad_cursor() from None
         if at.tzinfo is None:
             raise _bad_cursor()
@@ -122,6 +138,21 @@ def comment_list(*, post_id: int, limit: int = 100) -> list[Comment]:
 
 def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
+
+
+def posts_showing_product(product_id: int, *, limit: int = 4) -> list[Post]:
+    """Published posts with a picture that tag the product: the product page's gallery. One query."""
+    return list(
+        Post.objects.using(ALIAS)
+        .filter(status=PostStatus.PUBLISHED, tags__product_id=product_id)
+        .exclude(image="", image_url="")
+        .select_related("creator")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def address_list_for_user(user_id: int) -> list[Address]:
+    return list(Address.objects.using(ALIAS).filter(user_id=user_id).order_by("-is_default", "id"))
 
 
 # --- Creators and showcases --------------------------------------------------------

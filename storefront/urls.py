@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "storefront"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/pay/", views.order_pay, name="order_pay"),
+    path("orders/<int:order_id>/delivered/", views.order_confirm_delivery, name="order_confirm_delivery"),
+    path("orders/<int:order_id>/lines/<int:line_id>/review/", views.review_create, name="review_create"),
+    path("accounts/sign-up/", account_views.sign_up, name="sign_up"),
+    path("account/", account_views.account, name="account"),
+    path("account/addresses/", account_views.address_add, name="address_add"),
+    path("account/addresses/<int:address_id>/delete/", account_views.address_delete, name="address_delete"),
 ]

@@ -5,11 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +16,9 @@ from integration import contracts
 from integration.transport import marketplace
 
 from . import selectors, services
-from .forms import AddToCartForm, CartLineForm, CheckoutForm, CommentForm, SearchForm
+from .forms import AddToCartForm, CartLineForm, CheckoutForm, CommentForm, ReviewForm, SearchForm
 from .models import Creator
+from .redirects import safe_next
 
 ATTRIBUTION_SESSION_KEY = "attribution"
 # Query parameters of a product link that name its origin: ?post=, ?showcase=<creator id>, ?campaign=
@@ -27,8 +27,12 @@ FEED_PAGE_SIZE = 20
 
 
 def _unavailable(request):
+    if request.htmx:
+        # htmx swaps no 5xx answer in; the shopper would see nothing happen.
+        text = _("Checkout is unavailable for a moment. Please try again in a minute.")
+        return render(request, "storefront/_cart_status.html", {"ok": False, "text": text})
     response = render(request, "storefront/unavailable.html", status=503)
-    response["Retry-After"] = "30"  # render() takes no headers argument
+    response["Retry-After"] = "30"
     return response
 
 
@@ -36,9 +40,13 @@ def _viewer_id(request) -> int | None:
     return request.user.id if request.user.is_authenticated else None
 
 
+def _whole_number(text: str) -> int | None:
+    # str.isdigit() also accepts digits such as "²" that int() refuses.
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _page_size(request) -> int:
-    size = request.GET.get("size", "")
-    return int(size) if size.isdigit() else FEED_PAGE_SIZE
+    return _whole_number(request.GET.get("size", "")) or FEED_PAGE_SIZE
 
 
 def feed(request):
@@ -78,10 +86,7 @@ def post_detail(request, post_id: int):
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request) or fallback)
 
 
 def _write(request, command, fallback: str, *, done: str = ""):
@@ -194,8 +199,9 @@ def search(request):
 def _remember_attribution(request, product_id: int) -> None:
     """A product reached from a post, a showcase or a campaign keeps that origin until checkout."""
     refs = {name: request.GET.get(param, "") for name, param in ATTRIBUTION_PARAMS.items()}
+    ids = {name: _whole_number(value) for name, value in refs.items()}
     origin = selectors.attribution_origin(
-        product_id=product_id, **{name: int(value) for name, value in refs.items() if value.isdigit()}
+        product_id=product_id, **{name: value for name, value in ids.items() if value is not None}
     )
     if origin is None:
         return
@@ -213,17 +219,22 @@ def product_detail(request, product_id: int):
     if card is None:
         raise Http404
     _remember_attribution(request, product_id)
+    port = marketplace()
     try:
-        detail = marketplace().get_product(product_id)
+        detail = port.get_product(product_id)
+        reviews = port.list_reviews(product_id=product_id, limit=10)
     except contracts.NotFound:
         raise Http404 from None
     except contracts.Unavailable:
-        detail = None  # show the card; buying waits until the marketplace answers
-    return render(
-        request,
-        "storefront/product_detail.html",
-        {"card": card, "detail": detail, "form": AddToCartForm(initial={"quantity": 1})},
-    )
+        detail, reviews = None, []  # show the card; buying waits until the marketplace answers
+    context = {
+        "card": card,
+        "detail": detail,
+        "reviews": reviews,
+        "gallery": selectors.posts_showing_product(product_id),
+        "form": AddToCartForm(initial={"quantity": 1}),
+    }
+    return render(request, "storefront/product_detail.html", context)
 
 
 @login_required
@@ -235,22 +246,33 @@ def cart(request):
     return render(request, "storefront/cart.html", {"cart": cart})
 
 
+def _cart_added(request, *, ok: bool, text: str, cart=None):
+    """htmx asks for the small status fragment; a plain form post gets the cart page."""
+    if request.htmx:
+        return render(request, "storefront/_cart_status.html", {"ok": ok, "text": text, "cart": cart})
+    (messages.success if ok else messages.error)(request, text)
+    if ok:
+        return redirect("storefront:cart")
+    return redirect(safe_next(request) or "storefront:cart")
+
+
 @login_required
 @require_POST
 def cart_add(request):
     form = AddToCartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a variant and a quantity."))
-        return redirect(request.POST.get("next") or "storefront:cart")
+        return _cart_added(request, ok=False, text=_("Choose a variant and a quantity between 1 and 999."))
     try:
-        marketplace().add_to_cart(buyer_id=request.user.id, **form.cleaned_data)
+        cart = marketplace().add_to_cart(buyer_id=request.user.id, **form.cleaned_data)
     except contracts.Unavailable:
         return _unavailable(request)
     except contracts.PortError as error:
-        messages.error(request, error.message)
-        return redirect(request.POST.get("next") or "storefront:cart")
-    messages.success(request, _("Added to your cart."))
-    return redirect("storefront:cart")
+        return _cart_added(request, ok=False, text=error.message)
+    if "buy_now" in request.POST:
+        # Straight on to checkout; htmx follows the HX-Redirect header with a full page load.
+        target = reverse("storefront:checkout")
+        return HttpResponse(headers={"HX-Redirect": target}) if request.htmx else redirect(target)
+    return _cart_added(request, ok=True, text=_("Added to your cart."), cart=cart)
 
 
 @login_required
@@ -271,39 +293,96 @@ def cart_update(request, line_id: int):
 
 @login_required
 def checkout(request):
+    """The marketplace prices everything: shipping per shop, vouchers and the total come from
+    `preview_checkout`. "Recalculate" (or htmx on any change) previews again; "Place order"
+    checks out and, unless paying on delivery, goes on to the gateway's page."""
     port = marketplace()
+    form = CheckoutForm(request.POST or None, addresses=selectors.address_list_for_user(request.user.id))
     try:
-        cart = port.get_cart(request.user.id)
+        preview = _preview(port, request.user.id, form)
     except contracts.Unavailable:
         return _unavailable(request)
-    form = CheckoutForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    placing = request.method == "POST" and "recalculate" not in request.POST and not request.htmx
+    if placing and form.is_valid():
         data = form.cleaned_data
         command = contracts.CheckoutCommand(
             buyer_id=request.user.id,
-            address=contracts.Address(
-                **{k: data[k] for k in ("recipient", "phone", "street", "city", "province", "postal_code")}
-            ),
+            address=contracts.Address(**form.address_values()),
             payment_method=data["payment_method"],
             idempotency_key=data["idempotency_key"],
             attributions=_attributions(request),
+            shipping=form.shipping_choices(),
+            vouchers=form.voucher_choices(),
         )
         try:
             result = port.checkout(command)
         except contracts.Unavailable:
             return _unavailable(request)
         except contracts.PortError as error:
-            form.add_error(None, error.message)
-            for messages_ in error.fields.values():
-                for message in messages_:
-                    form.add_error(None, message)
+            _show_port_error(form, error)
+            preview = _preview(port, request.user.id, form, fallback=preview)
         else:
             request.session.pop(ATTRIBUTION_SESSION_KEY, None)
             messages.success(request, _("Thank you! Your order has been placed."))
+            if result.payment is not None and result.payment.pay_url:
+                return redirect(result.payment.pay_url)
             if len(result.orders) == 1:
                 return redirect("storefront:order_detail", order_id=result.orders[0].id)
             return redirect("storefront:order_list")
-    return render(request, "storefront/checkout.html", {"cart": cart, "form": form})
+    elif request.method == "POST" and not placing:
+        form.errors.clear()  # a recalculation is not a submission: no "this field is required" yet
+    context = {"form": form, "preview": preview, "shops": _shop_sections(form, preview)}
+    return render(request, "storefront/checkout.html", context)
+
+
+def _preview(port, buyer_id: int, form: CheckoutForm, fallback=None) -> contracts.CheckoutPreview:
+    try:
+        preview = port.preview_checkout(
+            buyer_id=buyer_id,
+            province=form.province(),
+            shipping=form.shipping_choices(),
+            vouchers=form.voucher_choices(),
+        )
+    except contracts.Unavailable:
+        if fallback is None:
+            raise
+        return fallback
+    form.add_shop_choices(preview.shipping_options, [shop_id for shop_id, *_totals in preview.shop_totals])
+    return preview
+
+
+def _shop_sections(form: CheckoutForm, preview: contracts.CheckoutPreview) -> list[dict]:
+    """Per shop: its lines, its courier and voucher fields and the marketplace's sums."""
+    sections = []
+    for shop_id, subtotal, fee, discount in preview.shop_totals:
+        # Unchosen, the courier shown is the one the marketplace priced (its fee matches).
+        priced = [o.courier for o in preview.shipping_options if o.shop_id == shop_id and o.fee == fee]
+        form.fields[f"shipping_{shop_id}"].initial = priced[0] if priced else None
+        shipping, voucher = form.shop_fields(shop_id)
+        lines = [line for line in preview.cart.lines if line.shop_id == shop_id]
+        sections.append(
+            {
+                "shop_name": lines[0].shop_name if lines else "",
+                "lines": lines,
+                "shipping": shipping,
+                "voucher": voucher,
+                "subtotal": subtotal,
+                "fee": fee,
+                "discount": discount,
+            }
+        )
+    return sections
+
+
+def _show_port_error(form: CheckoutForm, error: contracts.PortError) -> None:
+    """Each message goes next to its field when the form has that field, else on top."""
+    placed = False
+    for name, field_messages in error.fields.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields and not form[name].is_hidden else None, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
 
 
 @login_required
@@ -315,12 +394,74 @@ def order_list(request):
     return render(request, "storefront/order_list.html", {"orders": orders})
 
 
-@login_required
-def order_detail(request, order_id: int):
+def _order_page(request, order_id: int, *, review_forms: dict | None = None, status: int = 200):
     try:
         order = marketplace().get_order(buyer_id=request.user.id, order_id=order_id)
     except contracts.NotFound:
         raise Http404 from None
     except contracts.Unavailable:
         return _unavailable(request)
-    return render(request, "storefront/order_detail.html", {"order": order})
+    forms = review_forms or {}
+    reviewable = order.status in ("delivered", "completed")
+    lines = [{"line": line, "form": forms.get(line.id) or ReviewForm(prefix=f"line-{line.id}")} for line in order.lines]
+    context = {"order": order, "lines": lines, "reviewable": reviewable}
+    return render(request, "storefront/order_detail.html", context, status=status)
+
+
+@login_required
+def order_detail(request, order_id: int):
+    return _order_page(request, order_id)
+
+
+def _order_command(request, order_id: int, command, *, done: str = "", then=None):
+    """Runs one port command about an order. Done: `then(result)`, or back to the order page.
+    Refused: back to the order page, saying why."""
+    try:
+        result = command()
+    except contracts.NotFound:
+        raise Http404 from None
+    except contracts.Unavailable:
+        return _unavailable(request)
+    except contracts.PortError as error:
+        messages.error(request, error.message)
+        return redirect("storefront:order_detail", order_id=order_id)
+    if done:
+        messages.success(request, done)
+    return then(result) if then else redirect("storefront:order_detail", order_id=order_id)
+
+
+@login_required
+@require_POST
+def order_pay(request, order_id: int):
+    """ "Pay now" on a pending order: the payment of its checkout, on the gateway's page."""
+    return _order_command(
+        request,
+        order_id,
+        lambda: marketplace().start_payment(buyer_id=request.user.id, order_id=order_id),
+        then=lambda payment: redirect(payment.pay_url),
+    )
+
+
+@login_required
+@require_POST
+def order_confirm_delivery(request, order_id: int):
+    return _order_command(
+        request,
+        order_id,
+        lambda: marketplace().confirm_delivery(buyer_id=request.user.id, order_id=order_id),
+        done=_("Thank you! You confirmed the delivery."),
+    )
+
+
+@login_required
+@require_POST
+def review_create(request, order_id: int, line_id: int):
+    form = ReviewForm(request.POST, prefix=f"line-{line_id}")
+    if not form.is_valid():
+        return _order_page(request, order_id, review_forms={line_id: form}, status=400)
+    return _order_command(
+        request,
+        order_id,
+        lambda: marketplace().submit_review(buyer_id=request.user.id, order_line_id=line_id, **form.cleaned_data),
+        done=_("Thank you for your review."),
+    )

@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from config.celery import app as celery_app
 from config.roles import roles_sync
@@ -119,3 +120,22 @@ def _reference_data(request):
         ensure_default_couriers(Courier, "marketplace")
     if touches("default"):
         roles_sync(django_apps, "default")
+
+
+# --- Language --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted by their English msgids, whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def indonesian(settings):
+    """For the tests of the Indonesian catalogue: the site's own default language."""
+    settings.LANGUAGE_CODE = "id"
+    with translation.override("id"):
+        yield

@@ -80,6 +80,18 @@ class PostFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+# --- Shopper addresses (storefront address book; also a checkout's delivery address) ---
+
+ADDRESS_VALUES = {
+    "recipient": "Ayu Lestari",
+    "phone": "0812 3456 7890",
+    "street": "Jl. Malioboro 52",
+    "city": "Yogyakarta",
+    "province": "DI Yogyakarta",
+    "postal_code": "55271",
+}
+
+
 # --- Marketplace: vouchers ---------------------------------------------------------
 
 

@@ -8,18 +8,11 @@ from django.urls import reverse
 from marketplace.models import Order, OrderLine, OutboxEvent, Variant
 from storefront.models import ProductCard
 from storefront.services import post_create
-from tests.factories import CreatorFactory, UserFactory, VariantFactory
+from tests.factories import ADDRESS_VALUES, CreatorFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+ADDRESS = ADDRESS_VALUES
 
 
 def test_a_shopper_goes_from_the_feed_to_a_placed_order(client, relay, rebuild_cards):
@@ -56,7 +49,8 @@ def test_a_shopper_goes_from_the_feed_to_a_placed_order(client, relay, rebuild_c
 
     # Then the order exists in the marketplace database, with the post as its origin
     order = Order.objects.get(buyer_id=shopper.id)
-    assert placed.status_code == 302 and placed.url == reverse("storefront:order_detail", args=[order.id])
+    # ...and the shopper is sent on to the gateway's page to pay
+    assert placed.status_code == 302 and placed.url == f"/gateway/sim/{order.payment.reference}/"
     assert (order.subtotal, order.shipping_fee, order.total, order.status) == (
         250_000,
         15_000,
@@ -68,6 +62,7 @@ def test_a_shopper_goes_from_the_feed_to_a_placed_order(client, relay, rebuild_c
     assert (line.quantity, line.attribution_source, line.post_id, line.creator_id) == (2, "post", post.id, creator.id)
     assert Variant.objects.get(id=variant.id).stock_reserved == 2
     assert client.get(placed.url).status_code == 200
+    assert client.get(reverse("storefront:order_detail", args=[order.id])).status_code == 200
 
     # ...and once the outbox is relayed, the storefront's sold count moved
     assert ProductCard.objects.get(product_id=product.id).sold_count == 0

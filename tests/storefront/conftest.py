@@ -1,10 +1,11 @@
 import pytest
-from django.utils import translation
+
+from tests.factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages are asserted by their English msgids, whatever translations exist."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+@pytest.fixture
+def shopper(client):
+    """A signed-in shopper."""
+    user = UserFactory(username="dewi")
+    client.force_login(user)
+    return user

@@ -152,10 +152,35 @@ def test_a_bad_cursor_is_a_clear_400(client):
     assert "This page link is not valid" in response.content.decode()
 
 
-@pytest.mark.parametrize("cursor", ["2026-01-01_3", "yesterday_3", "2026-01-01T00:00:00+07:00"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "2026-01-01_3",
+        "yesterday_3",
+        "2026-01-01T00:00:00+07:00",
+        "0001-01-01T00:00:00+14:00_1",  # beyond the calendar once in UTC
+        "9999-12-31T23:59:59-14:00_1",
+    ],
+)
 def test_a_bad_following_cursor_is_a_validation_error(cursor):
     with pytest.raises(ValidationError):
         post_feed_following(user_id=42, cursor=cursor)
+
+
+@pytest.mark.parametrize("cursor", ["nan_3", "inf_3", "-inf_3"])
+def test_a_for_you_cursor_must_hold_a_finite_score(cursor):
+    with pytest.raises(ValidationError):
+        post_feed_for_you(cursor=cursor)
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "-1", "x"])
+def test_an_odd_page_size_falls_back_to_the_default(client, size):
+    _posts(3)
+
+    response = client.get(reverse("storefront:feed"), {"size": size})
+
+    assert response.status_code == 200
+    assert len(response.context["page"].items) == 3
 
 
 def test_following_asks_an_anonymous_visitor_to_sign_in(client):

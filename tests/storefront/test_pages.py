@@ -66,6 +66,27 @@ def test_an_offsite_next_is_ignored(client):
     assert response.url == reverse("storefront:post_detail", args=[post.id])
 
 
+def test_adding_to_the_cart_never_redirects_off_site(client):
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("storefront:cart_add"), {"variant_id": "x", "quantity": 1, "next": "https://evil.example/phish"}
+    )
+
+    assert response.status_code == 302
+    assert not response.url.startswith("https://evil.example")
+
+
+@pytest.mark.parametrize("ref", ["²", "٣", "-1"])
+def test_an_odd_origin_on_a_product_link_is_ignored(client, ref):
+    card = ProductCardFactory()
+
+    response = client.get(reverse("storefront:product_detail", args=[card.product_id]), {"post": ref})
+
+    assert response.status_code != 500
+    assert "attribution" not in client.session
+
+
 def test_only_the_creator_sees_hide_buttons_and_others_cannot_hide(client):
     post = PostFactory()
     comment = comment_create(post_id=post.id, user_id=1, author_name="budi", body="Spam")
