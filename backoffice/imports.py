@@ -61,6 +61,11 @@ class OwnedModelResource(resources.ModelResource):
     def get_queryset(self):
         return scope_to_owner(super().get_queryset(), _UserRequest(self.user), self.owner_field)
 
+    @property
+    def owner(self) -> int | None:
+        """The owner id the services limit the writes to; platform staff write anywhere."""
+        return None if self.user.is_superuser else self.user.pk
+
     def get_instance(self, instance_loader, row):
         instance = super().get_instance(instance_loader, row)
         if instance is None and self.id_missing:

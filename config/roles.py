@@ -22,9 +22,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "marketplace.view_variant",
         "marketplace.add_variant",
         "marketplace.change_variant",
-        "marketplace.delete_variant",
         "marketplace.view_order",
         "marketplace.change_order",  # the fulfilment actions; order fields stay read-only
+        "marketplace.view_voucher",
+        "marketplace.add_voucher",
+        "marketplace.change_voucher",
+        "marketplace.view_review",
+        "marketplace.change_review",  # the reply only
+        "marketplace.view_stockadjustment",
     ],
     CREATORS: [
         "storefront.view_creator",
@@ -37,6 +42,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "storefront.add_postproduct",
         "storefront.change_postproduct",
         "storefront.delete_postproduct",
+        "storefront.view_comment",
+        "storefront.change_comment",  # hiding only
+        "storefront.view_showcaseitem",
+        "storefront.add_showcaseitem",
+        "storefront.change_showcaseitem",
+        "storefront.delete_showcaseitem",
     ],
 }
 

@@ -1,7 +1,8 @@
 """The seller centre: a seller sees and changes only their own shops' rows.
 
 Platform staff (superusers) see everything and keep the category tree.
-Orders are read-only here; their transitions go through the order services.
+Every write goes through the marketplace's services, as the API's do: orders
+move by actions, stock by adjustments with a reason, replies by `review_reply`.
 """
 
 from django import forms
@@ -15,12 +16,25 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from backoffice.imports import OwnedImportExportMixin
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
+from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 from integration.admin import OutboxEventAdmin
-from integration.contracts import PortError
 from integration.money import format_rupiah
 
 from . import selectors, services
-from .models import Category, Order, OrderLine, OrderStatus, OutboxEvent, Product, ProductStatus, Shop, Variant
+from .models import (
+    Category,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OutboxEvent,
+    Product,
+    ProductStatus,
+    Review,
+    Shop,
+    StockAdjustment,
+    Variant,
+    Voucher,
+)
 from .resources import ProductResource, VariantResource, product_problems, variant_problems
 
 IMPORT_FORMATS = [CSV, XLSX]
@@ -53,11 +67,18 @@ class ShopAdmin(OwnedAdminMixin, admin.ModelAdmin):
 
 
 class VariantInline(OwnedAdminMixin, admin.TabularInline):
+    """A product's variants. Their stock is set once, as the opening stock of a new product;
+    after that it moves only through a stock adjustment with a reason (see the variant's page)."""
+
     model = Variant
     owner_field = "product__shop__owner_user_id"
     fields = ["name", "sku", "price", "weight_grams", "stock_on_hand", "stock_reserved", "max_per_order"]
     readonly_fields = ["stock_reserved"]
     extra = 1
+    can_delete = False  # a variant may be on orders: archive the product instead
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "stock_on_hand"] if obj is not None else self.readonly_fields
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -79,8 +100,52 @@ def _checked(base, problems):
     return CheckedForm
 
 
+def _owner(request) -> int | None:
+    """The owner id a service limits the write to; platform staff write anywhere."""
+    return None if request.user.is_superuser else request.user.pk
+
+
+def _changed(form, names) -> dict:
+    """The cleaned values of the fields among `names` that the form changed, keyed by model attribute."""
+    attnames = (form._meta.model._meta.get_field(name).attname for name in names if name in form.changed_data)
+    return {attname: getattr(form.instance, attname) for attname in attnames}
+
+
+OPENING_STOCK = _("Opening stock")
+VARIANT_FIELDS = ["name", "sku", "price", "weight_grams", "max_per_order"]
+PRODUCT_FIELDS = ["title", "description", "category", "image", "image_url", "commission_bp"]
+
+
+def variant_save(request, form, *, product_id: int) -> Variant:
+    """Creates or edits the variant of `form` through the catalogue services, its stock through `stock_adjust`."""
+    owner = _owner(request)
+    if form.instance.pk is None:
+        fields = {name: getattr(form.instance, name) for name in VARIANT_FIELDS}
+        variant = services.variant_create(product_id=product_id, owner_user_id=owner, **fields)
+        opening, reason = form.cleaned_data.get("stock_on_hand") or 0, str(OPENING_STOCK)
+    else:
+        variant = form.instance
+        changes = _changed(form, VARIANT_FIELDS)
+        if changes:
+            variant = services.variant_update(variant_id=variant.pk, owner_user_id=owner, **changes)
+        opening, reason = 0, ""
+    delta = form.cleaned_data.get("stock_change") or opening
+    if delta:
+        services.stock_adjust(
+            variant_id=variant.pk,
+            actor_user_id=request.user.pk,
+            delta=delta,
+            reason=form.cleaned_data.get("stock_reason") or reason,
+            owner_user_id=owner,
+        )
+    return variant
+
+
 @admin.register(Product)
-class ProductAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+class ProductAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+    """Every write goes through the catalogue services: they check, publish the storefront's
+    card through the outbox and keep stock in the audit."""
+
     owner_field = "shop__owner_user_id"
     resource_classes = [ProductResource]
     inlines = [VariantInline]
@@ -94,14 +159,45 @@ class ProductAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         return _checked(super().get_form(request, obj, **kwargs), product_problems)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A product stays in its shop.
+        return [*self.readonly_fields, "shop"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive instead: orders and the storefront's cards refer to it
+
     def save_model(self, request, obj, form, change):
-        obj._was_active = change and form.initial.get("status") == ProductStatus.ACTIVE
-        super().save_model(request, obj, form, change)
+        with as_form_errors():
+            if change:
+                changes = _changed(form, PRODUCT_FIELDS)
+                saved = services.product_update(product_id=obj.pk, owner_user_id=_owner(request), **changes)
+            else:
+                fields = {name: getattr(obj, name) for name in ("title", "description", "category_id", "image")}
+                fields |= {"image_url": obj.image_url, "commission_bp": obj.commission_bp}
+                saved = services.product_create(shop_id=obj.shop_id, owner_user_id=_owner(request), **fields)
+        obj.pk, obj.image = saved.pk, saved.image
+
+    def save_formset(self, request, form, formset, change):
+        # What `formset.save()` would note, for the admin's history.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        with as_form_errors():
+            for variant_form in formset.forms:
+                if not variant_form.has_changed():
+                    continue
+                is_new = variant_form.instance.pk is None
+                variant = variant_save(request, variant_form, product_id=form.instance.pk)
+                if is_new:
+                    formset.new_objects.append(variant)
+                else:
+                    formset.changed_objects.append((variant, variant_form.changed_data))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Inside the admin's transaction on the marketplace database, after the variants are saved.
-        services.product_publish_card(product_id=form.instance.pk, was_active=form.instance._was_active)
+        # After the variants: a product is published only once it has some.
+        status = form.cleaned_data.get("status")
+        if status and (status != ProductStatus.DRAFT if not change else "status" in form.changed_data):
+            with as_form_errors():
+                services.product_set_status(product_id=form.instance.pk, status=status, owner_user_id=_owner(request))
 
     @admin.action(description=_("Publish the selected products"), permissions=["change"])
     def make_active(self, request, queryset):
@@ -112,13 +208,14 @@ class ProductAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
         self._set_status(request, queryset, ProductStatus.ARCHIVED)
 
     def _set_status(self, request, queryset, status):
-        ids = list(queryset.values_list("id", flat=True))
-        for product_id in ids:
-            services.product_set_status(product_id=product_id, status=status)
-        self.message_user(
+        run_each(
+            self,
             request,
-            ngettext("%(count)d product updated.", "%(count)d products updated.", len(ids)) % {"count": len(ids)},
-            messages.SUCCESS,
+            queryset.order_by("id").values_list("id", "title"),
+            lambda product_id: services.product_set_status(
+                product_id=product_id, status=status, owner_user_id=_owner(request)
+            ),
+            lambda done: ngettext("%(count)d product updated.", "%(count)d products updated.", done) % {"count": done},
         )
 
 
@@ -139,27 +236,142 @@ class LowStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StockAdjustmentInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    """The audit of the variant's stock: who changed it, by how much, and why."""
+
+    model = StockAdjustment
+    owner_field = "variant__product__shop__owner_user_id"
+    fields = ["created_at", "delta", "on_hand_after", "reason", "actor_user_id"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
+class VariantForm(forms.ModelForm):
+    stock_change = forms.IntegerField(
+        label=_("Stock change"),
+        required=False,
+        min_value=-1_000_000,
+        max_value=1_000_000,
+        help_text=_("Units to add (or, negative, to remove) from stock on hand."),
+    )
+    stock_reason = forms.CharField(
+        label=_("Reason for the stock change"),
+        required=False,
+        max_length=255,
+        help_text=_("For example: goods received, stock count, damaged."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("stock_change") and not (cleaned.get("stock_reason") or "").strip():
+            self.add_error("stock_reason", _("Say why the stock changes."))
+        return cleaned
+
+
 @admin.register(Variant)
-class VariantAdmin(OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+class VariantAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
     owner_field = "product__shop__owner_user_id"
     resource_classes = [VariantResource]
+    form = VariantForm
+    inlines = [StockAdjustmentInline]
     list_display = ["sku", "product", "name", "price_shown", "stock_on_hand", "stock_reserved"]
     list_filter = [LowStockFilter, ("product__shop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["sku", "name", "product__title"]
     list_select_related = ["product"]
-    readonly_fields = ["stock_reserved"]
+    readonly_fields = ["stock_on_hand", "stock_reserved"]
+    fieldsets = [
+        (None, {"fields": ["product", "name", "sku", "price", "weight_grams", "max_per_order"]}),
+        (_("Stock"), {"fields": ["stock_on_hand", "stock_reserved", "stock_change", "stock_reason"]}),
+    ]
 
     def get_form(self, request, obj=None, **kwargs):
         return _checked(super().get_form(request, obj, **kwargs), variant_problems)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "product"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # it may be on orders
 
     @admin.display(description=_("price"), ordering="price")
     def price_shown(self, obj):
         return format_rupiah(obj.price)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.product.status == ProductStatus.ACTIVE:
-            services.product_publish_card(product_id=obj.product_id, was_active=True)
+        with as_form_errors():
+            saved = variant_save(request, form, product_id=obj.product_id)
+        obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the audit is read-only
+
+
+@admin.register(StockAdjustment)
+class StockAdjustmentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every stock change of the seller's variants; new ones are made on the variant's page."""
+
+    owner_field = "variant__product__shop__owner_user_id"
+    list_display = ["created_at", "variant", "delta", "on_hand_after", "reason", "actor_user_id"]
+    list_filter = [("variant__product__shop", admin.RelatedOnlyFieldListFilter), "created_at"]
+    search_fields = ["variant__sku", "reason"]
+    list_select_related = ["variant"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Voucher)
+class VoucherAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
+    owner_field = "shop__owner_user_id"
+    list_display = ["code", "shop", "kind", "value", "starts_at", "ends_at", "used_count", "is_active"]
+    list_filter = ["is_active", "kind", ("shop", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code"]
+    list_select_related = ["shop"]
+    fields = ["shop", *services.VOUCHER_FIELDS, "used_count"]
+    readonly_fields = ["used_count"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "shop"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # orders refer to it: switch it off instead
+
+    def save_model(self, request, obj, form, change):
+        # The service also gets the fields the form left alone, so that it checks them together.
+        fields = {name: getattr(obj, name) for name in services.VOUCHER_FIELDS}
+        with as_form_errors():
+            if change:
+                saved = services.voucher_update(voucher_id=obj.pk, owner_user_id=_owner(request), **fields)
+            else:
+                saved = services.voucher_create(shop_id=obj.shop_id, owner_user_id=_owner(request), **fields)
+        obj.pk = saved.pk
+
+
+@admin.register(Review)
+class ReviewAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
+    """Buyers write reviews; a seller only replies."""
+
+    owner_field = "shop__owner_user_id"
+    list_display = ["product", "stars", "text", "replied", "created_at"]
+    list_filter = ["stars", ("shop", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "product__title"]
+    list_select_related = ["product"]
+    fields = ["product", "shop", "stars", "text", "created_at", "seller_reply"]
+    readonly_fields = ["product", "shop", "stars", "text", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("replied"), boolean=True)
+    def replied(self, obj):
+        return bool(obj.seller_reply)
+
+    def save_model(self, request, obj, form, change):
+        with as_form_errors({"reply": "seller_reply"}):
+            services.review_reply(review_id=obj.pk, reply=obj.seller_reply, owner_user_id=_owner(request))
 
 
 class WorkdayFilter(admin.SimpleListFilter):
@@ -262,18 +474,14 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def _each(self, request, queryset, command):
         """Runs the command on each order (one transaction each) and reports per order in plain words."""
-        owner = None if request.user.is_superuser else request.user.pk
-        done = 0
-        for order_id, number in queryset.order_by("id").values_list("id", "number"):
-            try:
-                command(order_id, owner)
-                done += 1
-            except PortError as error:
-                self.message_user(request, f"{number}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request, ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done}
-            )
+        owner = _owner(request)
+        run_each(
+            self,
+            request,
+            queryset.order_by("id").values_list("id", "number"),
+            lambda order_id: command(order_id, owner),
+            lambda done: ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done},
+        )
 
 
 # Platform staff: undelivered integration events, with a replay action.

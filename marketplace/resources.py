@@ -1,15 +1,20 @@
 """Bulk import and export of a seller's products and variants (CSV and XLSX in the admin)."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
 from backoffice.imports import KnownForeignKeyWidget, OwnedForeignKeyWidget, OwnedModelResource
+from integration.contracts import PortError
 
 from . import services
 from .models import Category, Product, ProductStatus, Shop, Variant
 
 MAX_COMMISSION_BP = 8000  # the product_commission_at_most_80pct constraint
+MAX_PRICE = 1_000_000_000  # the catalogue services' limits
 
 
 def variant_problems(variant: Variant) -> dict[str, str]:
@@ -17,6 +22,12 @@ def variant_problems(variant: Variant) -> dict[str, str]:
     problems = {}
     if variant.price is not None and variant.price <= 0:
         problems["price"] = _("The price must be more than Rp 0.")
+    elif variant.price is not None and variant.price > MAX_PRICE:
+        problems["price"] = _("The price is at most Rp 1.000.000.000.")
+    for name, high in (("weight_grams", 100_000), ("max_per_order", 999)):
+        value = getattr(variant, name)
+        if value is not None and not 1 <= value <= high:
+            problems[name] = _("Enter a whole number from 1 to %(high)d.") % {"high": high}
     if variant.stock_on_hand is not None and variant.stock_on_hand < variant.stock_reserved:
         problems["stock_on_hand"] = _(
             "Stock on hand cannot go below the %(reserved)s units reserved for open orders."
@@ -28,6 +39,20 @@ def product_problems(product: Product) -> dict[str, str]:
     if product.commission_bp is not None and product.commission_bp > MAX_COMMISSION_BP:
         return {"commission_bp": _("The commission is at most 8000 basis points (80%).")}
     return {}
+
+
+PRODUCT_FIELDS = ("title", "description", "category_id", "image_url", "commission_bp")
+VARIANT_FIELDS = ("name", "sku", "price", "weight_grams", "max_per_order")
+IMPORT_REASON = gettext_lazy("Opening stock from an imported file")
+
+
+@contextmanager
+def _row_errors():
+    """A service's refusal as the row's validation error: the file is refused, in plain words."""
+    try:
+        yield
+    except PortError as error:
+        raise ValidationError(error.fields or {"__all__": [error.message]}) from error
 
 
 def _with_problems(errors: dict | None, problems: dict[str, str]) -> dict | None:
@@ -70,12 +95,25 @@ class ProductResource(OwnedModelResource):
         super().validate_instance(instance, errors, validate_unique)
 
     def import_instance(self, instance, row, **kwargs):
-        instance._was_active = instance.pk is not None and instance.status == ProductStatus.ACTIVE
+        instance._before = (instance.shop_id, instance.status) if instance.pk else None
         super().import_instance(instance, row, **kwargs)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        # Same transaction as the write: the storefront's card follows through the outbox.
-        services.product_publish_card(product_id=instance.pk, was_active=instance._was_active)
+    def do_instance_save(self, instance, is_create):
+        # Through the catalogue services, like the admin's forms: they publish the card.
+        fields = {name: getattr(instance, name) for name in PRODUCT_FIELDS}
+        with _row_errors():
+            if is_create:
+                saved = services.product_create(shop_id=instance.shop_id, owner_user_id=self.owner, **fields)
+                instance.pk = saved.pk
+                moved = instance.status != ProductStatus.DRAFT
+            else:
+                shop_before, status_before = instance._before
+                if instance.shop_id != shop_before:
+                    raise ValidationError({"shop": [_("A product stays in its shop; add it anew in the other.")]})
+                services.product_update(product_id=instance.pk, owner_user_id=self.owner, **fields)
+                moved = instance.status != status_before
+            if moved:
+                services.product_set_status(product_id=instance.pk, status=instance.status, owner_user_id=self.owner)
 
 
 class VariantResource(OwnedModelResource):
@@ -101,20 +139,33 @@ class VariantResource(OwnedModelResource):
         clean_model_instances = True
         skip_unchanged = True
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.touched_products: set[int] = set()
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = _with_problems(import_validation_errors, variant_problems(instance))
         super().validate_instance(instance, errors, validate_unique)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        self.touched_products.add(instance.product_id)
+    def import_instance(self, instance, row, **kwargs):
+        instance._before = (instance.product_id, instance.stock_on_hand) if instance.pk else (None, 0)
+        super().import_instance(instance, row, **kwargs)
 
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        # Prices and stock show on the product cards: refresh each active product once.
-        active = Product.objects.filter(id__in=self.touched_products, status=ProductStatus.ACTIVE)
-        for product_id in active.values_list("id", flat=True):
-            services.product_publish_card(product_id=product_id, was_active=True)
+    def do_instance_save(self, instance, is_create):
+        # Through the catalogue services; stock moves only through `stock_adjust`, so that
+        # every unit a file adds or removes is in the audit with who and why.
+        fields = {name: getattr(instance, name) for name in VARIANT_FIELDS}
+        product_before, stock_before = instance._before
+        with _row_errors():
+            if is_create:
+                saved = services.variant_create(product_id=instance.product_id, owner_user_id=self.owner, **fields)
+                instance.pk = saved.pk
+            else:
+                if instance.product_id != product_before:
+                    raise ValidationError({"product": [_("A variant stays with its product.")]})
+                services.variant_update(variant_id=instance.pk, owner_user_id=self.owner, **fields)
+            delta = (instance.stock_on_hand or 0) - stock_before
+            if delta:
+                services.stock_adjust(
+                    variant_id=instance.pk,
+                    actor_user_id=self.user.pk,
+                    delta=delta,
+                    reason=IMPORT_REASON if is_create else _("Stock count from an imported file"),
+                    owner_user_id=self.owner,
+                )

@@ -200,13 +200,28 @@ def variant_update(*, variant_id: int, owner_user_id: int | None = None, **field
         variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
         for name, value in fields.items():
             setattr(variant, name, value)
-        errors = _variant_errors(variant)
-        if errors:
-            raise contracts.InvalidRequest(_("Please correct the variant."), fields=errors)
-        variant.save(using=ALIAS)
-        if variant.product.status == ProductStatus.ACTIVE:
-            product_publish_card(product_id=variant.product_id, was_active=True)
+        _variant_save(variant, variant.product)
     return variant
+
+
+def variant_create(*, product_id: int, owner_user_id: int | None = None, **fields) -> Variant:
+    """Adds a variant with no stock to an existing product; stock arrives through `stock_adjust`."""
+    _only_known(fields, VARIANT_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        product = _locked_product(product_id, owner_user_id)
+        variant = Variant(product=product, **fields)
+        _variant_save(variant, product)
+    return variant
+
+
+def _variant_save(variant: Variant, product: Product) -> None:
+    """Checks and saves a variant, refreshing its product's card when the product is on sale."""
+    errors = _variant_errors(variant)
+    if errors:
+        raise contracts.InvalidRequest(_("Please correct the variant."), fields=errors)
+    variant.save(using=ALIAS)
+    if product.status == ProductStatus.ACTIVE:
+        product_publish_card(product_id=product.id, was_active=True)
 
 
 # --- Cart ------------------------------------------------------------------------

@@ -4,18 +4,20 @@ Platform staff (superusers) see every creator and the product read model.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
+from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 
-from . import selectors
-from .models import Creator, Post, PostProduct, PostStatus, ProductCard
+from . import selectors, services
+from .models import Campaign, Comment, Creator, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
 
 ALIAS = "storefront"
 
@@ -125,8 +127,17 @@ class PostForm(forms.ModelForm):
             self.instance.published_at = timezone.now()
 
 
+def _tag_rows(formsets):
+    """(position, product id) of each tag row filled in the post's form."""
+    for formset in formsets:
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("product_id") is not None and not data.get("DELETE"):
+                yield data.get("position") or 0, data["product_id"]
+
+
 @admin.register(Post)
-class PostAdmin(OwnedAdminMixin, admin.ModelAdmin):
+class PostAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "creator__user_id"
     form = PostForm
     inlines = [PostProductInline]
@@ -147,7 +158,35 @@ class PostAdmin(OwnedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
             obj.creator = Creator.objects.using(ALIAS).get(user_id=request.user.pk)
+        if not change:
+            return  # `post_create` writes it in `save_related`, once the tags are known
+        # Caption and media have no service of their own; the status goes through `post_set_status`.
+        wanted = obj.status
+        if "status" in form.changed_data:
+            obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
+        if wanted != obj.status:
+            with as_form_errors():
+                services.post_set_status(post_id=obj.pk, status=wanted)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            return super().save_related(request, form, formsets, change)
+        post, tags = form.instance, sorted(_tag_rows(formsets), key=lambda tag: tag[0])
+        with as_form_errors():
+            created = services.post_create(
+                creator=post.creator,
+                caption=post.caption,
+                product_ids=[product_id for _position, product_id in tags],
+                image=form.cleaned_data.get("image") or None,
+                video=form.cleaned_data.get("video") or None,
+                publish=post.status == PostStatus.PUBLISHED,
+            )
+            if post.status == PostStatus.HIDDEN:
+                services.post_set_status(post_id=created.pk, status=PostStatus.HIDDEN)
+        post.pk = created.pk
+        for formset in formsets:  # what `formset.save()` would note, for the admin's history
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_urls(self):
         search = path(
@@ -173,3 +212,155 @@ class ProductCardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["product_id", "title", "shop_name", "price_min", "in_stock", "is_visible"]
     list_filter = ["is_visible", "in_stock", "is_local_business"]
     search_fields = ["title", "shop_name"]
+
+
+def _own_creator(request) -> Creator | None:
+    return Creator.objects.using(ALIAS).filter(user_id=request.user.pk).first()
+
+
+@admin.register(Comment)
+class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Comments on the creator's own posts; the creator may hide one (comment_hide), not edit it."""
+
+    owner_field = "post__creator__user_id"
+    list_display = ["body", "author_name", "post", "is_hidden", "created_at"]
+    list_filter = ["is_hidden", "created_at"]
+    search_fields = ["body", "author_name"]
+    list_select_related = ["post"]
+    actions = ["hide"]
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("storefront.change_comment")
+
+    @admin.action(description=_("Hide the selected comments"), permissions=["moderate"])
+    def hide(self, request, queryset):
+        staff, visible = request.user.is_superuser, queryset.filter(is_hidden=False).order_by("id")
+        if not visible.exists():
+            self.message_user(request, _("Every selected comment was hidden already."), messages.WARNING)
+            return
+        run_each(
+            self,
+            request,
+            visible.values_list("id", "author_name"),
+            lambda comment_id: services.comment_hide(comment_id=comment_id, user_id=request.user.pk, is_staff=staff),
+            lambda done: ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done},
+        )
+
+
+class ShowcaseItemForm(forms.ModelForm):
+    product_id = ProductCardField(label=_("product"))
+
+    class Meta:
+        model = ShowcaseItem
+        fields = ["creator", "product_id", "position"]
+
+
+@admin.register(ShowcaseItem)
+class ShowcaseItemAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
+    """The creator's showcase, in the order the creator sets (the position column is editable in the list)."""
+
+    owner_field = "creator__user_id"
+    form = ShowcaseItemForm
+    list_display = ["product_shown", "position"]
+    list_editable = ["position"]
+    list_display_links = None
+    ordering = ["creator", "position", "id"]
+
+    @admin.display(description=_("product"))
+    def product_shown(self, obj):
+        card = ProductCard.objects.using(ALIAS).filter(product_id=obj.product_id).first()
+        return _card_label(card) if card else obj.product_id
+
+    def get_list_display(self, request):
+        return self.list_display if not request.user.is_superuser else ["creator", *self.list_display]
+
+    def get_exclude(self, request, obj=None):
+        own = [] if request.user.is_superuser else ["creator"]
+        return [*own, "position"] if obj is None else own  # a new product goes last
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["creator", "product_id"] if obj is not None else []
+
+    def has_add_permission(self, request):
+        return (request.user.is_superuser or _own_creator(request) is not None) and super().has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        creator = obj.creator if request.user.is_superuser else _own_creator(request)
+        with as_form_errors():
+            if change:
+                services.showcase_item_move(creator=creator, product_id=obj.product_id, position=obj.position)
+            else:
+                obj.pk = services.showcase_item_add(creator=creator, product_id=obj.product_id).pk
+
+    def delete_model(self, request, obj):
+        services.showcase_item_remove(creator=obj.creator, product_id=obj.product_id)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset.select_related("creator"):
+            self.delete_model(request, item)
+
+
+class CampaignForm(forms.ModelForm):
+    category_ids = forms.TypedMultipleChoiceField(
+        label=_("categories"), coerce=int, required=False, choices=selectors.category_choices
+    )
+    product_ids = forms.CharField(label=_("products"), required=False, help_text=_("Product ids, separated by commas."))
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "slug",
+            "name",
+            "headline",
+            "description",
+            "banner",
+            "banner_url",
+            "starts_at",
+            "ends_at",
+            "local_business_only",
+        ]
+        help_texts = {"starts_at": _("Jakarta time (WIB)."), "ends_at": _("Jakarta time (WIB).")}
+
+    def clean_product_ids(self):
+        raw = [part.strip() for part in self.cleaned_data["product_ids"].split(",") if part.strip()]
+        if not all(part.isdigit() for part in raw):
+            raise ValidationError(_("Enter product ids as whole numbers separated by commas."), code="product_ids")
+        return [int(part) for part in raw]
+
+    def _post_clean(self):
+        # Campaign rules are checked by `campaign_create`; the model's own checks would repeat them.
+        pass
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ServiceWriteMixin, admin.ModelAdmin):
+    """Platform staff schedule campaigns; a campaign changes only by being created (campaign_create)."""
+
+    form = CampaignForm
+    list_display = ["name", "slug", "starts_at", "ends_at", "local_business_only", "attributed_orders"]
+    search_fields = ["name", "slug"]
+    list_filter = ["local_business_only", "starts_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        with as_form_errors():
+            saved = services.campaign_create(
+                slug=data["slug"],
+                name=data["name"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                headline=data["headline"],
+                description=data["description"],
+                banner_url=data["banner_url"],
+                banner=data["banner"] or None,
+                local_business_only=data["local_business_only"],
+                category_ids=data["category_ids"],
+                product_ids=data["product_ids"],
+            )
+        obj.pk, obj.name, obj.slug = saved.pk, saved.name, saved.slug

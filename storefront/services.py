@@ -246,6 +246,21 @@ def showcase_item_remove(*, creator: Creator, product_id: int) -> bool:
     return bool(deleted)
 
 
+def showcase_item_move(*, creator: Creator, product_id: int, position: int) -> ShowcaseItem:
+    """Moves a product of the creator's showcase to `position` (0 is first); the others keep their order."""
+    with transaction.atomic(using=ALIAS):
+        items = list(ShowcaseItem.objects.using(ALIAS).select_for_update().filter(creator=creator))
+        moved = next((item for item in items if item.product_id == product_id), None)
+        if moved is None:
+            raise ValidationError({"product_id": [_("This product is not in your showcase.")]})
+        items.remove(moved)
+        items.insert(max(0, min(position, len(items))), moved)
+        for index, item in enumerate(items):
+            item.position = index
+        ShowcaseItem.objects.using(ALIAS).bulk_update(items, ["position"])
+    return moved
+
+
 def campaign_create(
     *,
     slug: str,

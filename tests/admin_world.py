@@ -8,15 +8,21 @@ from django.contrib.auth.models import Group
 
 from config.roles import CREATORS, SELLERS
 from tests.factories import (
+    CampaignFactory,
     CategoryFactory,
+    CommentFactory,
     CreatorFactory,
     OrderLineFactory,
     PostFactory,
     ProductCardFactory,
     ProductFactory,
+    ReviewFactory,
     ShopFactory,
+    ShowcaseItemFactory,
+    StockAdjustmentFactory,
     UserFactory,
     VariantFactory,
+    VoucherFactory,
 )
 
 SECRET = "rahasia"
@@ -36,7 +42,10 @@ def seller_with_shop(username: str, *, secret: bool = False):
     shop = ShopFactory(owner_user_id=user.id, name=f"Toko{word} {username}", slug=f"toko-{username}")
     product = ProductFactory(shop=shop, title=f"Produk{word} {username}", category=CategoryFactory(name="Batik"))
     variant = VariantFactory(product=product, sku=f"SKU{'-RAHASIA' if secret else ''}-{username}".upper())
-    OrderLineFactory(order__shop=shop, order__recipient=f"Penerima{word}", variant=variant)
+    line = OrderLineFactory(order__shop=shop, order__recipient=f"Penerima{word}", variant=variant)
+    ReviewFactory(order_line=line, text=f"Ulasan{word}")
+    VoucherFactory(shop=shop, code=f"{'RAHASIA' if secret else 'HEMAT'}{user.pk}")
+    StockAdjustmentFactory(variant=variant, actor_user_id=user.pk, reason=f"Datang{word}")
     return user
 
 
@@ -49,6 +58,8 @@ def creator_with_post(username: str, *, secret: bool = False):
     post = PostFactory(creator=creator, caption=f"Caption{word} {username}", image_url="/static/img/post-0.svg")
     card = ProductCardFactory()
     post.tags.create(product_id=card.product_id)
+    CommentFactory(post=post, body=f"Komentar{word}", author_name=f"Pembaca{word}")
+    ShowcaseItemFactory(creator=creator, product_id=card.product_id)
     return user
 
 
@@ -69,6 +80,7 @@ def platform_rows() -> None:
 
 
 def build_world() -> dict[str, object]:
+    CampaignFactory(name="Kampanye Rahasia", slug="kampanye-rahasia")  # platform data: staff only
     platform_rows()
     return {
         "seller_a": seller_with_shop("penjual-a"),

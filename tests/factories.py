@@ -193,3 +193,39 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
     local_business_only = True
+
+
+# --- Seller and creator centre: reviews, stock audit, comments ------------------------
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.Review
+
+    order_line = factory.SubFactory(OrderLineFactory)
+    product = factory.LazyAttribute(lambda review: review.order_line.variant.product)
+    shop = factory.LazyAttribute(lambda review: review.order_line.order.shop)
+    buyer_id = factory.LazyAttribute(lambda review: review.order_line.order.buyer_id)
+    stars = 4
+    text = "Barang bagus"
+
+
+class StockAdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.StockAdjustment
+
+    variant = factory.SubFactory(VariantFactory)
+    actor_user_id = 1
+    delta = 5
+    on_hand_after = 5
+    reason = "Barang datang"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sf.Comment
+
+    post = factory.SubFactory(PostFactory)
+    user_id = 1
+    author_name = "pembeli"
+    body = "Mantap"

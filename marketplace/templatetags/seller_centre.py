@@ -27,5 +27,9 @@ def seller_dashboard(context):
         "orders_to_ship": list(to_ship[:LIMIT]),
         "low_stock": list(selectors.low_stock_variants(owner)[:LIMIT]),
         "sales_total": format_rupiah(sum(value for _day, value in points)),
+        "attributed": [
+            {**row, "sales": format_rupiah(row["sales"]), "commission_owed": format_rupiah(row["commission_owed"])}
+            for row in selectors.attributed_sales(owner)
+        ],
         "chart": daily_bar_chart(points, title=_("Sales of the last %(days)d days (Rp)") % {"days": DAYS}),
     }

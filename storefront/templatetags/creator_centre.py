@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.charts import daily_bar_chart, last_days
+from integration.money import format_rupiah
 
 from .. import selectors
 
@@ -25,6 +26,10 @@ def creator_dashboard(context):
     points = [(day, board.views_by_day.get(day, 0)) for day in days]
     return {
         "board": board,
+        "earnings": {
+            "sales": format_rupiah(board.creator.attributed_sales),
+            "commission": format_rupiah(board.creator.commission_earned),
+        },
         "chart": daily_bar_chart(
             points, title=_("Views of the posts published on each of the last %(days)d days") % {"days": DAYS}
         ),

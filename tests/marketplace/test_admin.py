@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from marketplace.models import Order, OrderStatus, OutboxEvent, Product, Shop, Variant
+from marketplace.models import Order, OrderStatus, OutboxEvent, Product, Shop, StockAdjustment, Variant
 from tests.admin_world import FAST_HASHERS, build_world
 from tests.factories import OrderFactory
 
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketpl
 @pytest.fixture
 def world(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 
 
@@ -60,6 +61,11 @@ def test_a_seller_creates_a_product_with_two_variants(client, world):
         85_000,
     )
     assert LogEntry.objects.using("default").filter(object_id=str(product.pk)).count() == 1
+    # Opening stock is in the audit like every later change.
+    assert sorted(StockAdjustment.objects.filter(variant__product=product).values_list("delta", "reason")) == [
+        (2, "Opening stock"),
+        (4, "Opening stock"),
+    ]
 
 
 def test_a_seller_cannot_put_a_product_in_another_sellers_shop(client, world):
@@ -76,26 +82,72 @@ def test_a_seller_cannot_put_a_product_in_another_sellers_shop(client, world):
     assert not Product.objects.filter(title="Titipan").exists()
 
 
-def test_stock_on_hand_cannot_go_below_what_open_orders_reserved(client, world):
+def test_a_stock_change_below_what_open_orders_reserved_is_refused_and_writes_nothing(client, world):
+    # Given seller A's variant with 10 on hand, 4 of them reserved
     seller = world["seller_a"]
     variant = Variant.objects.get(product__shop__owner_user_id=seller.pk)
     Variant.objects.filter(pk=variant.pk).update(stock_on_hand=10, stock_reserved=4)
+    audit_before = StockAdjustment.objects.count()
     client.force_login(seller)
 
+    # When A takes 7 units off (the service refuses it after the form accepted it)
     response = client.post(
         reverse("admin:marketplace_variant_change", args=[variant.pk]),
-        {
-            "name": "M",
-            "sku": variant.sku,
-            "price": 125_000,
-            "weight_grams": 500,
-            "stock_on_hand": 3,
-            "max_per_order": 5,
-        },
+        {**_variant_form(variant, name="XL"), "stock_change": -7, "stock_reason": "Rusak"},
     )
 
+    # Then the form comes back with the service's message, and neither the rename nor the stock stayed
     assert response.status_code == 200
-    assert "Stock on hand cannot go below the 4 units reserved for open orders." in response.content.decode()
+    assert "Stock cannot go below the 4 units reserved for orders." in response.content.decode()
+    variant.refresh_from_db()
+    assert (variant.name, variant.stock_on_hand, StockAdjustment.objects.count()) == ("M", 10, audit_before)
+
+
+def _variant_form(variant, **changes):
+    fields = {"name": variant.name, "sku": variant.sku, "price": variant.price, "weight_grams": variant.weight_grams}
+    audit = {"adjustments-TOTAL_FORMS": 0, "adjustments-INITIAL_FORMS": 0}  # the read-only audit inline
+    return {**fields, "max_per_order": variant.max_per_order, **audit, **changes}
+
+
+def test_a_stock_change_asks_for_a_reason_and_is_recorded_with_who_and_why(client, world):
+    # Given seller A's variant with 10 on hand
+    seller = world["seller_a"]
+    variant = Variant.objects.get(product__shop__owner_user_id=seller.pk)
+    Variant.objects.filter(pk=variant.pk).update(stock_on_hand=10, stock_reserved=0)
+    client.force_login(seller)
+    url = reverse("admin:marketplace_variant_change", args=[variant.pk])
+
+    # When A adds 5 units without saying why, then with a reason
+    unexplained = client.post(url, {**_variant_form(variant), "stock_change": 5})
+    explained = client.post(url, {**_variant_form(variant), "stock_change": 5, "stock_reason": "Barang datang"})
+
+    # Then the first is a form error, the second changes stock and records who, by how much and why
+    assert unexplained.status_code == 200
+    assert unexplained.context["adminform"].form.errors["stock_reason"] == ["Say why the stock changes."]
+    assert explained.status_code == 302
+    latest = StockAdjustment.objects.filter(variant=variant).order_by("-id").first()
+    assert (latest.actor_user_id, latest.delta, latest.on_hand_after, latest.reason) == (
+        seller.pk,
+        5,
+        15,
+        "Barang datang",
+    )
+    assert Variant.objects.get(pk=variant.pk).stock_on_hand == 15
+
+
+def test_stock_on_hand_is_not_a_field_a_seller_can_type_into(client, world):
+    # Given seller A's variant with 10 on hand
+    seller = world["seller_a"]
+    variant = Variant.objects.get(product__shop__owner_user_id=seller.pk)
+    Variant.objects.filter(pk=variant.pk).update(stock_on_hand=10, stock_reserved=0)
+    client.force_login(seller)
+
+    # When A posts a new stock level straight into the variant and its product's inline
+    client.post(
+        reverse("admin:marketplace_variant_change", args=[variant.pk]), {**_variant_form(variant), "stock_on_hand": 99}
+    )
+
+    # Then the stock did not move: only an adjustment with a reason moves it
     assert Variant.objects.get(pk=variant.pk).stock_on_hand == 10
 
 
@@ -152,43 +204,26 @@ def test_a_seller_edits_their_shop_but_not_its_owner(client, world):
     assert (shop.name, shop.city, shop.owner_user_id, shop.is_local_business) == ("Toko Baru", "Solo", seller.pk, True)
 
 
-def test_a_variant_that_was_ordered_cannot_be_deleted_from_its_product(client, world):
+def test_a_variant_is_never_deleted_from_its_product(client, world):
     # Given seller A's variant, which the world's order has a line of
     seller = world["seller_a"]
     variant = Variant.objects.get(product__shop__owner_user_id=seller.pk)
     product = variant.product
     client.force_login(seller)
 
+    # When A ticks "delete" on it in the product's form
     response = client.post(
         reverse("admin:marketplace_product_change", args=[product.pk]),
         {
-            "shop": product.shop_id,
             "title": product.title,
             "status": product.status,
             "commission_bp": product.commission_bp,
-            **_variant_rows(
-                [
-                    {
-                        "id": variant.pk,
-                        "product": product.pk,
-                        "name": variant.name,
-                        "sku": variant.sku,
-                        "price": variant.price,
-                        "weight_grams": variant.weight_grams,
-                        "stock_on_hand": variant.stock_on_hand,
-                        "max_per_order": variant.max_per_order,
-                        "DELETE": "on",
-                    }
-                ],
-                initial=1,
-            ),
+            **_variant_rows([{"id": variant.pk, "product": product.pk, **_variant_form(variant), "DELETE": "on"}], 1),
         },
     )
 
-    # Then the form comes back with an error instead of a server error, and the variant stays
-    assert response.status_code == 200
-    formset = response.context["inline_admin_formsets"][0].formset
-    assert [error.code for error in formset.non_form_errors().as_data()] == ["deleting_protected"]
+    # Then the product saves and the variant stays: a product is archived, not emptied
+    assert response.status_code == 302
     assert Variant.objects.filter(pk=variant.pk).exists()
 
 
@@ -264,3 +299,23 @@ def test_cancelling_a_paid_order_needs_a_reason_and_refunds_it(client, world):
     assert (order.status, order.cancel_reason) == (OrderStatus.REFUNDED, "Stok habis di gudang")
     assert Variant.objects.get(pk=variant.pk).stock_on_hand == variant.stock_on_hand + 1
     assert OutboxEvent.objects.get(type="marketplace.order.cancelled").payload["refunded"] is True
+
+
+def test_a_product_published_without_variants_is_the_form_again_and_nothing_is_written(client, world):
+    # Given seller A, who asks for a new product to go on sale at once but gives it no variant
+    seller = world["seller_a"]
+    shop = Shop.objects.get(owner_user_id=seller.pk)
+    client.force_login(seller)
+    events_before = OutboxEvent.objects.count()
+
+    # When the form is sent (the catalogue service refuses it after the form accepted it)
+    response = client.post(
+        reverse("admin:marketplace_product_add"),
+        {"shop": shop.pk, "title": "Kosong", "status": "active", "commission_bp": 0, **_variant_rows([])},
+    )
+
+    # Then the same form comes back with the service's words, and neither product nor event stayed
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status"] == ["Add at least one variant before publishing."]
+    assert not Product.objects.filter(title="Kosong").exists()
+    assert OutboxEvent.objects.count() == events_before

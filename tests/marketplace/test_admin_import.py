@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from marketplace.models import OutboxEvent, Product, ProductStatus, Variant
+from marketplace.models import OutboxEvent, Product, ProductStatus, StockAdjustment, Variant
 from marketplace.resources import ProductResource
 from tests.admin_world import FAST_HASHERS, build_world
 
@@ -19,6 +19,7 @@ CSV, XLSX = 0, 1  # positions of the formats in the import form
 @pytest.fixture
 def world(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 
 
@@ -47,14 +48,17 @@ def _own_titles(user):
 
 
 def test_a_good_file_creates_exactly_its_rows_after_a_preview(client, world):
-    # Given seller A and a file of two new products for A's shop
+    # Given seller A's draft product, and a file of two new products for A's shop that also publishes it
     seller = world["seller_a"]
     client.force_login(seller)
-    category = Product.objects.get(shop__owner_user_id=seller.pk).category.slug
+    own = Product.objects.get(shop__owner_user_id=seller.pk)
+    Product.objects.filter(pk=own.pk).update(status=ProductStatus.DRAFT)
+    category = own.category.slug
     content = _csv(
         PRODUCT_HEADER,
-        f",toko-penjual-a,Kopi Gayo 250 g,Biji kopi,{category},active,500,",
+        f",toko-penjual-a,Kopi Gayo 250 g,Biji kopi,{category},draft,500,",
         f",toko-penjual-a,Teh Melati,Teh tubruk,{category},draft,0,",
+        f"{own.pk},toko-penjual-a,{own.title},,{category},active,0,",
     )
 
     # When A uploads it, the preview lists the rows and writes nothing
@@ -63,14 +67,28 @@ def test_a_good_file_creates_exactly_its_rows_after_a_preview(client, world):
     assert 'name="import_file_name"' in preview.content.decode()  # the confirm form
     assert _own_titles(seller) == ["Produk penjual-a"]
 
-    # ...and confirming writes exactly those rows, publishing the active one's card
+    # ...and confirming writes exactly those rows, publishing the card of the product made active
     events_before = OutboxEvent.objects.filter(type="marketplace.product.published").count()
     done = _confirm(client, "product", preview)
     assert done.status_code == 302
     assert _own_titles(seller) == ["Kopi Gayo 250 g", "Produk penjual-a", "Teh Melati"]
     kopi = Product.objects.get(title="Kopi Gayo 250 g")
-    assert (kopi.status, kopi.commission_bp, kopi.shop.slug) == (ProductStatus.ACTIVE, 500, "toko-penjual-a")
-    assert OutboxEvent.objects.filter(type="marketplace.product.published").count() == events_before + 1
+    assert (kopi.status, kopi.commission_bp, kopi.shop.slug) == (ProductStatus.DRAFT, 500, "toko-penjual-a")
+    assert Product.objects.get(pk=own.pk).status == ProductStatus.ACTIVE
+    published = OutboxEvent.objects.filter(type="marketplace.product.published").order_by("id")
+    assert [e.payload["product"]["product_id"] for e in published[events_before:]] == [own.pk]
+
+
+def test_a_new_product_cannot_be_published_by_a_file_before_it_has_variants(client, world):
+    seller = world["seller_a"]
+    client.force_login(seller)
+
+    preview = _preview(client, "product", _csv(PRODUCT_HEADER, ",toko-penjual-a,Kopi Gayo,,,active,500,"))
+
+    page = preview.content.decode()
+    assert 'name="import_file_name"' not in page
+    assert "Add at least one variant before publishing." in page
+    assert _own_titles(seller) == ["Produk penjual-a"]
 
 
 def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(client, world):
@@ -99,8 +117,8 @@ def test_a_confirmed_import_with_a_bad_row_rolls_back_every_row(world):
 
     seller = world["seller_a"]
     dataset = tablib.Dataset(headers=PRODUCT_HEADER.split(","))
-    dataset.append(["", "toko-penjual-a", "Kopi Gayo", "", "", "active", 500, ""])
-    dataset.append(["", "toko-penjual-a", "Teh Melati", "", "", "active", 9000, ""])
+    dataset.append(["", "toko-penjual-a", "Kopi Gayo", "", "", "draft", 500, ""])
+    dataset.append(["", "toko-penjual-a", "Teh Melati", "", "", "draft", 9000, ""])
 
     result = ProductResource(user=seller).import_data(
         dataset, dry_run=False, user=seller, rollback_on_validation_errors=True
@@ -170,6 +188,12 @@ def test_variants_import_from_xlsx_by_sku_and_refuse_stock_below_reserved(client
         Variant.objects.filter(product=variant.product_id).order_by("sku").values_list("sku", "price", "stock_on_hand")
     )
     assert list(rows) == [("SKU-NEW-L", 101_000, 5), (variant.sku, 99_000, 20)]
+    # Every unit the file moved is in the audit, with who and why.
+    audit = StockAdjustment.objects.filter(variant__product=variant.product_id).exclude(reason="Datang")
+    assert sorted(audit.values_list("variant__sku", "delta", "on_hand_after", "reason")) == [
+        ("SKU-NEW-L", 5, 5, "Opening stock from an imported file"),
+        (variant.sku, 10, 20, "Stock count from an imported file"),
+    ]
 
 
 def test_export_holds_only_the_sellers_own_products(client, world):
