@@ -389,9 +389,13 @@ def stock_adjust(
 
 
 def _fingerprint(command: contracts.CheckoutCommand) -> str:
-    """Hash of the request itself (the key aside): what "the same request" means."""
+    """Hash of the request itself (the key aside): what "the same request" means.
+
+    Attributions are context, not the request: the storefront forgets them after
+    the first success, so a resubmit carries none and must still replay."""
     body = asdict(command)
     body.pop("idempotency_key")
+    body.pop("attributions")
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
