@@ -252,12 +252,6 @@ EVENT_TYPES: dict[tuple[str, int], type] = {
 }
 
 
-def register_event_type(cls: type) -> type:
-    """Adds an event class to the catalogue (for events defined beside this module)."""
-    EVENT_TYPES[(cls.TYPE, cls.VERSION)] = cls
-    return cls
-
-
 # --- Payload <-> dataclass ------------------------------------------------------------
 
 
