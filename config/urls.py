@@ -11,7 +11,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("marketplace.urls")),  # the simulated payment gateway
+    # The simulated payment gateway, only where it is enabled (never by default in production).
+    *([path("", include("marketplace.urls"))] if settings.PAYMENT_SIMULATOR_ENABLED else []),
     path("", include("storefront.urls")),
 ]
 
