@@ -324,12 +324,12 @@ def _in_stock(product_ids) -> dict[int, bool]:
 
 
 def _publish_stock_crossings(before: dict[int, bool]) -> None:
-    """StockChanged (and a fresh card) for each product that crossed in or out of stock."""
+    """StockChanged for each product that crossed in or out of stock. Only that: the
+    card's other fields did not change, and the storefront takes in_stock from it."""
     after = _in_stock(before)
     for product_id in sorted(before):
         if before[product_id] != after.get(product_id, False):
             publish(OutboxEvent, events.StockChanged(product_id=product_id, in_stock=after.get(product_id, False)))
-            product_publish_card(product_id=product_id, was_active=True)
 
 
 def _order_facts(order: Order) -> tuple[events.OrderLineFact, ...]:

@@ -3,7 +3,8 @@ import pytest
 from integration import contracts
 from marketplace import services
 from marketplace.models import OutboxEvent, Product, StockAdjustment, Variant, Voucher
-from tests.factories import CategoryFactory, ShopFactory, VariantFactory
+from storefront.models import ProductCard
+from tests.factories import CategoryFactory, ProductCardFactory, ShopFactory, VariantFactory
 from tests.marketplace.conftest import place
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
@@ -117,3 +118,18 @@ def test_vouchers_are_validated_on_create_and_update():
     services.voucher_update(voucher_id=voucher.id, owner_user_id=OWNER, usage_limit=5)
 
     assert list(Voucher.objects.values_list("code", "value", "usage_limit")) == [("HEMAT10", 10, 5)]
+
+
+@pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
+def test_a_stock_crossing_publishes_only_stock_changed_and_the_card_follows(relay):
+    # Given an empty variant whose card shows it out of stock
+    variant = VariantFactory(stock_on_hand=0)
+    ProductCardFactory(product_id=variant.product_id, in_stock=False)
+
+    # When it is restocked
+    services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=4, reason="kiriman baru")
+
+    # Then one event says so, and the storefront's card is back in stock
+    assert list(OutboxEvent.objects.values_list("type", flat=True)) == ["marketplace.stock.changed"]
+    relay()
+    assert ProductCard.objects.get(product_id=variant.product_id).in_stock is True
