@@ -762,16 +762,23 @@ def _give_back(order: Order) -> None:
     _publish_stock_crossings(before)
 
 
-def _payment_shrink(order: Order) -> None:
-    """A pending order left its payment: the shopper now owes less (nothing, when none is left)."""
-    if order.payment_id is None:
+def _payment_shrink(order: Order, payment: Payment | None) -> None:
+    """A pending order left its (locked) payment: the shopper now owes less (nothing,
+    when none is left). A gateway session opened for the old amount is void: the
+    payment gets a new reference, and starting the payment opens a session anew."""
+    if payment is None or payment.status != PaymentStatus.PENDING:
         return
-    payment = Payment.objects.using(ALIAS).select_for_update().get(id=order.payment_id)
-    if payment.status == PaymentStatus.PENDING:
-        payment.amount -= order.total
-        if payment.amount == 0:
-            payment.status = PaymentStatus.FAILED
-        payment.save(using=ALIAS, update_fields=["amount", "status"])
+    payment.amount -= order.total
+    if payment.amount == 0:
+        payment.status = PaymentStatus.FAILED
+    if payment.pay_url:
+        payment.reference, payment.gateway, payment.pay_url, payment.virtual_account = (
+            payments.new_reference(),
+            "",
+            "",
+            "",
+        )
+    payment.save(using=ALIAS, update_fields=["amount", "status", "reference", "gateway", "pay_url", "virtual_account"])
 
 
 def order_pack(*, order_id: int, owner_user_id: int | None = None) -> Order:
@@ -865,6 +872,9 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
     the seller may cancel later too, and a paid order is then refunded."""
     reason = _reason(reason, _("Say why the order is cancelled."))
     with transaction.atomic(using=ALIAS):
+        # The payment first, then the order: the lock order of the callback and of expiry.
+        payment_id = Order.objects.using(ALIAS).filter(id=order_id).values_list("payment_id", flat=True).first()
+        payment = Payment.objects.using(ALIAS).select_for_update().filter(id=payment_id).first() if payment_id else None
         order = _locked_order(order_id, buyer_id=buyer_id, owner_user_id=owner_user_id)
         if buyer_id is not None and order.status != OrderStatus.PENDING_PAYMENT:
             raise contracts.InvalidRequest(
@@ -878,7 +888,7 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
         order.cancel_reason = reason
         order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
         if was_pending:
-            _payment_shrink(order)
+            _payment_shrink(order, payment)
         _give_back(order)
         _publish_cancelled(order, refunded=refund)
     return order
