@@ -165,6 +165,9 @@ class OrderCancelled:
     reason: str
     refunded: bool
     lines: tuple[OrderLineFact, ...]
+    # True when an OrderPaid was published for it (paid online, or cash on delivery):
+    # subscribers take back what they counted on payment.
+    was_paid: bool = False
 
 
 @dataclass(frozen=True)

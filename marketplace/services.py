@@ -743,6 +743,13 @@ def _locked_order(order_id: int, *, buyer_id: int | None = None, owner_user_id: 
     return _owned(orders, owner_user_id, "shop__owner_user_id", _("Order not found."))
 
 
+def _unsell(lines) -> None:
+    for line in sorted(lines, key=lambda line: line.product_id):
+        Product.objects.using(ALIAS).filter(id=line.product_id, sold_count__gte=line.quantity).update(
+            sold_count=F("sold_count") - line.quantity
+        )
+
+
 def _give_back(order: Order) -> None:
     """Returns an order's units to the shelf (or its reservation) and its voucher use."""
     lines = sorted(order.lines.all(), key=lambda line: line.variant_id)
@@ -752,9 +759,7 @@ def _give_back(order: Order) -> None:
             _restock(line.variant_id, line.quantity)
         else:
             _release(line.variant_id, line.quantity)
-        Product.objects.using(ALIAS).filter(id=line.product_id, sold_count__gte=line.quantity).update(
-            sold_count=F("sold_count") - line.quantity
-        )
+    _unsell(lines)
     if order.voucher_id is not None and VoucherUse.objects.using(ALIAS).filter(order=order).delete()[0]:
         Voucher.objects.using(ALIAS).filter(id=order.voucher_id, used_count__gt=0).update(
             used_count=F("used_count") - 1
@@ -882,7 +887,8 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
                 code="illegal_transition",
                 fields={"status": [_("Ask the seller to cancel.")]},
             )
-        refund = order.status in (OrderStatus.PAID, OrderStatus.PACKED) and order.payment_method != PaymentMethod.COD
+        was_paid = order.status in (OrderStatus.PAID, OrderStatus.PACKED)
+        refund = was_paid and order.payment_method != PaymentMethod.COD
         was_pending = order.status == OrderStatus.PENDING_PAYMENT
         _transition(order, OrderStatus.REFUNDED if refund else OrderStatus.CANCELLED, note=reason)
         order.cancel_reason = reason
@@ -890,11 +896,11 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
         if was_pending:
             _payment_shrink(order, payment)
         _give_back(order)
-        _publish_cancelled(order, refunded=refund)
+        _publish_cancelled(order, refunded=refund, was_paid=was_paid)
     return order
 
 
-def _publish_cancelled(order: Order, *, refunded: bool) -> None:
+def _publish_cancelled(order: Order, *, refunded: bool, was_paid: bool) -> None:
     publish(
         OutboxEvent,
         events.OrderCancelled(
@@ -904,6 +910,7 @@ def _publish_cancelled(order: Order, *, refunded: bool) -> None:
             reason=order.cancel_reason,
             refunded=refunded,
             lines=_order_facts(order),
+            was_paid=was_paid,
         ),
     )
 
@@ -927,7 +934,9 @@ def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None
             commission.status, commission.reversed_at = CommissionStatus.REVERSED, now
             commission.save(using=ALIAS, update_fields=["status", "reversed_at"])
             publish(OutboxEvent, events.CommissionReversed(**_commission_fields(commission)))
-        _publish_cancelled(order, refunded=True)
+        # The units are not back on the shelf (they were delivered), but they no longer count as sold.
+        _unsell(order.lines.all())
+        _publish_cancelled(order, refunded=True, was_paid=True)
     return order
 
 

@@ -71,13 +71,13 @@ def on_review_posted(event: events.ReviewPosted) -> None:
     )
 
 
-def on_order_paid(event: events.OrderPaid) -> None:
-    """Attributed sales of creators and campaigns, and units sold through each post
-    (which feed the "For you" ranking)."""
+def _move_attributed(lines, sign: int) -> None:
+    """Moves attributed sales of creators and campaigns, and units sold through each
+    post (which feed the "For you" ranking), by `sign` (+1 paid, -1 taken back)."""
     sales_by_creator: dict[int, int] = defaultdict(int)
     sales_by_campaign: dict[int, int] = defaultdict(int)
     units_by_post: dict[int, int] = defaultdict(int)
-    for line in event.lines:
+    for line in lines:
         amount = line.unit_price * line.quantity
         if line.creator_id:
             sales_by_creator[line.creator_id] += amount
@@ -85,19 +85,27 @@ def on_order_paid(event: events.OrderPaid) -> None:
             sales_by_campaign[line.campaign_id] += amount
         if line.post_id:
             units_by_post[line.post_id] += line.quantity
-    for creator_id, amount in sales_by_creator.items():
-        Creator.objects.using(ALIAS).filter(id=creator_id).update(
-            attributed_orders=F("attributed_orders") + 1, attributed_sales=F("attributed_sales") + amount
-        )
-    for campaign_id, amount in sales_by_campaign.items():
-        Campaign.objects.using(ALIAS).filter(id=campaign_id).update(
-            attributed_orders=F("attributed_orders") + 1, attributed_sales=F("attributed_sales") + amount
-        )
+    for model, sales in ((Creator, sales_by_creator), (Campaign, sales_by_campaign)):
+        for owner_id, amount in sales.items():
+            model.objects.using(ALIAS).filter(id=owner_id).update(
+                attributed_orders=Greatest(F("attributed_orders") + sign, Value(0)),
+                attributed_sales=Greatest(F("attributed_sales") + sign * amount, Value(0)),
+            )
     posts = list(Post.objects.using(ALIAS).select_for_update().filter(id__in=units_by_post))
     for post in posts:
-        post.sale_count += units_by_post[post.id]
+        post.sale_count = max(0, post.sale_count + sign * units_by_post[post.id])
         post.rank_score = ranking.post_score(post)
     Post.objects.using(ALIAS).bulk_update(posts, ["sale_count", "rank_score"])
+
+
+def on_order_paid(event: events.OrderPaid) -> None:
+    _move_attributed(event.lines, +1)
+
+
+def on_paid_order_cancelled(event: events.OrderCancelled) -> None:
+    """A paid order cancelled or refunded: what its payment added is taken back."""
+    if event.was_paid:
+        _move_attributed(event.lines, -1)
 
 
 def _move_commission(creator_id: int | None, amount: int) -> None:
@@ -125,6 +133,7 @@ def register() -> None:
         (events.OrderExpired, on_order_released, "storefront.card.sold.expired"),
         (events.ReviewPosted, on_review_posted, "storefront.card.rating"),
         (events.OrderPaid, on_order_paid, "storefront.attribution.paid"),
+        (events.OrderCancelled, on_paid_order_cancelled, "storefront.attribution.cancelled"),
         (events.CommissionEarned, on_commission_earned, "storefront.commission.earned"),
         (events.CommissionReversed, on_commission_reversed, "storefront.commission.reversed"),
     ):
