@@ -63,6 +63,7 @@ class ProductUnpublished:
     TYPE: ClassVar[str] = "marketplace.product.unpublished"
     VERSION: ClassVar[int] = 1
     product_id: int
+    revision: int = 0  # the product's card revision (see ProductSummary.revision)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class StockChanged:
     VERSION: ClassVar[int] = 1
     product_id: int
     in_stock: bool
+    revision: int = 0  # the product's card revision (see ProductSummary.revision)
 
 
 @dataclass(frozen=True)

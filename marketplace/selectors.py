@@ -78,6 +78,7 @@ def product_summary(product: Product) -> contracts.ProductSummary:
         sold_count=product.sold_count,
         commission_bp=product.commission_bp,
         status=product.status,
+        revision=product.card_revision,
     )
 
 

@@ -90,11 +90,20 @@ def product_publish_card(*, product_id: int, was_active: bool = False) -> None:
     product = Product.objects.using(ALIAS).only("status").get(id=product_id)
     if product.status != ProductStatus.ACTIVE:
         if was_active:
-            publish(OutboxEvent, events.ProductUnpublished(product_id=product_id))
+            publish(OutboxEvent, events.ProductUnpublished(product_id=product_id, revision=_next_revision(product_id)))
         return
+    _next_revision(product_id)  # the summary below carries it
     summary = selectors.product_summary_by_id(product_id)
     event_class = events.ProductUpdated if was_active else events.ProductPublished
     publish(OutboxEvent, event_class(product=summary))
+
+
+def _next_revision(product_id: int) -> int:
+    """Bumps the product's card revision. The update holds the row's lock until
+    commit, so revisions of one product are committed (and published) in order."""
+    products = Product.objects.using(ALIAS).filter(id=product_id)
+    products.update(card_revision=F("card_revision") + 1)
+    return products.values_list("card_revision", flat=True).get()
 
 
 def product_set_status(*, product_id: int, status: str, owner_user_id: int | None = None) -> Product:
@@ -329,7 +338,12 @@ def _publish_stock_crossings(before: dict[int, bool]) -> None:
     after = _in_stock(before)
     for product_id in sorted(before):
         if before[product_id] != after.get(product_id, False):
-            publish(OutboxEvent, events.StockChanged(product_id=product_id, in_stock=after.get(product_id, False)))
+            publish(
+                OutboxEvent,
+                events.StockChanged(
+                    product_id=product_id, in_stock=after.get(product_id, False), revision=_next_revision(product_id)
+                ),
+            )
 
 
 def _order_facts(order: Order) -> tuple[events.OrderLineFact, ...]:

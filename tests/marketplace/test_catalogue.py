@@ -96,7 +96,7 @@ def test_restocking_an_empty_variant_announces_it_is_back():
     services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=4, reason="kiriman baru")
 
     event = OutboxEvent.objects.get(type="marketplace.stock.changed")
-    assert event.payload == {"product_id": variant.product_id, "in_stock": True}
+    assert event.payload == {"product_id": variant.product_id, "in_stock": True, "revision": 1}
 
 
 def test_vouchers_are_validated_on_create_and_update():
@@ -133,3 +133,18 @@ def test_a_stock_crossing_publishes_only_stock_changed_and_the_card_follows(rela
     assert list(OutboxEvent.objects.values_list("type", flat=True)) == ["marketplace.stock.changed"]
     relay()
     assert ProductCard.objects.get(product_id=variant.product_id).in_stock is True
+
+
+def test_saving_a_copy_read_earlier_keeps_the_newer_card_revision():
+    # Given a copy of a product read before a stock crossing bumped its card revision
+    variant = VariantFactory(stock_on_hand=0)
+    stale = Product.objects.get(id=variant.product_id)
+    services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=1, reason="kiriman baru")
+
+    # When the copy is saved
+    stale.title = "Kopi Gayo Baru"
+    stale.save()
+
+    # Then the title changes and the revision does not go back
+    product = Product.objects.get(id=variant.product_id)
+    assert (product.title, product.card_revision) == ("Kopi Gayo Baru", 1)
