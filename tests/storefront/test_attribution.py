@@ -93,14 +93,9 @@ def test_the_first_matching_origin_wins_in_the_order_post_showcase_campaign(prod
     assert origin == {"source": "post", "creator_id": creator.id, "post_id": post.id}
 
 
-def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(client, product, relay):
-    # Given a shopper who bought from a post (commission 5%: the product factory's rate)
-    creator = CreatorFactory()
-    post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
-    line = _buy_from(client, product, f"post={post.id}")
+def _complete(line: OrderLine) -> Order:
+    """Pays, ships, delivers and completes the line's order in the marketplace."""
     order = Order.objects.get(id=line.order_id)
-
-    # When the order is paid, shipped, delivered and completed in the marketplace
     gateway = SimulatedGateway()
     body = gateway.notification_body(reference=order.payment.reference, amount=order.payment.amount)
     marketplace_services.payment_notification_receive(body=body, signature=gateway.sign(body))
@@ -108,6 +103,17 @@ def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(c
     marketplace_services.order_ship(order_id=order.id, courier="jne-reg", tracking_number="JNE1")
     marketplace_services.order_deliver(order_id=order.id)
     marketplace_services.order_complete(order_id=order.id)
+    return order
+
+
+def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(client, product, relay):
+    # Given a shopper who bought from a post (commission 5%: the product factory's rate)
+    creator = CreatorFactory()
+    post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
+    line = _buy_from(client, product, f"post={post.id}")
+
+    # When the order is paid, shipped, delivered and completed in the marketplace
+    _complete(line)
     relay()
 
     # Then the storefront's projection followed the marketplace's events
@@ -123,14 +129,7 @@ def test_refunding_a_sale_through_a_post_takes_back_its_statistics_and_sold_coun
     creator = CreatorFactory()
     post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
     line = _buy_from(client, product, f"post={post.id}")
-    order = Order.objects.get(id=line.order_id)
-    gateway = SimulatedGateway()
-    body = gateway.notification_body(reference=order.payment.reference, amount=order.payment.amount)
-    marketplace_services.payment_notification_receive(body=body, signature=gateway.sign(body))
-    marketplace_services.order_pack(order_id=order.id)
-    marketplace_services.order_ship(order_id=order.id, courier="jne-reg", tracking_number="JNE1")
-    marketplace_services.order_deliver(order_id=order.id)
-    marketplace_services.order_complete(order_id=order.id)
+    order = _complete(line)
     relay()
 
     # When the seller refunds it, and the events are relayed (twice: a redelivery changes nothing)
