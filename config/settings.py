@@ -239,6 +239,9 @@ LOGGING["handlers"]["console"]["formatter"] = "json" if env.str("LOG_FORMAT", de
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="marketplace.payments.SimulatedGateway")
 # Shared secret of the simulated gateway's signed callbacks; set a long random one in production.
 PAYMENT_SIM_SECRET = env.str("PAYMENT_SIM_SECRET", default="insecure-simulated-gateway-secret")
+# The simulated gateway takes any payment it is told of: allowed (with its pages
+# mounted) only where explicitly enabled; by default only while DEBUG is on.
+PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
 # Where the gateway's page sends the shopper back after paying.
 PAYMENT_RETURN_URL = env.str("PAYMENT_RETURN_URL", default="/orders/")
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=30)

@@ -13,7 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Password reset (and change) pages: Django's views, templates in templates/registration/.
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("marketplace.urls")),  # the simulated payment gateway
+    # The simulated payment gateway, only where it is enabled (never by default in production).
+    *([path("", include("marketplace.urls"))] if settings.PAYMENT_SIMULATOR_ENABLED else []),
     path("", include("storefront.urls")),
 ]
 

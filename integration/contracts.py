@@ -100,6 +100,8 @@ class ProductSummary:
     sold_count: int
     commission_bp: int  # affiliate commission in basis points (1% = 100)
     status: str
+    # The product's card revision: grows with every card event, so a later card wins.
+    revision: int = 0
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class ProductUnpublished:
     TYPE: ClassVar[str] = "marketplace.product.unpublished"
     VERSION: ClassVar[int] = 1
     product_id: int
+    revision: int = 0  # the product's card revision (see ProductSummary.revision)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class StockChanged:
     VERSION: ClassVar[int] = 1
     product_id: int
     in_stock: bool
+    revision: int = 0  # the product's card revision (see ProductSummary.revision)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,9 @@ class OrderCancelled:
     reason: str
     refunded: bool
     lines: tuple[OrderLineFact, ...]
+    # True when an OrderPaid was published for it (paid online, or cash on delivery):
+    # subscribers take back what they counted on payment.
+    was_paid: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,12 +255,6 @@ EVENT_TYPES: dict[tuple[str, int], type] = {
         CommissionReversed,
     )
 }
-
-
-def register_event_type(cls: type) -> type:
-    """Adds an event class to the catalogue (for events defined beside this module)."""
-    EVENT_TYPES[(cls.TYPE, cls.VERSION)] = cls
-    return cls
 
 
 # --- Payload <-> dataclass ------------------------------------------------------------

@@ -68,6 +68,9 @@ class Product(models.Model):
     rating = models.PositiveIntegerField(default=0, help_text=_("Average stars x 100"))
     review_count = models.PositiveIntegerField(default=0)
     sold_count = models.PositiveIntegerField(default=0)
+    # Bumped with every card event (snapshot, unpublish, stock crossing) under the row's
+    # lock, so the storefront can tell a newer card from an older one arriving late.
+    card_revision = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,6 +85,15 @@ class Product(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # card_revision moves only by F() updates under the row's lock: a full save
+        # of a copy read earlier must not write an older revision back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "card_revision"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def display_image_url(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -45,6 +46,10 @@ class PaymentGateway(Protocol):
 
 class SimulatedGateway:
     name = "sim"
+
+    def __init__(self):
+        if not settings.PAYMENT_SIMULATOR_ENABLED:
+            raise ImproperlyConfigured("The simulated gateway is disabled: set PAYMENT_SIMULATOR_ENABLED to use it.")
 
     def _secret(self) -> bytes:
         return settings.PAYMENT_SIM_SECRET.encode()

@@ -11,7 +11,6 @@ from integration import contracts
 
 from . import pricing
 from .models import (
-    Cart,
     CartItem,
     Category,
     Commission,
@@ -79,6 +78,7 @@ def product_summary(product: Product) -> contracts.ProductSummary:
         sold_count=product.sold_count,
         commission_bp=product.commission_bp,
         status=product.status,
+        revision=product.card_revision,
     )
 
 
@@ -147,10 +147,6 @@ def cart_dto(buyer_id: int) -> contracts.CartDTO:
             )
         )
     return contracts.CartDTO(buyer_id=buyer_id, lines=tuple(lines))
-
-
-def cart_for_buyer(buyer_id: int) -> Cart | None:
-    return Cart.objects.using(ALIAS).filter(buyer_id=buyer_id).first()
 
 
 def order_dto(order: Order) -> contracts.OrderDTO:

@@ -90,11 +90,20 @@ def product_publish_card(*, product_id: int, was_active: bool = False) -> None:
     product = Product.objects.using(ALIAS).only("status").get(id=product_id)
     if product.status != ProductStatus.ACTIVE:
         if was_active:
-            publish(OutboxEvent, events.ProductUnpublished(product_id=product_id))
+            publish(OutboxEvent, events.ProductUnpublished(product_id=product_id, revision=_next_revision(product_id)))
         return
+    _next_revision(product_id)  # the summary below carries it
     summary = selectors.product_summary_by_id(product_id)
     event_class = events.ProductUpdated if was_active else events.ProductPublished
     publish(OutboxEvent, event_class(product=summary))
+
+
+def _next_revision(product_id: int) -> int:
+    """Bumps the product's card revision. The update holds the row's lock until
+    commit, so revisions of one product are committed (and published) in order."""
+    products = Product.objects.using(ALIAS).filter(id=product_id)
+    products.update(card_revision=F("card_revision") + 1)
+    return products.values_list("card_revision", flat=True).get()
 
 
 def product_set_status(*, product_id: int, status: str, owner_user_id: int | None = None) -> Product:
@@ -341,12 +350,17 @@ def _in_stock(product_ids) -> dict[int, bool]:
 
 
 def _publish_stock_crossings(before: dict[int, bool]) -> None:
-    """StockChanged (and a fresh card) for each product that crossed in or out of stock."""
+    """StockChanged for each product that crossed in or out of stock. Only that: the
+    card's other fields did not change, and the storefront takes in_stock from it."""
     after = _in_stock(before)
     for product_id in sorted(before):
         if before[product_id] != after.get(product_id, False):
-            publish(OutboxEvent, events.StockChanged(product_id=product_id, in_stock=after.get(product_id, False)))
-            product_publish_card(product_id=product_id, was_active=True)
+            publish(
+                OutboxEvent,
+                events.StockChanged(
+                    product_id=product_id, in_stock=after.get(product_id, False), revision=_next_revision(product_id)
+                ),
+            )
 
 
 def _order_facts(order: Order) -> tuple[events.OrderLineFact, ...]:
@@ -406,9 +420,13 @@ def stock_adjust(
 
 
 def _fingerprint(command: contracts.CheckoutCommand) -> str:
-    """Hash of the request itself (the key aside): what "the same request" means."""
+    """Hash of the request itself (the key aside): what "the same request" means.
+
+    Attributions are context, not the request: the storefront forgets them after
+    the first success, so a resubmit carries none and must still replay."""
     body = asdict(command)
     body.pop("idempotency_key")
+    body.pop("attributions")
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -756,6 +774,13 @@ def _locked_order(order_id: int, *, buyer_id: int | None = None, owner_user_id: 
     return _owned(orders, owner_user_id, "shop__owner_user_id", _("Order not found."))
 
 
+def _unsell(lines) -> None:
+    for line in sorted(lines, key=lambda line: line.product_id):
+        Product.objects.using(ALIAS).filter(id=line.product_id, sold_count__gte=line.quantity).update(
+            sold_count=F("sold_count") - line.quantity
+        )
+
+
 def _give_back(order: Order) -> None:
     """Returns an order's units to the shelf (or its reservation) and its voucher use."""
     lines = sorted(order.lines.all(), key=lambda line: line.variant_id)
@@ -765,9 +790,7 @@ def _give_back(order: Order) -> None:
             _restock(line.variant_id, line.quantity)
         else:
             _release(line.variant_id, line.quantity)
-        Product.objects.using(ALIAS).filter(id=line.product_id, sold_count__gte=line.quantity).update(
-            sold_count=F("sold_count") - line.quantity
-        )
+    _unsell(lines)
     if order.voucher_id is not None and VoucherUse.objects.using(ALIAS).filter(order=order).delete()[0]:
         Voucher.objects.using(ALIAS).filter(id=order.voucher_id, used_count__gt=0).update(
             used_count=F("used_count") - 1
@@ -775,16 +798,23 @@ def _give_back(order: Order) -> None:
     _publish_stock_crossings(before)
 
 
-def _payment_shrink(order: Order) -> None:
-    """A pending order left its payment: the shopper now owes less (nothing, when none is left)."""
-    if order.payment_id is None:
+def _payment_shrink(order: Order, payment: Payment | None) -> None:
+    """A pending order left its (locked) payment: the shopper now owes less (nothing,
+    when none is left). A gateway session opened for the old amount is void: the
+    payment gets a new reference, and starting the payment opens a session anew."""
+    if payment is None or payment.status != PaymentStatus.PENDING:
         return
-    payment = Payment.objects.using(ALIAS).select_for_update().get(id=order.payment_id)
-    if payment.status == PaymentStatus.PENDING:
-        payment.amount -= order.total
-        if payment.amount == 0:
-            payment.status = PaymentStatus.FAILED
-        payment.save(using=ALIAS, update_fields=["amount", "status"])
+    payment.amount -= order.total
+    if payment.amount == 0:
+        payment.status = PaymentStatus.FAILED
+    if payment.pay_url:
+        payment.reference, payment.gateway, payment.pay_url, payment.virtual_account = (
+            payments.new_reference(),
+            "",
+            "",
+            "",
+        )
+    payment.save(using=ALIAS, update_fields=["amount", "status", "reference", "gateway", "pay_url", "virtual_account"])
 
 
 def order_pack(*, order_id: int, owner_user_id: int | None = None) -> Order:
@@ -878,6 +908,9 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
     the seller may cancel later too, and a paid order is then refunded."""
     reason = _reason(reason, _("Say why the order is cancelled."))
     with transaction.atomic(using=ALIAS):
+        # The payment first, then the order: the lock order of the callback and of expiry.
+        payment_id = Order.objects.using(ALIAS).filter(id=order_id).values_list("payment_id", flat=True).first()
+        payment = Payment.objects.using(ALIAS).select_for_update().filter(id=payment_id).first() if payment_id else None
         order = _locked_order(order_id, buyer_id=buyer_id, owner_user_id=owner_user_id)
         if buyer_id is not None and order.status != OrderStatus.PENDING_PAYMENT:
             raise contracts.InvalidRequest(
@@ -885,19 +918,20 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
                 code="illegal_transition",
                 fields={"status": [_("Ask the seller to cancel.")]},
             )
-        refund = order.status in (OrderStatus.PAID, OrderStatus.PACKED) and order.payment_method != PaymentMethod.COD
+        was_paid = order.status in (OrderStatus.PAID, OrderStatus.PACKED)
+        refund = was_paid and order.payment_method != PaymentMethod.COD
         was_pending = order.status == OrderStatus.PENDING_PAYMENT
         _transition(order, OrderStatus.REFUNDED if refund else OrderStatus.CANCELLED, note=reason)
         order.cancel_reason = reason
         order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
         if was_pending:
-            _payment_shrink(order)
+            _payment_shrink(order, payment)
         _give_back(order)
-        _publish_cancelled(order, refunded=refund)
+        _publish_cancelled(order, refunded=refund, was_paid=was_paid)
     return order
 
 
-def _publish_cancelled(order: Order, *, refunded: bool) -> None:
+def _publish_cancelled(order: Order, *, refunded: bool, was_paid: bool) -> None:
     publish(
         OutboxEvent,
         events.OrderCancelled(
@@ -907,6 +941,7 @@ def _publish_cancelled(order: Order, *, refunded: bool) -> None:
             reason=order.cancel_reason,
             refunded=refunded,
             lines=_order_facts(order),
+            was_paid=was_paid,
         ),
     )
 
@@ -930,7 +965,9 @@ def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None
             commission.status, commission.reversed_at = CommissionStatus.REVERSED, now
             commission.save(using=ALIAS, update_fields=["status", "reversed_at"])
             publish(OutboxEvent, events.CommissionReversed(**_commission_fields(commission)))
-        _publish_cancelled(order, refunded=True)
+        # The units are not back on the shelf (they were delivered), but they no longer count as sold.
+        _unsell(order.lines.all())
+        _publish_cancelled(order, refunded=True, was_paid=True)
     return order
 
 

@@ -4,6 +4,8 @@ Its hosted page stands in for a bank's or e-wallet's page; its callback is the
 endpoint a real gateway would call, verifying the HMAC signature of the body.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,19 @@ from . import payments, selectors, services
 SIGNATURE_HEADER = "HTTP_X_SIM_SIGNATURE"
 
 
+def _simulator_only(view):
+    """Refuses the view unless the simulated gateway is enabled: it takes payments nobody made."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PAYMENT_SIMULATOR_ENABLED:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_simulator_only
 def gateway_sim(request, reference: str):
     payment = selectors.payment_by_reference(reference)
     if payment is None:
@@ -29,6 +44,7 @@ def gateway_sim(request, reference: str):
     return render(request, "marketplace/gateway_sim.html", {"payment": payment})
 
 
+@_simulator_only
 @csrf_exempt  # called by the gateway, not a browser; authenticated by the HMAC signature
 @require_POST
 def gateway_sim_callback(request):

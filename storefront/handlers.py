@@ -6,6 +6,18 @@ since it carries the whole summary; every other event only moves counters of
 cards that exist and ignores the rest, because the card, when it arrives, carries
 the marketplace's own totals. No handler raises for an unknown id, so no event
 loops in retries.
+
+Order of arrival does not matter (retries and parallel relays reorder events):
+- Card fields and visibility come from snapshots (published/updated/unpublished),
+  in_stock from snapshots and StockChanged. Each carries the product's card
+  revision, which the marketplace bumps under the product's lock; the card keeps
+  the revision it shows (`revision`, and `availability_revision` for in_stock) and
+  ignores anything older. So a late update cannot re-show an unpublished product.
+- sold_count comes from the order events alone: placed adds, cancelled and
+  expired take back, each exactly once through the inbox. A snapshot sets it only
+  when it creates the card (there were no deltas before it to double count).
+- Events without a revision (0, published before revisions existed) apply as
+  they arrive.
 """
 
 from collections import defaultdict
@@ -20,7 +32,11 @@ from . import ranking
 from .models import Campaign, Creator, Post, ProductCard
 
 ALIAS = "storefront"
-CARD_FIELDS = [f.name for f in ProductCard._meta.fields if f.name not in ("product_id", "is_visible", "updated_at")]
+CARD_FIELDS = [
+    f.name
+    for f in ProductCard._meta.fields
+    if f.name not in ("product_id", "is_visible", "updated_at", "revision", "availability_revision")
+]
 
 
 def card_values(summary) -> dict:
@@ -28,21 +44,47 @@ def card_values(summary) -> dict:
     return {name: values[name] for name in CARD_FIELDS}
 
 
+def _newer(revision: int, applied: int) -> bool:
+    return revision == 0 or revision > applied
+
+
 def on_product_changed(event: events.ProductPublished | events.ProductUpdated) -> None:
     """Creates or refreshes the card: an update for an unknown product creates it."""
     summary = event.product
-    ProductCard.objects.using(ALIAS).update_or_create(
-        product_id=summary.product_id,
-        defaults={**card_values(summary), "is_visible": summary.status == "active"},
-    )
+    values = {**card_values(summary), "is_visible": summary.status == "active"}
+    card = ProductCard.objects.using(ALIAS).select_for_update().filter(product_id=summary.product_id).first()
+    if card is None:
+        ProductCard.objects.using(ALIAS).create(
+            product_id=summary.product_id, revision=summary.revision, availability_revision=summary.revision, **values
+        )
+        return
+    if not _newer(summary.revision, card.revision):
+        return
+    del values["sold_count"]  # the order events' own count
+    if _newer(summary.revision, card.availability_revision):
+        values["availability_revision"] = max(summary.revision, card.availability_revision)
+    else:
+        del values["in_stock"]
+    values["revision"] = max(summary.revision, card.revision)
+    ProductCard.objects.using(ALIAS).filter(product_id=summary.product_id).update(**values)
 
 
 def on_product_unpublished(event: events.ProductUnpublished) -> None:
-    ProductCard.objects.using(ALIAS).filter(product_id=event.product_id).update(is_visible=False)
+    cards = ProductCard.objects.using(ALIAS).filter(product_id=event.product_id)
+    if event.revision:
+        cards.filter(revision__lt=event.revision).update(is_visible=False, revision=event.revision)
+    else:
+        cards.update(is_visible=False)
 
 
 def on_stock_changed(event: events.StockChanged) -> None:
-    ProductCard.objects.using(ALIAS).filter(product_id=event.product_id).update(in_stock=event.in_stock)
+    cards = ProductCard.objects.using(ALIAS).filter(product_id=event.product_id)
+    if event.revision:
+        cards.filter(availability_revision__lt=event.revision).update(
+            in_stock=event.in_stock, availability_revision=event.revision
+        )
+    else:
+        cards.update(in_stock=event.in_stock)
 
 
 def _move_sold_counts(lines, sign: int) -> None:
@@ -71,13 +113,13 @@ def on_review_posted(event: events.ReviewPosted) -> None:
     )
 
 
-def on_order_paid(event: events.OrderPaid) -> None:
-    """Attributed sales of creators and campaigns, and units sold through each post
-    (which feed the "For you" ranking)."""
+def _move_attributed(lines, sign: int) -> None:
+    """Moves attributed sales of creators and campaigns, and units sold through each
+    post (which feed the "For you" ranking), by `sign` (+1 paid, -1 taken back)."""
     sales_by_creator: dict[int, int] = defaultdict(int)
     sales_by_campaign: dict[int, int] = defaultdict(int)
     units_by_post: dict[int, int] = defaultdict(int)
-    for line in event.lines:
+    for line in lines:
         amount = line.unit_price * line.quantity
         if line.creator_id:
             sales_by_creator[line.creator_id] += amount
@@ -85,19 +127,27 @@ def on_order_paid(event: events.OrderPaid) -> None:
             sales_by_campaign[line.campaign_id] += amount
         if line.post_id:
             units_by_post[line.post_id] += line.quantity
-    for creator_id, amount in sales_by_creator.items():
-        Creator.objects.using(ALIAS).filter(id=creator_id).update(
-            attributed_orders=F("attributed_orders") + 1, attributed_sales=F("attributed_sales") + amount
-        )
-    for campaign_id, amount in sales_by_campaign.items():
-        Campaign.objects.using(ALIAS).filter(id=campaign_id).update(
-            attributed_orders=F("attributed_orders") + 1, attributed_sales=F("attributed_sales") + amount
-        )
+    for model, sales in ((Creator, sales_by_creator), (Campaign, sales_by_campaign)):
+        for owner_id, amount in sales.items():
+            model.objects.using(ALIAS).filter(id=owner_id).update(
+                attributed_orders=Greatest(F("attributed_orders") + sign, Value(0)),
+                attributed_sales=Greatest(F("attributed_sales") + sign * amount, Value(0)),
+            )
     posts = list(Post.objects.using(ALIAS).select_for_update().filter(id__in=units_by_post))
     for post in posts:
-        post.sale_count += units_by_post[post.id]
+        post.sale_count = max(0, post.sale_count + sign * units_by_post[post.id])
         post.rank_score = ranking.post_score(post)
     Post.objects.using(ALIAS).bulk_update(posts, ["sale_count", "rank_score"])
+
+
+def on_order_paid(event: events.OrderPaid) -> None:
+    _move_attributed(event.lines, +1)
+
+
+def on_paid_order_cancelled(event: events.OrderCancelled) -> None:
+    """A paid order cancelled or refunded: what its payment added is taken back."""
+    if event.was_paid:
+        _move_attributed(event.lines, -1)
 
 
 def _move_commission(creator_id: int | None, amount: int) -> None:
@@ -125,6 +175,7 @@ def register() -> None:
         (events.OrderExpired, on_order_released, "storefront.card.sold.expired"),
         (events.ReviewPosted, on_review_posted, "storefront.card.rating"),
         (events.OrderPaid, on_order_paid, "storefront.attribution.paid"),
+        (events.OrderCancelled, on_paid_order_cancelled, "storefront.attribution.cancelled"),
         (events.CommissionEarned, on_commission_earned, "storefront.commission.earned"),
         (events.CommissionReversed, on_commission_reversed, "storefront.commission.reversed"),
     ):

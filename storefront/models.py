@@ -116,6 +116,10 @@ class ProductCard(models.Model):
     commission_bp = models.PositiveIntegerField(default=0)
     is_visible = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The marketplace's card revision of the last snapshot (or unpublish) applied, and
+    # of the last in_stock applied: older events arriving late are ignored.
+    revision = models.PositiveBigIntegerField(default=0)
+    availability_revision = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("product card")

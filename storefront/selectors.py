@@ -121,10 +121,6 @@ def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int =
     return _page(rows, limit, lambda p: f"{p.published_at.isoformat()}_{p.id}", user_id)
 
 
-def post_list_for_feed(*, limit: int = 20) -> list[PostView]:
-    return post_feed_for_you(limit=limit).items
-
-
 def post_detail(post_id: int, *, viewer_id: int | None = None) -> PostView | None:
     post = _published_posts().filter(id=post_id).first()
     return _with_cards([post], viewer_id=viewer_id)[0] if post else None
@@ -164,10 +160,6 @@ class CreatorPage:
     posts: list[PostView]
     showcase: list[ProductCard]
     followed: bool = False
-
-
-def creator_by_user(user_id: int) -> Creator | None:
-    return Creator.objects.using(ALIAS).filter(user_id=user_id).first()
 
 
 def showcase_cards(*, creator_id: int) -> list[ProductCard]:

@@ -308,13 +308,18 @@ def post_view_record(*, post_id: int) -> None:
     """Counts a view in the cache, not the database: page views stay read-only.
     `post_views_flush` (Celery beat) moves the counts into `Post.view_count`."""
     key = VIEWS_KEY.format(post_id)
-    if cache.add(key, 1, timeout=None):
-        # First view since the last flush: note the post as dirty (rare, so the
-        # read-modify-write of the dirty list is cheap; a lost race costs a few views).
-        dirty = cache.get(VIEWS_DIRTY_KEY) or []
-        cache.set(VIEWS_DIRTY_KEY, [*dirty, post_id], timeout=None)
-    else:
-        cache.incr(key)
+    for _attempt in range(2):
+        if cache.add(key, 1, timeout=None):
+            # First view since the last flush: note the post as dirty (rare, so the
+            # read-modify-write of the dirty list is cheap; a lost race costs a few views).
+            dirty = cache.get(VIEWS_DIRTY_KEY) or []
+            cache.set(VIEWS_DIRTY_KEY, [*dirty, post_id], timeout=None)
+            return
+        try:
+            cache.incr(key)
+            return
+        except ValueError:
+            continue  # the flush took the key between add() and incr(): count it as a first view
 
 
 def post_views_flush() -> int:

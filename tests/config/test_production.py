@@ -72,3 +72,53 @@ def test_the_admin_sign_in_is_protected_too(client):
     ]
 
     assert statuses[-1] == 429
+
+
+def _production(extra: dict, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "jalin.example",
+    }
+    env.pop("PAYMENT_SIM_SECRET", None)
+    env.pop("PAYMENT_SIMULATOR_ENABLED", None)
+    env.update(extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_has_no_simulated_gateway_by_default():
+    probe = (
+        "from django.conf import settings; from django.urls import NoReverseMatch, reverse;"
+        "from marketplace import payments\n"
+        "try: reverse('marketplace:gateway_sim_callback'); print('mounted')\n"
+        "except NoReverseMatch: print('unmounted')\n"
+        "try: payments.SimulatedGateway(); print('gateway')\n"
+        "except Exception as e: print(type(e).__name__)\n"
+        "print(repr(settings.PAYMENT_SIM_SECRET))"
+    )
+
+    result = _production({}, "shell", "-c", probe)
+
+    assert result.stdout.splitlines()[-3:] == ["unmounted", "ImproperlyConfigured", "''"], result.stderr
+
+
+def test_an_enabled_simulator_in_production_needs_its_own_secret():
+    refused = _production({"PAYMENT_SIMULATOR_ENABLED": "true"}, "check")
+    allowed = _production({"PAYMENT_SIMULATOR_ENABLED": "true", "PAYMENT_SIM_SECRET": secrets.token_hex(32)}, "check")
+
+    assert refused.returncode != 0
+    assert "Set the PAYMENT_SIM_SECRET environment variable" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+
+
+@pytest.mark.django_db(databases=["default", "marketplace"])
+def test_the_simulator_pages_are_refused_when_it_is_disabled(client, settings):
+    settings.PAYMENT_SIMULATOR_ENABLED = False
+
+    callback = client.post("/gateway/sim/callback/", b"{}", content_type="application/json")
+    page = client.get("/gateway/sim/abc/")
+
+    assert (callback.status_code, page.status_code) == (404, 404)

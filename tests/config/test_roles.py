@@ -35,7 +35,7 @@ def test_syncing_again_restores_the_roles_and_adds_nothing():
 def test_the_demo_seller_and_creator_hold_their_roles(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-    call_command("seed_demo", shops=2, products=2, creators=2, posts=1, verbosity=0)
+    call_command("seed_demo", shops=2, products=2, creators=2, posts=1, verbosity=0, force=True)
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["seller", "creator", "admin"])}
     assert list(users["seller"].groups.values_list("name", flat=True)) == [SELLERS]

@@ -3,7 +3,8 @@ import pytest
 from integration import contracts
 from marketplace import services
 from marketplace.models import OutboxEvent, Product, StockAdjustment, Variant, Voucher
-from tests.factories import CategoryFactory, ShopFactory, VariantFactory
+from storefront.models import ProductCard
+from tests.factories import CategoryFactory, ProductCardFactory, ShopFactory, VariantFactory
 from tests.marketplace.conftest import place
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
@@ -95,7 +96,7 @@ def test_restocking_an_empty_variant_announces_it_is_back():
     services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=4, reason="kiriman baru")
 
     event = OutboxEvent.objects.get(type="marketplace.stock.changed")
-    assert event.payload == {"product_id": variant.product_id, "in_stock": True}
+    assert event.payload == {"product_id": variant.product_id, "in_stock": True, "revision": 1}
 
 
 def test_vouchers_are_validated_on_create_and_update():
@@ -117,3 +118,33 @@ def test_vouchers_are_validated_on_create_and_update():
     services.voucher_update(voucher_id=voucher.id, owner_user_id=OWNER, usage_limit=5)
 
     assert list(Voucher.objects.values_list("code", "value", "usage_limit")) == [("HEMAT10", 10, 5)]
+
+
+@pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
+def test_a_stock_crossing_publishes_only_stock_changed_and_the_card_follows(relay):
+    # Given an empty variant whose card shows it out of stock
+    variant = VariantFactory(stock_on_hand=0)
+    ProductCardFactory(product_id=variant.product_id, in_stock=False)
+
+    # When it is restocked
+    services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=4, reason="kiriman baru")
+
+    # Then one event says so, and the storefront's card is back in stock
+    assert list(OutboxEvent.objects.values_list("type", flat=True)) == ["marketplace.stock.changed"]
+    relay()
+    assert ProductCard.objects.get(product_id=variant.product_id).in_stock is True
+
+
+def test_saving_a_copy_read_earlier_keeps_the_newer_card_revision():
+    # Given a copy of a product read before a stock crossing bumped its card revision
+    variant = VariantFactory(stock_on_hand=0)
+    stale = Product.objects.get(id=variant.product_id)
+    services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=1, reason="kiriman baru")
+
+    # When the copy is saved
+    stale.title = "Kopi Gayo Baru"
+    stale.save()
+
+    # Then the title changes and the revision does not go back
+    product = Product.objects.get(id=variant.product_id)
+    assert (product.title, product.card_revision) == ("Kopi Gayo Baru", 1)

@@ -97,6 +97,20 @@ def test_the_same_key_and_request_returns_the_same_orders():
     assert Order.objects.count() == 1
 
 
+def test_a_resubmit_without_the_attributions_returns_the_same_orders():
+    # Given a checkout placed with an attribution (the storefront forgets it afterwards)
+    variant = VariantFactory()
+    attribution = contracts.Attribution(product_id=variant.product_id, source="post", creator_id=7, post_id=9)
+    first = place(BUYER, (variant, 1), key="abc", attributions=(attribution,))
+
+    # When the same request is resubmitted with the same key but no attributions
+    again = services.checkout_place(command=command(BUYER, key="abc"))
+
+    # Then it replays the first answer
+    assert [o.id for o in again] == [o.id for o in first]
+    assert Order.objects.count() == 1
+
+
 def test_the_same_key_with_another_request_is_refused():
     variant = VariantFactory()
     place(BUYER, (variant, 1), key="abc")

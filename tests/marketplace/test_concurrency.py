@@ -147,3 +147,42 @@ def test_expiry_racing_payment_callbacks_settles_each_order_once():
     assert statuses["paid"] + statuses["expired"] == 20
     assert results.count("accepted") == statuses["paid"] and results.count(1) == statuses["expired"]
     assert (stock.stock_on_hand, stock.stock_reserved) == (40 - 2 * statuses["paid"], 0)
+
+
+def test_cancels_racing_payment_callbacks_never_deadlock():
+    # Given 16 unpaid two-shop checkouts (one payment each for both orders)
+    first, second = VariantFactory(stock_on_hand=40), VariantFactory(stock_on_hand=40)
+    checkouts = []
+    for buyer in range(90_001, 90_017):
+        fill_cart(buyer, (first, 1), (second, 1))
+        orders = services.checkout_place(command=command(buyer))
+        checkouts.append((buyer, orders, orders[0].payment))
+    gateway = SimulatedGateway()
+
+    def pay(payment):
+        body = gateway.notification_body(reference=payment.reference, amount=payment.amount)
+        return services.payment_notification_receive(body=body, signature=gateway.sign(body))
+
+    # When each buyer cancels both orders while the gateway reports the payment
+    calls = []
+    for buyer, orders, payment in checkouts:
+        calls.append(lambda p=payment: pay(p))
+        calls += [
+            lambda b=buyer, o=order: services.order_cancel(order_id=o.id, reason="batal", buyer_id=b)
+            for order in orders
+        ]
+    outcomes, _results, seconds = _race(calls)
+
+    # Then nothing failed with a deadlock (or any other error): a cancel either won or was refused
+    print(f"\n16 payments / callback vs 2 cancels: {dict(outcomes)}, {seconds:.2f}s")
+    assert not [kind for kind in outcomes if kind.startswith("error:")]
+    assert outcomes["ok"] + outcomes["illegal_transition"] == 48
+    # and each payment is for exactly the orders it paid, or failed with both cancelled
+    for _buyer, orders, payment in checkouts:
+        payment.refresh_from_db()
+        settled = list(Order.objects.filter(id__in=[o.id for o in orders]).values_list("status", "total"))
+        paid = sum(total for status, total in settled if status == "paid")
+        if payment.status == "paid":
+            assert payment.amount == paid > 0
+        else:
+            assert (payment.status, payment.amount, paid) == ("failed", 0, 0)

@@ -4,7 +4,7 @@ import pytest
 
 from integration import contracts
 from marketplace import services
-from marketplace.models import Commission, Order, OrderStatus, OutboxEvent, Variant
+from marketplace.models import Commission, Order, OrderStatus, OutboxEvent, Product, Variant
 from marketplace.tasks import complete_delivered_orders
 from tests.factories import VariantFactory
 from tests.marketplace.conftest import place
@@ -195,3 +195,24 @@ def test_delivered_orders_complete_after_the_configured_days(settings):
     assert complete_delivered_orders() == 1
     assert complete_delivered_orders() == 0
     assert Order.objects.get(id=order.id).status == "completed"
+
+
+def test_cancel_events_say_whether_the_order_had_been_paid_and_a_refund_unsells():
+    # Given an unpaid order and a cash-on-delivery order (paid at placement) that gets delivered
+    variant = VariantFactory(stock_on_hand=9)
+    (pending,) = place(BUYER, (variant, 1))
+    delivered, cod_variant = _shipped_order()
+    services.order_deliver(order_id=delivered.id, buyer_id=BUYER)
+    assert Product.objects.get(id=cod_variant.product_id).sold_count == 2
+
+    # When the first is cancelled and the second refunded
+    services.order_cancel(order_id=pending.id, reason="salah ukuran", buyer_id=BUYER)
+    services.order_refund(order_id=delivered.id, reason="barang rusak")
+
+    # Then only the refund says it had been paid, and neither product counts the units as sold
+    cancelled = OutboxEvent.objects.filter(type="marketplace.order.cancelled").order_by("id")
+    assert [(e.payload["order_id"], e.payload["refunded"], e.payload["was_paid"]) for e in cancelled] == [
+        (pending.id, False, False),
+        (delivered.id, True, True),
+    ]
+    assert [Product.objects.get(id=v.product_id).sold_count for v in (variant, cod_variant)] == [0, 0]

@@ -133,3 +133,28 @@ def test_an_order_within_its_window_does_not_expire():
     assert expire_unpaid_orders() == 0
     assert services.payment_expire(payment_id=payment.id) == 0
     assert Order.objects.get(id=order.id).status == "pending_payment"
+
+
+def test_cancelling_one_order_of_a_shared_payment_voids_the_session_for_the_old_amount(client):
+    # Given one payment for two shops' orders, whose gateway page is open for 2 x 115,000
+    first, second = VariantFactory(price=100_000), VariantFactory(price=100_000)
+    orders = place(BUYER, (first, 1), (second, 1))
+    opened = services.payment_for_order(buyer_id=BUYER, order_id=orders[0].id)
+    old_reference, old_amount = opened.reference, opened.amount
+    assert (old_amount, opened.pay_url) == (230_000, f"/gateway/sim/{old_reference}/")
+
+    # When the buyer cancels one of them
+    services.order_cancel(order_id=orders[0].id, reason="salah pilih", buyer_id=BUYER)
+
+    # Then the old session is gone: a new reference, no page until the payment is started again
+    payment = Payment.objects.get(id=opened.id)
+    assert (payment.amount, payment.status, payment.pay_url) == (115_000, "pending", "")
+    assert payment.reference != old_reference
+    reopened = services.payment_for_order(buyer_id=BUYER, order_id=orders[1].id)
+    assert reopened.pay_url == f"/gateway/sim/{payment.reference}/"
+    gateway = SimulatedGateway()
+    stale = gateway.notification_body(reference=old_reference, amount=old_amount)
+    fresh = gateway.notification_body(reference=payment.reference, amount=115_000)
+    assert _callback(client, stale, gateway.sign(stale)).json() == {"outcome": "unknown"}
+    assert _callback(client, fresh, gateway.sign(fresh)).json() == {"outcome": "accepted"}
+    assert list(Order.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "paid"]

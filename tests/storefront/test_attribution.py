@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace import services as marketplace_services
-from marketplace.models import Order, OrderLine
+from marketplace.models import Order, OrderLine, OutboxEvent, Product
 from marketplace.payments import SimulatedGateway
 from storefront.models import ProductCard
 from storefront.selectors import attribution_origin
@@ -93,14 +93,9 @@ def test_the_first_matching_origin_wins_in_the_order_post_showcase_campaign(prod
     assert origin == {"source": "post", "creator_id": creator.id, "post_id": post.id}
 
 
-def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(client, product, relay):
-    # Given a shopper who bought from a post (commission 5%: the product factory's rate)
-    creator = CreatorFactory()
-    post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
-    line = _buy_from(client, product, f"post={post.id}")
+def _complete(line: OrderLine) -> Order:
+    """Pays, ships, delivers and completes the line's order in the marketplace."""
     order = Order.objects.get(id=line.order_id)
-
-    # When the order is paid, shipped, delivered and completed in the marketplace
     gateway = SimulatedGateway()
     body = gateway.notification_body(reference=order.payment.reference, amount=order.payment.amount)
     marketplace_services.payment_notification_receive(body=body, signature=gateway.sign(body))
@@ -108,6 +103,17 @@ def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(c
     marketplace_services.order_ship(order_id=order.id, courier="jne-reg", tracking_number="JNE1")
     marketplace_services.order_deliver(order_id=order.id)
     marketplace_services.order_complete(order_id=order.id)
+    return order
+
+
+def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(client, product, relay):
+    # Given a shopper who bought from a post (commission 5%: the product factory's rate)
+    creator = CreatorFactory()
+    post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
+    line = _buy_from(client, product, f"post={post.id}")
+
+    # When the order is paid, shipped, delivered and completed in the marketplace
+    _complete(line)
     relay()
 
     # Then the storefront's projection followed the marketplace's events
@@ -116,3 +122,26 @@ def test_a_sale_through_a_post_lands_in_the_creators_statistics_once_completed(c
     assert (creator.attributed_orders, creator.attributed_sales, creator.commission_earned) == (1, 80_000, 4_000)
     assert post.sale_count == 1
     assert ProductCard.objects.get(product_id=product.id).sold_count == 1
+
+
+def test_refunding_a_sale_through_a_post_takes_back_its_statistics_and_sold_count(client, product, relay):
+    # Given a sale through a post, paid, delivered and completed, and its events relayed
+    creator = CreatorFactory()
+    post = post_create(creator=creator, caption="Wajib coba", product_ids=[product.id])
+    line = _buy_from(client, product, f"post={post.id}")
+    order = _complete(line)
+    relay()
+
+    # When the seller refunds it, and the events are relayed (twice: a redelivery changes nothing)
+    marketplace_services.order_refund(order_id=order.id, reason="barang rusak")
+    relay()
+    OutboxEvent.objects.update(status="pending")
+    relay()
+
+    # Then every figure the sale added is back where it was, on both sides
+    creator.refresh_from_db()
+    post.refresh_from_db()
+    assert (creator.attributed_orders, creator.attributed_sales, creator.commission_earned) == (0, 0, 0)
+    assert post.sale_count == 0
+    assert Product.objects.get(id=product.id).sold_count == 0
+    assert ProductCard.objects.get(product_id=product.id).sold_count == 0

@@ -1,7 +1,8 @@
 """The demo seed: showcases, follows, likes and the Beli Lokal campaign, idempotently."""
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from storefront.models import Campaign, Creator, Follow, Like, Post, ShowcaseItem
 from storefront.selectors import campaign_is_live, campaign_landing
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketpl
 
 
 def _seed():
-    call_command("seed_demo", shops=3, products=12, creators=3, posts=9, verbosity=0)
+    call_command("seed_demo", shops=3, products=12, creators=3, posts=9, verbosity=0, force=True)
 
 
 def test_seeding_twice_creates_the_social_data_once():
@@ -37,3 +38,15 @@ def test_beli_lokal_runs_now_and_features_only_local_businesses():
 
     assert campaign.name == "Beli Lokal" and campaign_is_live(campaign)
     assert cards and all(card.is_local_business for card in cards)
+
+
+def test_seeding_is_refused_without_debug_unless_forced(settings):
+    # Given production-like settings
+    settings.DEBUG = False
+
+    # When the demo is seeded without --force
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", shops=1, products=1, creators=1, posts=1, verbosity=0)
+
+    # Then no account with a public password exists
+    assert get_user_model().objects.filter(username__in=["admin", "seller", "creator"]).count() == 0

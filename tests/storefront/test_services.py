@@ -271,3 +271,27 @@ def test_views_are_buffered_in_the_cache_and_flushed_in_bulk():
     first.refresh_from_db()
     assert (first.view_count, Post.objects.get(id=second.id).view_count) == (3, 1)
     assert first.rank_score == ranking.post_score(first)
+
+
+def test_a_view_counted_while_the_flush_takes_the_key_is_not_lost(monkeypatch):
+    # Given the counter key exists when add() looks, but the flush deletes it before incr()
+    cache.clear()
+    post = PostFactory()
+    real_add = cache.add
+    calls = []
+
+    def add_racing_the_flush(key, value, timeout=None):
+        calls.append(key)
+        if len(calls) == 1:
+            return False  # the key was there a moment ago ...
+        return real_add(key, value, timeout=timeout)
+
+    monkeypatch.setattr(cache, "add", add_racing_the_flush)
+
+    # When a view is recorded
+    post_view_record(post_id=post.id)
+
+    # Then it counts as the first view since the flush
+    monkeypatch.undo()
+    assert post_views_flush() == 1
+    assert Post.objects.get(id=post.id).view_count == 1

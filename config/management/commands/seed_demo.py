@@ -4,10 +4,11 @@ Lives in the composition root because it orchestrates both contexts; each
 context writes its own data through its own demo module.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
@@ -29,8 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--creators", type=int, default=8)
         parser.add_argument("--posts", type=int, default=40)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when any product exists already.")
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even when DEBUG is off (the demo passwords are public)."
+        )
 
-    def handle(self, *args, shops, products, creators, posts, verbosity, if_empty, **options):
+    def handle(self, *args, shops, products, creators, posts, verbosity, if_empty, force, **options):
+        # The demo accounts, a superuser among them, have a password printed in the README.
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo accounts have public passwords: seed only with DEBUG on, or pass --force.")
         quiet = verbosity == 0
         if if_empty and marketplace().list_product_summaries(limit=1):
             self.stdout.write("Demo data present; nothing to do.")
