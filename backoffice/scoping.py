@@ -6,6 +6,7 @@ into the `default` database.
 """
 
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -26,6 +27,14 @@ class OwnedAdminMixin:
     """
 
     owner_field: str = ""
+
+    def get_changelist_instance(self, request):
+        # Django turns a malformed date-hierarchy year into "?e=1" but lets a huge one
+        # (placed_at__year=99999999999) overflow into a server error; treat both alike.
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
     def scope(self, queryset, request):
         return scope_to_owner(queryset, request, self.owner_field)

@@ -4,6 +4,7 @@ Platform staff (superusers) see every creator and the product read model.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -104,9 +105,11 @@ class PostProductInline(OwnedAdminMixin, admin.TabularInline):
     owner_field = "post__creator__user_id"
     form = PostProductForm
     extra = 1
-    max_num = 6
     verbose_name = _("tagged product")
     verbose_name_plural = _("tagged products")
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return settings.STOREFRONT_MAX_TAGS_PER_POST
 
 
 class PostForm(forms.ModelForm):

@@ -319,3 +319,13 @@ def test_a_product_published_without_variants_is_the_form_again_and_nothing_is_w
     assert response.context["adminform"].form.errors["status"] == ["Add at least one variant before publishing."]
     assert not Product.objects.filter(title="Kosong").exists()
     assert OutboxEvent.objects.count() == events_before
+
+
+@pytest.mark.parametrize("year", ["99999999999", "abc"])
+def test_an_impossible_year_in_the_order_list_is_a_bad_filter_not_an_error(client, world, year):
+    client.force_login(world["seller_a"])
+
+    response = client.get(reverse("admin:marketplace_order_changelist"), {"placed_at__year": year})
+
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
