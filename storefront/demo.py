@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from . import fragments
 from .models import Creator, Post, PostProduct, PostStatus, ProductCard
 
 ALIAS = "storefront"
@@ -79,4 +80,5 @@ def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) 
             )
         created += len(new_posts)
         progress(len(new_posts))
+    fragments.bump(fragments.POSTS, using=ALIAS)
     return created

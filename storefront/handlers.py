@@ -7,6 +7,7 @@ from django.db.models import F
 
 from integration import events
 
+from . import fragments
 from .models import ProductCard
 
 ALIAS = "storefront"
@@ -25,10 +26,12 @@ def on_product_changed(event: events.ProductPublished | events.ProductUpdated) -
         product_id=summary.product_id,
         defaults={**card_values(summary), "is_visible": summary.status == "active"},
     )
+    fragments.bump(fragments.CARDS, using=ALIAS)
 
 
 def on_product_unpublished(event: events.ProductUnpublished) -> None:
     ProductCard.objects.using(ALIAS).filter(product_id=event.product_id).update(is_visible=False)
+    fragments.bump(fragments.CARDS, using=ALIAS)
 
 
 def on_order_placed(event: events.OrderPlaced) -> None:
@@ -38,6 +41,7 @@ def on_order_placed(event: events.OrderPlaced) -> None:
         ProductCard.objects.using(ALIAS).filter(product_id=line.product_id).update(
             sold_count=F("sold_count") + line.quantity
         )
+    fragments.bump(fragments.CARDS, using=ALIAS)
 
 
 def register() -> None:

@@ -3,11 +3,18 @@ storefront database alone, in a constant number of queries."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 
+from integration import contracts
+
+from . import fragments
 from .models import Post, PostProduct, PostStatus, ProductCard
 
 ALIAS = "storefront"
+# Stock shown on a product page may lag this long; cart and checkout re-read it.
+PRODUCT_PAGE_TIMEOUT = 30
+POST_PAGE_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,40 @@ def post_list_for_feed(*, limit: int = 20) -> list[PostView]:
 
 
 def post_detail(post_id: int) -> PostView | None:
-    post = _published_posts().filter(id=post_id).first()
-    return _with_cards([post])[0] if post else None
+    """The post and its cards, cached until a post or card changes."""
+
+    def load():
+        post = _published_posts().filter(id=post_id).first()
+        return _with_cards([post])[0] if post else None
+
+    key = f"storefront:post:{post_id}:{fragments.version(fragments.POSTS, fragments.CARDS)}"
+    return cache.get_or_set(key, load, POST_PAGE_TIMEOUT)
 
 
 def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    card: ProductCard
+    detail: contracts.ProductDetail | None  # None while the marketplace does not answer
+
+
+def product_page(product_id: int, *, port: contracts.MarketplacePort) -> ProductPage | None:
+    """The card and the marketplace's detail of a product, cached briefly; None if it is not shown."""
+    key = f"storefront:product:{product_id}:{fragments.version(fragments.CARDS)}"
+    page = cache.get(key)
+    if page is not None:
+        return page
+    card = product_card(product_id)
+    if card is None:
+        return None
+    try:
+        page = ProductPage(card, port.get_product(product_id))
+    except contracts.NotFound:
+        return None
+    except contracts.Unavailable:
+        return ProductPage(card, None)  # not cached: the next request asks again
+    cache.set(key, page, PRODUCT_PAGE_TIMEOUT)
+    return page

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import fragments
 from .models import Creator, Post, PostProduct, PostStatus, ProductCard
 
 ALIAS = "storefront"
@@ -41,6 +42,7 @@ def post_create(
         PostProduct.objects.using(ALIAS).bulk_create(
             PostProduct(post=post, product_id=pid, position=i) for i, pid in enumerate(unique_ids)
         )
+        fragments.bump(fragments.POSTS, using=ALIAS)
     return post
 
 
@@ -74,4 +76,5 @@ def product_cards_rebuild(*, port, batch_size: int = 1000, progress=lambda n: No
     with transaction.atomic(using=ALIAS):
         # Every card written above was stamped after `started`; older ones are gone upstream.
         ProductCard.objects.using(ALIAS).filter(updated_at__lt=started).update(is_visible=False)
+        fragments.bump(fragments.CARDS, using=ALIAS)
     return visible

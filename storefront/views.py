@@ -1,6 +1,8 @@
 """Shopper pages. Discovery renders from the storefront database; cart, checkout
 and orders go through `MarketplacePort`, which re-reads price and stock."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from integration import contracts
 from integration.transport import marketplace
 
-from . import selectors
+from . import fragments, selectors
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 from .models import Post
 
@@ -23,7 +25,15 @@ def _unavailable(request):
 
 
 def feed(request):
-    return render(request, "storefront/feed.html", {"posts": selectors.post_list_for_feed(limit=20)})
+    # The template calls `posts` only when its cached fragment is missing.
+    return render(
+        request,
+        "storefront/feed.html",
+        {
+            "posts": partial(selectors.post_list_for_feed, limit=20),
+            "fragment_version": fragments.version(fragments.POSTS, fragments.CARDS),
+        },
+    )
 
 
 def post_detail(request, post_id: int):
@@ -52,20 +62,15 @@ def _attributions(request) -> tuple[contracts.Attribution, ...]:
 
 
 def product_detail(request, product_id: int):
-    card = selectors.product_card(product_id)
-    if card is None:
+    page = selectors.product_page(product_id, port=marketplace())
+    if page is None:
         raise Http404
     _remember_attribution(request, product_id)
-    try:
-        detail = marketplace().get_product(product_id)
-    except contracts.NotFound:
-        raise Http404 from None
-    except contracts.Unavailable:
-        detail = None  # show the card; buying waits until the marketplace answers
+    # Without a detail the card is shown; buying waits until the marketplace answers.
     return render(
         request,
         "storefront/product_detail.html",
-        {"card": card, "detail": detail, "form": AddToCartForm(initial={"quantity": 1})},
+        {"card": page.card, "detail": page.detail, "form": AddToCartForm(initial={"quantity": 1})},
     )
 
 

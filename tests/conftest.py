@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 from config.celery import app as celery_app
@@ -40,3 +41,11 @@ def rebuild_cards(port):
         return product_cards_rebuild(port=port)
 
     return rebuild
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached fragments outlive a test's rolled-back rows; every test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
