@@ -78,3 +78,14 @@ class PostFactory(factory.django.DjangoModelFactory):
     caption = "Coba ini! #belilokal"
     status = sf.PostStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+# A shipping address as the checkout form takes it.
+CHECKOUT_ADDRESS = {
+    "recipient": "Ayu Lestari",
+    "phone": "0812 3456 7890",
+    "street": "Jl. Malioboro 52",
+    "city": "Yogyakarta",
+    "province": "DI Yogyakarta",
+    "postal_code": "55271",
+}

@@ -4,20 +4,12 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Order
-from tests.factories import ShopFactory, UserFactory, VariantFactory
+from tests.factories import CHECKOUT_ADDRESS, ShopFactory, UserFactory, VariantFactory
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 CHECKOUT_BUDGET = 40
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
 
 
 def test_checkout_of_a_three_shop_cart_stays_within_its_budget(client, port):
@@ -34,7 +26,7 @@ def test_checkout_of_a_three_shop_cart_stays_within_its_budget(client, port):
     with count_queries() as queries:
         response = client.post(
             reverse("storefront:checkout"),
-            {**ADDRESS, "payment_method": "virtual_account", "idempotency_key": "budget-1"},
+            {**CHECKOUT_ADDRESS, "payment_method": "virtual_account", "idempotency_key": "budget-1"},
         )
 
     # Then one order per shop is placed, within the budget
