@@ -317,7 +317,7 @@ class Result:
     p95_ms: float
     p99_ms: float
     errors: int
-    queries: float
+    queries: str  # mean per request before the load (cold caches) / after it
     memory_mb: float
     references: dict = field(default_factory=dict)  # reference name -> requests/s
 
@@ -351,9 +351,10 @@ def measure(scenario: Scenario, *, products: int, pools: dict, sessions: list[di
     script = _lua_script(scenario, pools, signed)
     server = Server()
     try:
+        cold = _sample_queries(server, scenario, pools, signed)
         wrk(server.port, script, max(1, seconds // 4))  # warm-up: caches, pools, imports
         raw = wrk(server.port, script, seconds)
-        queries = _sample_queries(server, scenario, pools, signed)
+        warm = _sample_queries(server, scenario, pools, signed)
         memory = server.peak_worker_memory_mb()
     finally:
         server.stop()
@@ -365,12 +366,12 @@ def measure(scenario: Scenario, *, products: int, pools: dict, sessions: list[di
         p95_ms=raw["p95"] / 1000,
         p99_ms=raw["p99"] / 1000,
         errors=raw["errors"],
-        queries=queries,
+        queries=f"{cold:g} / {warm:g}",
         memory_mb=memory,
     )
     log(
         f"{scenario.name} @ {products:,} products: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
-        f"p99 {result.p99_ms:.1f} ms, {result.errors} errors, {result.queries:g} queries"
+        f"p99 {result.p99_ms:.1f} ms, {result.errors} errors, {result.queries} queries"
     )
     return result
 
@@ -513,6 +514,13 @@ def _version(command: list[str]) -> str:
         return "unknown"
 
 
+def _load() -> str:
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+LOAD_AT_START = _load()
+
+
 def machine() -> list[str]:
     import django
     from django.db import connections
@@ -530,7 +538,8 @@ def machine() -> list[str]:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     return [
-        f"CPU: {cpu}, {os.cpu_count()} cores; memory {memory_kb / 1024 / 1024:.0f} GB; shared with other work",
+        f"CPU: {cpu}, {os.cpu_count()} cores; memory {memory_kb / 1024 / 1024:.0f} GB; shared with other work "
+        f"(load average at the start {LOAD_AT_START}, at the end {_load()})",
         f"OS: {platform.platform()}; Python {platform.python_version()}; Django {django.get_version()}",
         f"PostgreSQL {postgres}, three databases on one local server; {_version(['redis-server', '--version'])}",
         f"Load: {_version(['wrk', '--version'])}, 2 threads, {CONNECTIONS} connections, loopback",
@@ -543,7 +552,7 @@ def _row(r: Result) -> str:
     template, read = r.references.get("reference: template"), r.references.get("reference: one read")
     return (
         f"| {r.scenario} | {r.products:,} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.p99_ms:.1f} | "
-        f"{r.errors} | {r.queries:g} | {r.memory_mb:.0f} | {r.rps / template:.0%} | {r.rps / read:.0%} |"
+        f"{r.errors} | {r.queries} | {r.memory_mb:.0f} | {r.rps / template:.0%} | {r.rps / read:.0%} |"
     )
 
 
@@ -567,8 +576,9 @@ def report(*, quick: bool, seconds: int, seeds: dict, small: list, large: list, 
         "## Pages",
         "",
         "Ratios are requests per second against the two references measured in the same run.",
-        "Queries are per request across all three databases (X-Queries header); memory is the peak",
-        "resident size (VmHWM) of the largest worker.",
+        "Ids are drawn uniformly from 1,000 random ones, so caches start cold and many requests miss.",
+        "Queries are per request across all three databases (X-Queries header), sampled before the",
+        "load (cold caches) / after it; memory is the peak resident size (VmHWM) of the largest worker.",
         "",
         "| scenario | products | req/s | p50 ms | p95 ms | p99 ms | errors | queries | worker MB "
         "| vs template | vs one read |",

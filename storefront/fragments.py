@@ -6,6 +6,7 @@ the Django cache itself, shared by all workers when the cache is Redis.
 """
 
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,14 +19,36 @@ def _key(name: str) -> str:
     return f"storefront:fragment-version:{name}"
 
 
-def version(*names: str) -> str:
-    """The current version of each name, joined for use in a cache key."""
-    keys = [_key(n) for n in names]
-    found = cache.get_many(keys)
+def _stamp(found: dict, keys: list[str]) -> str:
     missing = {k: time.time_ns() for k in keys if k not in found}
     if missing:
         cache.set_many(missing, timeout=None)
     return ".".join(str(found.get(k) or missing[k]) for k in keys)
+
+
+def version(*names: str) -> str:
+    """The current version of each name, joined for use in a cache key."""
+    keys = [_key(n) for n in names]
+    return _stamp(cache.get_many(keys), keys)
+
+
+def cached(key: str, names: tuple[str, ...], load: Callable, *, timeout: int, keep: Callable = lambda v: True):
+    """`load()`, cached under `key` until one of `names` is bumped or `timeout` passes.
+
+    The entry carries the versions it was built from, so a hit costs one cache
+    round trip (versions and entry fetched together). A value `keep` refuses is
+    returned without being cached.
+    """
+    keys = [_key(n) for n in names]
+    found = cache.get_many([*keys, key])
+    stamp = _stamp(found, keys)
+    entry = found.get(key)
+    if entry is not None and entry[0] == stamp:
+        return entry[1]
+    value = load()
+    if keep(value):
+        cache.set(key, (stamp, value), timeout)
+    return value
 
 
 def bump(name: str, *, using: str) -> None:

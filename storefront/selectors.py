@@ -3,7 +3,6 @@ storefront database alone, in a constant number of queries."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 
 from integration import contracts
@@ -51,8 +50,9 @@ def post_detail(post_id: int) -> PostView | None:
         post = _published_posts().filter(id=post_id).first()
         return _with_cards([post])[0] if post else None
 
-    key = f"storefront:post:{post_id}:{fragments.version(fragments.POSTS, fragments.CARDS)}"
-    return cache.get_or_set(key, load, POST_PAGE_TIMEOUT)
+    return fragments.cached(
+        f"storefront:post:{post_id}", (fragments.POSTS, fragments.CARDS), load, timeout=POST_PAGE_TIMEOUT
+    )
 
 
 def product_card(product_id: int) -> ProductCard | None:
@@ -67,18 +67,22 @@ class ProductPage:
 
 def product_page(product_id: int, *, port: contracts.MarketplacePort) -> ProductPage | None:
     """The card and the marketplace's detail of a product, cached briefly; None if it is not shown."""
-    key = f"storefront:product:{product_id}:{fragments.version(fragments.CARDS)}"
-    page = cache.get(key)
-    if page is not None:
-        return page
-    card = product_card(product_id)
-    if card is None:
-        return None
-    try:
-        page = ProductPage(card, port.get_product(product_id))
-    except contracts.NotFound:
-        return None
-    except contracts.Unavailable:
-        return ProductPage(card, None)  # not cached: the next request asks again
-    cache.set(key, page, PRODUCT_PAGE_TIMEOUT)
-    return page
+
+    def load():
+        card = product_card(product_id)
+        if card is None:
+            return None
+        try:
+            return ProductPage(card, port.get_product(product_id))
+        except contracts.NotFound:
+            return None
+        except contracts.Unavailable:
+            return ProductPage(card, None)
+
+    return fragments.cached(
+        f"storefront:product:{product_id}",
+        (fragments.CARDS,),
+        load,
+        timeout=PRODUCT_PAGE_TIMEOUT,
+        keep=lambda page: page is None or page.detail is not None,  # without a detail, ask again next time
+    )
