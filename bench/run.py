@@ -505,6 +505,17 @@ def relay_throughput(*, events: int) -> dict:
 
 # --- Report ----------------------------------------------------------------------
 
+NOTE = """
+## Reading these figures
+
+The machine is shared: other test suites ran during the measurement (see the load
+averages above, on 2 cores), so absolute figures move by 2-3x between runs and the
+two catalogue sizes are measured minutes apart. Ratios to the references of the same
+stage are the figure to compare. Page misses cost 3 queries (card, product, variants;
+post, tags, cards); hits cost one cache round trip and no query. A long p99 mostly
+reflects first visits (cold entries) and CPU contention, not query counts.
+"""
+
 
 def _version(command: list[str]) -> str:
     try:
@@ -618,6 +629,7 @@ def report(*, quick: bool, seconds: int, seeds: dict, small: list, large: list, 
         "## Budgets",
         "",
         *budgets(by, small_n, large_n, checkout),
+        *NOTE.splitlines(),
         "",
     ]
     return "\n".join(lines)
