@@ -692,7 +692,7 @@ def main() -> None:
         checkout=checkout,
         relay=relay,
     )
-    text += f"Whole run: {(time.perf_counter() - started) / 60:.1f} minutes.\n"
+    text += f"\nWhole run: {(time.perf_counter() - started) / 60:.1f} minutes.\n"
     target = ROOT / ("var/benchmarks-quick.md" if args.quick else "docs/benchmarks.md")
     target.parent.mkdir(exist_ok=True)
     target.write_text(text)

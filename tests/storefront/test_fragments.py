@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from integration import contracts
 from marketplace.services import product_set_status
+from storefront.selectors import product_page
 from storefront.services import post_create
 from tests.factories import CreatorFactory, VariantFactory
 from tests.queries import count_queries
@@ -50,3 +52,24 @@ def test_an_unpublished_product_leaves_its_cached_page_once_the_event_is_relayed
     # Then neither page shows it any more
     assert client.get(product_url).status_code == 404
     assert "Tas Anyaman" not in client.get(post_url).content.decode()
+
+
+class _MarketplaceDown:
+    """The port while the marketplace does not answer."""
+
+    def get_product(self, product_id):
+        raise contracts.Unavailable("The marketplace is not answering.")
+
+
+def test_a_product_page_without_the_marketplace_is_not_cached(port, rebuild_cards):
+    # Given a product whose page is asked for while the marketplace is down
+    variant = VariantFactory(price=99_000)
+    rebuild_cards()
+    degraded = product_page(variant.product_id, port=_MarketplaceDown())
+
+    # When the marketplace answers again
+    restored = product_page(variant.product_id, port=port)
+
+    # Then the card was shown alone, and the next page has the variants
+    assert (degraded.card.product_id, degraded.detail) == (variant.product_id, None)
+    assert [v.price for v in restored.detail.variants] == [99_000]
