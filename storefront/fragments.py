@@ -3,16 +3,29 @@
 A fragment's cache key carries the current version of what it shows, so a bump
 makes every older copy unreachable (it then expires on its own). Versions live in
 the Django cache itself, shared by all workers when the cache is Redis.
+
+Versions are fine-grained: one per product card and one per post, so a sale
+invalidates the pages that show that product, not every page.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 
-CARDS = "cards"  # the product read model: every card on every page
-POSTS = "posts"  # which posts exist and what they tag
+CARDS = "cards"  # the whole product read model (a rebuild)
+POSTS = "posts"  # which posts exist and in what order
+
+
+def product(product_id: int) -> str:
+    """One product's card: title, price, sold count, stock, rating."""
+    return f"product:{product_id}"
+
+
+def post(post_id: int) -> str:
+    """One post: caption, status, like and comment counts."""
+    return f"post:{post_id}"
 
 
 def _key(name: str) -> str:
@@ -26,17 +39,20 @@ def _stamp(found: dict, keys: list[str]) -> str:
     return ".".join(str(found.get(k) or missing[k]) for k in keys)
 
 
-def version(*names: str) -> str:
-    """The current version of each name, joined for use in a cache key."""
-    keys = [_key(n) for n in names]
-    return _stamp(cache.get_many(keys), keys)
+def cached(
+    key: str,
+    names: tuple[str, ...],
+    load: Callable,
+    *,
+    timeout: int,
+    keep: Callable = lambda value: True,
+    depends: Callable[..., Iterable[str]] = lambda value: (),
+):
+    """`load()`, cached under `key` until one of `names` (or of `depends(value)`, the
+    names only known once the value is loaded) is bumped, or `timeout` passes.
 
-
-def cached(key: str, names: tuple[str, ...], load: Callable, *, timeout: int, keep: Callable = lambda v: True):
-    """`load()`, cached under `key` until one of `names` is bumped or `timeout` passes.
-
-    The entry carries the versions it was built from, so a hit costs one cache
-    round trip (versions and entry fetched together). A value `keep` refuses is
+    The entry carries the versions it was built from: a hit costs one cache round
+    trip, plus one when the value has dependencies. A value `keep` refuses is
     returned without being cached.
     """
     keys = [_key(n) for n in names]
@@ -44,19 +60,30 @@ def cached(key: str, names: tuple[str, ...], load: Callable, *, timeout: int, ke
     stamp = _stamp(found, keys)
     entry = found.get(key)
     if entry is not None and entry[0] == stamp:
-        return entry[1]
+        _, extra_keys, extra_stamp, value = entry
+        if not extra_keys or _stamp(cache.get_many(extra_keys), list(extra_keys)) == extra_stamp:
+            return value
+    started = time.time_ns()
     value = load()
     if keep(value):
-        cache.set(key, (stamp, value), timeout)
+        extra_keys = [_key(n) for n in (depends(value) if value is not None else ())]
+        found = cache.get_many(extra_keys)
+        # Dependencies are read after the load: one bumped meanwhile may have changed
+        # rows the load already read, so that value is served but not cached.
+        if max(found.values(), default=0) < started:
+            cache.set(key, (stamp, tuple(extra_keys), _stamp(found, extra_keys), value), timeout)
     return value
 
 
-def bump(name: str, *, using: str) -> None:
-    """Marks `name` changed: now, so this transaction's own reads see it, and again
+def bump(*names: str, using: str) -> None:
+    """Marks `names` changed: now, so this transaction's own reads see it, and again
     after commit, so no reader caches the old rows under the new version meanwhile."""
+    if not names:
+        return
 
     def _bump():
-        cache.set(_key(name), time.time_ns(), timeout=None)
+        now = time.time_ns()
+        cache.set_many({_key(n): now for n in names}, timeout=None)
 
     _bump()
     transaction.on_commit(_bump, using=using)

@@ -1,13 +1,15 @@
 """Cached pages: served from the cache while nothing changed, fresh as soon as an event or a post changes them."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
-from integration import contracts
+from integration import contracts, events
 from marketplace.services import product_set_status
-from storefront.selectors import product_page
-from storefront.services import post_create
-from tests.factories import CreatorFactory, VariantFactory
+from storefront.handlers import on_order_placed
+from storefront.selectors import post_detail, product_page
+from storefront.services import post_create, post_like
+from tests.factories import CreatorFactory, UserFactory, VariantFactory
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -20,11 +22,12 @@ def test_a_repeated_feed_runs_no_query_and_a_new_post_shows_at_once(client, rebu
     post_create(creator=CreatorFactory(), caption="Pagi ini", product_ids=[variant.product_id])
     client.get(reverse("storefront:feed"))
 
-    # When it is shown again, then it comes from the cache
+    # When it is shown again, then the posts come from the cache: only the live campaigns are read
     with count_queries() as queries:
         again = client.get(reverse("storefront:feed"))
     assert "Kopi Gayo Asli" in again.content.decode()
-    assert len(queries) == 0, queries
+    assert len(queries) == 1, queries
+    assert "storefront_campaign" in queries.by_alias["storefront"].captured_queries[0]["sql"]
 
     # When a creator posts, then the next feed shows the post
     post_create(creator=CreatorFactory(), caption="Sore ini juga", product_ids=[variant.product_id])
@@ -73,3 +76,57 @@ def test_a_product_page_without_the_marketplace_is_not_cached(port, rebuild_card
     # Then the card was shown alone, and the next page has the variants
     assert (degraded.card.product_id, degraded.detail) == (variant.product_id, None)
     assert [v.price for v in restored.detail.variants] == [99_000]
+
+
+def _sold(product_id: int, quantity: int) -> None:
+    """The storefront's handler of an order for `quantity` units of one product."""
+    line = events.OrderLineFact(product_id=product_id, variant_id=1, quantity=quantity, unit_price=10_000)
+    with transaction.atomic(using="storefront"):
+        order = dict(order_id=1, number="INV/1", buyer_id=1, shop_id=1, status="unpaid", total=30_000, currency="IDR")
+        on_order_placed(events.OrderPlaced(**order, lines=(line,)))
+
+
+def test_a_sale_rebuilds_only_the_pages_that_show_the_sold_product(client, port, rebuild_cards):
+    # Given two products, a post tagging the first, and all three pages cached
+    sold, other = VariantFactory(product__title="Batik Tulis"), VariantFactory(product__title="Kain Tenun")
+    rebuild_cards()
+    post = post_create(creator=CreatorFactory(), caption="Batik", product_ids=[sold.product_id])
+    pages = [
+        reverse("storefront:product_detail", args=[sold.product_id]),
+        reverse("storefront:product_detail", args=[other.product_id]),
+        reverse("storefront:post_detail", args=[post.id]),
+    ]
+    for url in pages:
+        client.get(url)
+        client.get(url)  # a page is cached once its versions exist
+
+    # When 3 units of the first product are sold
+    _sold(sold.product_id, 3)
+
+    # Then the other product's page is still a cache hit, while both pages showing the sold product are rebuilt
+    with count_queries() as untouched:
+        client.get(pages[1])
+    with count_queries() as product_again:
+        client.get(pages[0])
+    with count_queries() as post_again:
+        post_html = client.get(pages[2]).content.decode()
+    assert len(untouched) == 0, untouched
+    assert len(product_again) > 0 and len(post_again) > 0
+    assert "3 sold" in post_html
+
+
+def test_a_cached_post_page_shows_each_viewer_their_own_like(port, rebuild_cards):
+    # Given a post liked by one shopper and cached for everyone
+    variant = VariantFactory()
+    rebuild_cards()
+    post = post_create(creator=CreatorFactory(), caption="Suka", product_ids=[variant.product_id])
+    fan, other = UserFactory(), UserFactory()
+    post_detail(post.id)
+
+    # When one shopper likes it
+    post_like(post_id=post.id, user_id=fan.id)
+
+    # Then the like count moves for everyone, and only the fan sees it liked
+    fan_view, other_view = post_detail(post.id, viewer_id=fan.id), post_detail(post.id, viewer_id=other.id)
+    assert (fan_view.post.like_count, fan_view.liked) == (1, True)
+    assert (other_view.post.like_count, other_view.liked) == (1, False)

@@ -6,10 +6,12 @@ context writes its own data through its own demo module.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
+from config.roles import CREATORS, SELLERS
 from integration.transport import marketplace
 from marketplace import demo as marketplace_demo
 from storefront import demo as storefront_demo
@@ -44,10 +46,15 @@ class Command(BaseCommand):
         new_creators = storefront_demo.seed_creators(user_ids=creator_users)
         with tqdm(desc="posts", unit="post", disable=quiet) as bar:
             new_posts = storefront_demo.seed_posts(posts=posts, progress=bar.update)
+        showcase_items = storefront_demo.seed_showcases()
+        follows, likes = storefront_demo.seed_follows_and_likes(user_ids=[accounts["shopper"].id, *creator_users])
+        campaign = storefront_demo.seed_beli_lokal()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {catalogue['shops']} new shops, {catalogue['products']} new products, "
-                f"{cards} product cards, {new_creators} new creators, {new_posts} new posts."
+                f"{cards} product cards, {new_creators} new creators, {new_posts} new posts, "
+                f"{showcase_items} new showcase items, {follows} new follows, {likes} new likes"
+                f"{', the Beli Lokal campaign' if campaign else ''}."
             )
         )
 
@@ -68,6 +75,9 @@ class Command(BaseCommand):
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])
                 accounts[username] = user
+            # The demo seller and creator work in the admin through their roles.
+            accounts["seller"].groups.add(Group.objects.using("default").get(name=SELLERS))
+            accounts["creator"].groups.add(Group.objects.using("default").get(name=CREATORS))
         return accounts
 
     def _bulk_users(self, prefix: str, first: int, last: int) -> list[int]:
