@@ -23,6 +23,7 @@ MAX_PAGE_SIZE = 50
 FEED_TIMEOUT = 60  # the ranking also moves with views, flushed every minute
 POST_PAGE_TIMEOUT = 300
 PRODUCT_PAGE_TIMEOUT = 300
+CATEGORIES_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -382,13 +383,19 @@ def search(filters: ProductFilters, *, limit: int = 24) -> SearchResults:
 
 
 def category_choices() -> list[tuple[int, str]]:
-    return list(
-        ProductCard.objects.using(ALIAS)
-        .filter(is_visible=True, category_id__isnull=False)
-        .values_list("category_id", "category_name")
-        .distinct()
-        .order_by("category_name", "category_id")
-    )
+    """The categories of visible cards. Cached: finding them reads every card, and a new
+    category may well wait a few minutes for its place in the search form."""
+
+    def load():
+        return list(
+            ProductCard.objects.using(ALIAS)
+            .filter(is_visible=True, category_id__isnull=False)
+            .values_list("category_id", "category_name")
+            .distinct()
+            .order_by("category_name", "category_id")
+        )
+
+    return fragments.cached("storefront:categories", (fragments.CARDS,), load, timeout=CATEGORIES_TIMEOUT)
 
 
 # --- Creator centre (admin) ------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 from integration import contracts, events
 from marketplace.services import product_set_status
 from storefront.handlers import on_order_placed
-from storefront.selectors import post_detail, product_page
+from storefront.selectors import category_choices, post_detail, product_page
 from storefront.services import post_create, post_like
 from tests.factories import CreatorFactory, UserFactory, VariantFactory
 from tests.queries import count_queries
@@ -130,3 +130,20 @@ def test_a_cached_post_page_shows_each_viewer_their_own_like(port, rebuild_cards
     fan_view, other_view = post_detail(post.id, viewer_id=fan.id), post_detail(post.id, viewer_id=other.id)
     assert (fan_view.post.like_count, fan_view.liked) == (1, True)
     assert (other_view.post.like_count, other_view.liked) == (1, False)
+
+
+def test_the_search_categories_are_read_once_until_the_cards_are_rebuilt(rebuild_cards):
+    # Given the categories of the cards, read once
+    first = VariantFactory(product__category__name="Kopi")
+    rebuild_cards()
+    assert category_choices() == [(first.product.category_id, "Kopi")]
+
+    # When they are asked again, then no query runs
+    with count_queries() as queries:
+        assert category_choices() == [(first.product.category_id, "Kopi")]
+    assert len(queries) == 0, queries
+
+    # When a product of a new category arrives with a rebuild, then it is offered
+    second = VariantFactory(product__category__name="Batik")
+    rebuild_cards()
+    assert category_choices() == [(second.product.category_id, "Batik"), (first.product.category_id, "Kopi")]
