@@ -1,6 +1,8 @@
 """Reads of the storefront. Pages that list posts or products render from the
 storefront database alone, in a constant number of queries whatever the page size."""
 
+import hashlib
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -24,6 +26,7 @@ FEED_TIMEOUT = 60  # the ranking also moves with views, flushed every minute
 POST_PAGE_TIMEOUT = 300
 PRODUCT_PAGE_TIMEOUT = 300
 CATEGORIES_TIMEOUT = 300
+CAMPAIGN_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class PostView:
 class FeedPage:
     items: list[PostView]
     next_cursor: str | None
+    token: str = ""  # new whenever a cached page is rebuilt: a key for its rendered HTML
 
 
 def _visible_cards(product_ids) -> dict[int, ProductCard]:
@@ -115,7 +119,7 @@ def post_feed_for_you(*, cursor: str | None = None, limit: int = 20, viewer_id: 
 
     def load():
         rows = list(posts.order_by("-rank_score", "-id")[: limit + 1])
-        return _page(rows, limit, lambda p: f"{p.rank_score!r}_{p.id}", None)
+        return replace(_page(rows, limit, lambda p: f"{p.rank_score!r}_{p.id}", None), token=uuid.uuid4().hex)
 
     # The page is the same for every viewer; only their likes are read per request.
     page = _cached_page(key, load)
@@ -163,8 +167,14 @@ def post_detail(post_id: int, *, viewer_id: int | None = None) -> PostView | Non
 
 
 def comment_list(*, post_id: int, limit: int = 100) -> list[Comment]:
-    return list(
-        Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")[:limit]
+    """Visible comments, cached with the post: posting or hiding one bumps the post's version."""
+
+    def load():
+        comments = Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False)
+        return list(comments.order_by("created_at", "id")[:limit])
+
+    return fragments.cached(
+        f"storefront:comments:{post_id}:{limit}", (fragments.post(post_id),), load, timeout=POST_PAGE_TIMEOUT
     )
 
 
@@ -262,9 +272,18 @@ def campaign_by_slug(slug: str) -> Campaign | None:
 
 
 def campaign_landing(campaign: Campaign, *, limit: int = 48) -> list[ProductCard]:
+    """The campaign's best sellers. Ranking them sorts every card the rules select, so the
+    list is cached briefly for everyone: a landing page may be a minute behind the sales."""
     if not campaign_is_live(campaign):
         return []
-    return list(campaign_products(campaign).order_by("-in_stock", "-sold_count", "product_id")[:limit])
+
+    def load():
+        return list(campaign_products(campaign).order_by("-in_stock", "-sold_count", "product_id")[:limit])
+
+    # The rules are part of the key, so an edited campaign is ranked afresh at once.
+    rules = (campaign.local_business_only, campaign.category_ids, campaign.product_ids, limit)
+    key = f"storefront:campaign:{campaign.id}:{hashlib.sha1(repr(rules).encode()).hexdigest()}"
+    return fragments.cached(key, (fragments.CARDS,), load, timeout=CAMPAIGN_TIMEOUT)
 
 
 def campaign_list_live(*, now: datetime | None = None) -> list[Campaign]:

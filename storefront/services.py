@@ -283,9 +283,14 @@ def post_view_record(*, post_id: int) -> None:
     """Counts a view in the cache, not the database: page views stay read-only.
     `post_views_flush` (Celery beat) moves the counts into `Post.view_count`."""
     key = VIEWS_KEY.format(post_id)
+    try:
+        cache.incr(key)  # the common case first: fewer cache round trips per view
+        return
+    except ValueError:
+        pass  # the first view since the last flush
     if cache.add(key, 1, timeout=None):
-        # First view since the last flush: note the post as dirty (rare, so the
-        # read-modify-write of the dirty list is cheap; a lost race costs a few views).
+        # Note the post as dirty (rare, so the read-modify-write of the dirty list
+        # is cheap; a lost race costs a few views).
         dirty = cache.get(VIEWS_DIRTY_KEY) or []
         cache.set(VIEWS_DIRTY_KEY, [*dirty, post_id], timeout=None)
     else:

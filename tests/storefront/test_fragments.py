@@ -147,3 +147,21 @@ def test_the_search_categories_are_read_once_until_the_cards_are_rebuilt(rebuild
     second = VariantFactory(product__category__name="Batik")
     rebuild_cards()
     assert category_choices() == [(second.product.category_id, "Batik"), (first.product.category_id, "Kopi")]
+
+
+def test_the_anonymous_feed_html_is_reused_until_a_post_on_it_changes(client, rebuild_cards):
+    # Given an anonymous visitor who saw the feed twice (its page and HTML cached)
+    variant = VariantFactory()
+    rebuild_cards()
+    post = post_create(creator=CreatorFactory(), caption="Sambal baru", product_ids=[variant.product_id])
+    client.get(reverse("storefront:feed"))
+    assert "0 likes" in client.get(reverse("storefront:feed")).content.decode()
+
+    # When a shopper likes the post
+    fan = UserFactory()
+    post_like(post_id=post.id, user_id=fan.id)
+
+    # Then the visitor's next feed counts the like, and the fan's own feed offers "Unlike"
+    assert "1 like" in client.get(reverse("storefront:feed")).content.decode()
+    client.force_login(fan)
+    assert 'value="unlike"' in client.get(reverse("storefront:feed")).content.decode()
