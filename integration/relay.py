@@ -111,21 +111,24 @@ def relay_outbox(outbox_label: str, *, batch_size: int | None = None, max_batche
             if not rows:
                 break
             failures = deliver_many([(row.envelope(), row.request_id or correlation.new_id()) for row in rows])
-            for row in rows:
-                if error := failures.get(row.event_id):
-                    row.attempts += 1
-                    row.last_error = error[:2000]
-                    if row.attempts >= max_attempts:
-                        row.status = OutboxStatus.DEAD
-                    else:
-                        row.available_at = timezone.now() + _backoff(row.attempts)
+            done = [row.id for row in rows if row.event_id not in failures]
+            if done:  # the common case in one plain UPDATE
+                outbox_model.objects.using(alias).filter(id__in=done).update(
+                    status=OutboxStatus.DELIVERED, delivered_at=timezone.now()
+                )
+                delivered += len(done)
+            failed = [row for row in rows if row.event_id in failures]
+            for row in failed:
+                row.attempts += 1
+                row.last_error = failures[row.event_id][:2000]
+                if row.attempts >= max_attempts:
+                    row.status = OutboxStatus.DEAD
                 else:
-                    row.status = OutboxStatus.DELIVERED
-                    row.delivered_at = timezone.now()
-                    delivered += 1
-            outbox_model.objects.using(alias).bulk_update(
-                rows, ["status", "attempts", "last_error", "available_at", "delivered_at"]
-            )
+                    row.available_at = timezone.now() + _backoff(row.attempts)
+            if failed:
+                outbox_model.objects.using(alias).bulk_update(
+                    failed, ["status", "attempts", "last_error", "available_at"]
+                )
         if len(rows) < batch_size:
             break
     return delivered

@@ -31,9 +31,13 @@ def card_values(summary) -> dict:
 def on_product_changed(event: events.ProductPublished | events.ProductUpdated) -> None:
     """Creates or refreshes the card: an update for an unknown product creates it."""
     summary = event.product
-    ProductCard.objects.using(ALIAS).update_or_create(
-        product_id=summary.product_id,
-        defaults={**card_values(summary), "is_visible": summary.status == "active"},
+    values = {**card_values(summary), "is_visible": summary.status == "active"}
+    # One INSERT ... ON CONFLICT DO UPDATE instead of a locked read and a write.
+    ProductCard.objects.using(ALIAS).bulk_create(
+        [ProductCard(product_id=summary.product_id, **values)],
+        update_conflicts=True,
+        unique_fields=["product_id"],
+        update_fields=[*values, "updated_at"],
     )
     fragments.bump(fragments.product(summary.product_id), using=ALIAS)
 
