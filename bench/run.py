@@ -524,9 +524,11 @@ NOTE = """
 The machine is shared: other test suites ran during the measurement (see the load
 averages above, on 2 cores), so absolute figures move by 2-3x between runs and the
 two catalogue sizes are measured minutes apart. Ratios to the references of the same
-stage are the figure to compare. Page misses cost 3 queries (card, product, variants;
-post, tags, cards); hits cost one cache round trip and no query. A long p99 mostly
-reflects first visits (cold entries) and CPU contention, not query counts.
+stage are the figure to compare. Pages are cached for every viewer and invalidated per
+product and per post (storefront/fragments.py): a product page hit is one cache round
+trip, a post page hit two plus one for its comments, the feed two and the live-campaign
+query. A long p99 mostly reflects first visits (cold entries) and CPU contention, not
+query counts. The server runs `config.settings_production` without the TLS redirect.
 """
 
 

@@ -12,6 +12,7 @@ from marketplace.models import OutboxEvent
 from marketplace.selectors import product_summary_by_id
 from storefront.models import InboxEvent, ProductCard
 from tests.factories import VariantFactory
+from tests.storefront.test_handlers import _line, _placed
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -19,6 +20,12 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 def _publish(event):
     with transaction.atomic(using="marketplace"):
         publish(OutboxEvent, event)
+
+
+def _only_subscriber(monkeypatch, event_class, name, handler):
+    """Replaces every subscription with one `handler` of `event_class`."""
+    subscription = events.Subscription(name, event_class, handler, "storefront.InboxEvent")
+    monkeypatch.setattr(events, "_subscriptions", {(event_class.TYPE, event_class.VERSION): [subscription]})
 
 
 def _published_product():
@@ -119,15 +126,7 @@ def test_a_failing_subscriber_is_retried_then_dead_lettered(relay, monkeypatch):
     def broken(event):
         raise ValueError("projection store refused")
 
-    monkeypatch.setattr(
-        events,
-        "_subscriptions",
-        {
-            (events.ProductPublished.TYPE, 1): [
-                events.Subscription("test.broken", events.ProductPublished, broken, "storefront.InboxEvent")
-            ]
-        },
-    )
+    _only_subscriber(monkeypatch, events.ProductPublished, "test.broken", broken)
     assert relay() == 0
     row = OutboxEvent.objects.get()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
@@ -152,26 +151,12 @@ def test_payload_round_trips_through_json():
     assert event.product == product_summary_by_id(product.id)
 
 
-def _placed(product_id: int, quantity: int, order_id: int) -> events.OrderPlaced:
-    line = events.OrderLineFact(product_id=product_id, variant_id=1, quantity=quantity, unit_price=50_000)
-    return events.OrderPlaced(
-        order_id=order_id,
-        number=f"INV/{order_id}",
-        buyer_id=1,
-        shop_id=1,
-        status="pending_payment",
-        total=50_000 * quantity,
-        currency="IDR",
-        lines=(line,),
-    )
-
-
 def test_a_batch_of_events_records_its_inbox_rows_in_one_insert(relay):
     # Given a card and five orders of it waiting in the outbox
     product = _published_product()
     relay()
     with transaction.atomic(using="marketplace"):
-        publish_many(OutboxEvent, [_placed(product.id, n, order_id=n) for n in range(1, 6)])
+        publish_many(OutboxEvent, [_placed(_line(product.id, n), order_id=n) for n in range(1, 6)])
 
     # When the relay delivers them
     with CaptureQueriesContext(connections["storefront"]) as queries:
@@ -189,10 +174,12 @@ def test_a_batch_skips_the_events_its_subscriber_already_handled(relay):
     product = _published_product()
     relay()
     with transaction.atomic(using="marketplace"):
-        publish_many(OutboxEvent, [_placed(product.id, 1, order_id=1), _placed(product.id, 2, order_id=2)])
+        publish_many(
+            OutboxEvent, [_placed(_line(product.id, 1), order_id=1), _placed(_line(product.id, 2), order_id=2)]
+        )
     relay()
     OutboxEvent.objects.filter(type=events.OrderPlaced.TYPE).update(status=OutboxStatus.PENDING)
-    _publish(_placed(product.id, 4, order_id=3))
+    _publish(_placed(_line(product.id, 4), order_id=3))
 
     # When the three come in one batch
     assert relay() == 3
@@ -211,17 +198,9 @@ def test_one_failing_event_does_not_hold_back_the_rest_of_its_batch(relay, monke
         if event.order_id == 2:
             raise ValueError("order 2 refused")
 
-    monkeypatch.setattr(
-        events,
-        "_subscriptions",
-        {
-            (events.OrderPlaced.TYPE, 1): [
-                events.Subscription("test.picky", events.OrderPlaced, picky, "storefront.InboxEvent")
-            ]
-        },
-    )
+    _only_subscriber(monkeypatch, events.OrderPlaced, "test.picky", picky)
     with transaction.atomic(using="marketplace"):
-        publish_many(OutboxEvent, [_placed(product.id, 1, order_id=n) for n in (1, 2, 3)])
+        publish_many(OutboxEvent, [_placed(_line(product.id, 1), order_id=n) for n in (1, 2, 3)])
 
     # When the relay delivers the batch
     assert relay() == 2

@@ -4,13 +4,14 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from integration import contracts, events
+from integration import contracts
 from marketplace.services import product_set_status
 from storefront.handlers import on_order_placed
 from storefront.selectors import category_choices, post_detail, product_page
 from storefront.services import post_create, post_like
 from tests.factories import CreatorFactory, UserFactory, VariantFactory
 from tests.queries import count_queries
+from tests.storefront.test_handlers import _line, _placed
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -80,10 +81,8 @@ def test_a_product_page_without_the_marketplace_is_not_cached(port, rebuild_card
 
 def _sold(product_id: int, quantity: int) -> None:
     """The storefront's handler of an order for `quantity` units of one product."""
-    line = events.OrderLineFact(product_id=product_id, variant_id=1, quantity=quantity, unit_price=10_000)
     with transaction.atomic(using="storefront"):
-        order = dict(order_id=1, number="INV/1", buyer_id=1, shop_id=1, status="unpaid", total=30_000, currency="IDR")
-        on_order_placed(events.OrderPlaced(**order, lines=(line,)))
+        on_order_placed(_placed(_line(product_id, quantity)))
 
 
 def test_a_sale_rebuilds_only_the_pages_that_show_the_sold_product(client, port, rebuild_cards):
