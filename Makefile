@@ -47,3 +47,8 @@ test: lint pytest
 
 clean:
 	rm -rf var/*.sqlite3* staticfiles
+
+# Load test on PostgreSQL + Redis under gunicorn (docs/benchmarks.md); BENCH_QUICK=1 for a short run.
+bench: $(VENV)/.runtime
+	@command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python bench/run.py $(if $(BENCH_QUICK),--quick)

@@ -142,6 +142,10 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jalin")}
 
+# Sessions are read from the cache and written through to the database: a page
+# view costs no session query once the session is cached.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Integration -------------------------------------------------------------
 # The composition root: which implementation stands behind each port.
 INTEGRATION_TRANSPORT = env.str("INTEGRATION_TRANSPORT", default="inprocess")
@@ -272,3 +276,10 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": env.float("CHECKOUT_KEY_PURGE_SECONDS", default=3600.0),
     },
 }
+
+# --- Benchmark -----------------------------------------------------------------
+# `make bench` turns this on: a query-count header on every response and two
+# reference views under /bench/. Never on in production.
+BENCH = env.bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE = ["config.bench.QueryCountMiddleware", *MIDDLEWARE]

@@ -28,3 +28,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH:
+    from config import bench
+
+    urlpatterns += [path("bench/", include(bench))]

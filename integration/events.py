@@ -14,6 +14,7 @@ VERSION, published beside the old one until every subscriber has moved.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 import uuid
@@ -281,9 +282,14 @@ def _build(tp: Any, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)  # resolving them is costly and a class's never change
+
+
 def from_payload(cls: type, payload: dict[str, Any]) -> Any:
     """Rebuilds a (possibly nested) dataclass from its JSON payload; unknown keys are ignored."""
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):
         if f.name in payload:

@@ -2,6 +2,8 @@
 
 import logging
 import random
+import uuid
+from collections import defaultdict
 from datetime import timedelta
 
 from django.apps import apps
@@ -31,17 +33,55 @@ def handle_once(subscription: Subscription, envelope: Envelope) -> bool:
     return True
 
 
-def deliver(envelope: Envelope) -> None:
-    """Hands one event to every subscriber. Raises if any subscriber failed."""
-    failures = []
-    for subscription in subscriptions_for(envelope.type, envelope.version):
+def handle_batch(subscription: Subscription, batch: list[tuple[Envelope, str]]) -> int:
+    """Runs the handler on every event of `batch` (envelope, request id) not yet in the
+    inbox, and records them there, in one transaction. Returns how many were handled.
+
+    A concurrent relay that recorded one of them first makes the inbox insert fail and
+    the whole batch roll back; the caller then goes one by one.
+    """
+    inbox_model = apps.get_model(subscription.inbox)
+    alias = router.db_for_write(inbox_model)
+    with transaction.atomic(using=alias):
+        done = set(
+            inbox_model.objects.using(alias)
+            .filter(handler=subscription.name, event_id__in=[envelope.id for envelope, _ in batch])
+            .values_list("event_id", flat=True)
+        )
+        fresh = list({envelope.id: (envelope, rid) for envelope, rid in batch if envelope.id not in done}.values())
+        inbox_model.objects.using(alias).bulk_create(
+            [inbox_model(event_id=envelope.id, handler=subscription.name) for envelope, _ in fresh]
+        )
+        for envelope, request_id in fresh:
+            with correlation.bound(request_id):
+                subscription.handler(from_payload(subscription.event_class, envelope.payload))
+    return len(fresh)
+
+
+def deliver_many(batch: list[tuple[Envelope, str]]) -> dict[uuid.UUID, str]:
+    """Hands the events of `batch` (envelope, request id) to their subscribers: one
+    transaction per subscription for the whole batch, falling back to one transaction
+    per event when that fails, so one bad event holds back no other. Returns the
+    errors of the events some subscriber failed on, by event id."""
+    by_subscription: dict[str, tuple[Subscription, list]] = {}
+    for envelope, request_id in batch:
+        for subscription in subscriptions_for(envelope.type, envelope.version):
+            by_subscription.setdefault(subscription.name, (subscription, []))[1].append((envelope, request_id))
+    failures: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for subscription, events in by_subscription.values():
         try:
-            handle_once(subscription, envelope)
-        except Exception as exc:  # one failing subscriber must not starve the others
-            logger.exception("subscriber %s failed on event %s", subscription.name, envelope.id)
-            failures.append(f"{subscription.name}: {exc!r}")
-    if failures:
-        raise RuntimeError("; ".join(failures))
+            handle_batch(subscription, events)
+            continue
+        except Exception:
+            logger.warning("subscriber %s failed on a batch; retrying event by event", subscription.name)
+        for envelope, request_id in events:
+            try:
+                with correlation.bound(request_id):
+                    handle_once(subscription, envelope)
+            except Exception as exc:
+                logger.exception("subscriber %s failed on event %s", subscription.name, envelope.id)
+                failures[envelope.id].append(f"{subscription.name}: {exc!r}")
+    return {event_id: "; ".join(errors) for event_id, errors in failures.items()}
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -70,24 +110,25 @@ def relay_outbox(outbox_label: str, *, batch_size: int | None = None, max_batche
             )
             if not rows:
                 break
-            for row in rows:
-                try:
-                    with correlation.bound(row.request_id or correlation.new_id()):
-                        deliver(row.envelope())
-                except Exception as exc:
-                    row.attempts += 1
-                    row.last_error = str(exc)[:2000]
-                    if row.attempts >= max_attempts:
-                        row.status = OutboxStatus.DEAD
-                    else:
-                        row.available_at = timezone.now() + _backoff(row.attempts)
+            failures = deliver_many([(row.envelope(), row.request_id or correlation.new_id()) for row in rows])
+            done = [row.id for row in rows if row.event_id not in failures]
+            if done:  # the common case in one plain UPDATE
+                outbox_model.objects.using(alias).filter(id__in=done).update(
+                    status=OutboxStatus.DELIVERED, delivered_at=timezone.now()
+                )
+                delivered += len(done)
+            failed = [row for row in rows if row.event_id in failures]
+            for row in failed:
+                row.attempts += 1
+                row.last_error = failures[row.event_id][:2000]
+                if row.attempts >= max_attempts:
+                    row.status = OutboxStatus.DEAD
                 else:
-                    row.status = OutboxStatus.DELIVERED
-                    row.delivered_at = timezone.now()
-                    delivered += 1
-            outbox_model.objects.using(alias).bulk_update(
-                rows, ["status", "attempts", "last_error", "available_at", "delivered_at"]
-            )
+                    row.available_at = timezone.now() + _backoff(row.attempts)
+            if failed:
+                outbox_model.objects.using(alias).bulk_update(
+                    failed, ["status", "attempts", "last_error", "available_at"]
+                )
         if len(rows) < batch_size:
             break
     return delivered

@@ -112,7 +112,15 @@ def product_details(product_ids: list[int]) -> list[contracts.ProductDetail]:
 
 def product_summaries_after(*, after_id: int, limit: int) -> list[contracts.ProductSummary]:
     """Active products in id order, for bulk rebuilds of the storefront's read model."""
-    products = _with_stock(_products().filter(status=ProductStatus.ACTIVE, id__gt=after_id)).order_by("id")[:limit]
+    # Pick the page's ids first (an index range scan), so the aggregate joins only
+    # those products instead of every product after `after_id`.
+    ids = list(
+        Product.objects.using(ALIAS)
+        .filter(status=ProductStatus.ACTIVE, id__gt=after_id)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    products = _with_stock(_products().filter(id__in=ids)).order_by("id")
     return [product_summary(p) for p in products]
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .models import Campaign, Comment, Creator, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
 
 ALIAS = "storefront"
@@ -171,6 +171,8 @@ class PostAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
         if wanted != obj.status:
             with as_form_errors():
                 services.post_set_status(post_id=obj.pk, status=wanted)
+        # Cached feed and post pages show the edit once the admin's transaction commits.
+        fragments.bump(fragments.POSTS, fragments.post(obj.pk), using=ALIAS)
 
     def save_related(self, request, form, formsets, change):
         if change:

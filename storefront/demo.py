@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from . import ranking
+from . import fragments, ranking
 from .models import Campaign, Creator, Follow, Like, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
 
 ALIAS = "storefront"
@@ -85,6 +85,7 @@ def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) 
             )
         created += len(new_posts)
         progress(len(new_posts))
+    fragments.bump(fragments.POSTS, using=ALIAS)
     return created
 
 

@@ -28,7 +28,7 @@ from django.db.models.functions import Greatest
 
 from integration import events
 
-from . import ranking
+from . import fragments, ranking
 from .models import Campaign, Creator, Post, ProductCard
 
 ALIAS = "storefront"
@@ -52,6 +52,8 @@ def on_product_changed(event: events.ProductPublished | events.ProductUpdated) -
     """Creates or refreshes the card: an update for an unknown product creates it."""
     summary = event.product
     values = {**card_values(summary), "is_visible": summary.status == "active"}
+    # Cached pages showing this product are rebuilt once this transaction commits.
+    fragments.bump(fragments.product(summary.product_id), using=ALIAS)
     card = ProductCard.objects.using(ALIAS).select_for_update().filter(product_id=summary.product_id).first()
     if card is None:
         ProductCard.objects.using(ALIAS).create(
@@ -70,6 +72,7 @@ def on_product_changed(event: events.ProductPublished | events.ProductUpdated) -
 
 
 def on_product_unpublished(event: events.ProductUnpublished) -> None:
+    fragments.bump(fragments.product(event.product_id), using=ALIAS)
     cards = ProductCard.objects.using(ALIAS).filter(product_id=event.product_id)
     if event.revision:
         cards.filter(revision__lt=event.revision).update(is_visible=False, revision=event.revision)
@@ -78,6 +81,7 @@ def on_product_unpublished(event: events.ProductUnpublished) -> None:
 
 
 def on_stock_changed(event: events.StockChanged) -> None:
+    fragments.bump(fragments.product(event.product_id), using=ALIAS)
     cards = ProductCard.objects.using(ALIAS).filter(product_id=event.product_id)
     if event.revision:
         cards.filter(availability_revision__lt=event.revision).update(
@@ -95,6 +99,8 @@ def _move_sold_counts(lines, sign: int) -> None:
         ProductCard.objects.using(ALIAS).filter(product_id=product_id).update(
             sold_count=Greatest(F("sold_count") + sign * quantity, Value(0))
         )
+    # Only the pages showing these products are rebuilt, not every page.
+    fragments.bump(*(fragments.product(pid) for pid in quantities), using=ALIAS)
 
 
 def on_order_placed(event: events.OrderPlaced) -> None:
@@ -111,6 +117,7 @@ def on_review_posted(event: events.ReviewPosted) -> None:
     ProductCard.objects.using(ALIAS).filter(product_id=event.product_id).update(
         rating=event.product_rating, review_count=event.product_review_count
     )
+    fragments.bump(fragments.product(event.product_id), using=ALIAS)
 
 
 def _move_attributed(lines, sign: int) -> None:

@@ -1,8 +1,10 @@
 """Reads of the storefront. Pages that list posts or products render from the
 storefront database alone, in a constant number of queries whatever the page size."""
 
+import hashlib
 import math
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from integration import contracts
 
+from . import fragments
 from .models import (
     Address,
     Campaign,
@@ -30,6 +33,13 @@ from .models import (
 
 ALIAS = "storefront"
 MAX_PAGE_SIZE = 50
+# Cached pages are rebuilt as soon as what they show changes (see storefront.fragments);
+# the timeouts only bound what a lost bump could leave stale.
+FEED_TIMEOUT = 60  # the ranking also moves with views, flushed every minute
+POST_PAGE_TIMEOUT = 300
+PRODUCT_PAGE_TIMEOUT = 300
+CATEGORIES_TIMEOUT = 300
+CAMPAIGN_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class PostView:
 class FeedPage:
     items: list[PostView]
     next_cursor: str | None
+    token: str = ""  # new whenever a cached page is rebuilt: a key for its rendered HTML
 
 
 def _visible_cards(product_ids) -> dict[int, ProductCard]:
@@ -53,17 +64,27 @@ def _with_cards(posts: list[Post], *, viewer_id: int | None = None) -> list[Post
     """Attaches the visible cards of every post's tags (one query for all posts) and,
     for a signed-in viewer, whether they liked each post (one more)."""
     cards = _visible_cards(tag.product_id for post in posts for tag in post.tags.all())
-    liked = set()
-    if viewer_id and posts:
-        liked = set(
-            Like.objects.using(ALIAS)
-            .filter(user_id=viewer_id, post_id__in=[p.id for p in posts])
-            .values_list("post_id", flat=True)
-        )
-    return [
-        PostView(post, [cards[t.product_id] for t in post.tags.all() if t.product_id in cards], post.id in liked)
-        for post in posts
-    ]
+    views = [PostView(post, [cards[t.product_id] for t in post.tags.all() if t.product_id in cards]) for post in posts]
+    return _with_likes(views, viewer_id=viewer_id)
+
+
+def _with_likes(views: list[PostView], *, viewer_id: int | None) -> list[PostView]:
+    """Marks the posts the viewer liked: the per-viewer part of views cached for everyone."""
+    if not viewer_id or not views:
+        return views
+    liked = set(
+        Like.objects.using(ALIAS)
+        .filter(user_id=viewer_id, post_id__in=[v.post.id for v in views])
+        .values_list("post_id", flat=True)
+    )
+    return [replace(v, liked=v.post.id in liked) for v in views]
+
+
+def _shown_by(views: list[PostView]) -> list[str]:
+    """Fragment names of what cached post views show: the posts and every tagged product
+    (a hidden card that comes back must appear)."""
+    names = [fragments.post(v.post.id) for v in views]
+    return names + [fragments.product(t.product_id) for v in views for t in v.post.tags.all()]
 
 
 def _published_posts() -> QuerySet[Post]:
@@ -85,10 +106,21 @@ def _page(posts: list[Post], limit: int, cursor_of, viewer_id: int | None) -> Fe
     return FeedPage(_with_cards(posts, viewer_id=viewer_id), cursor_of(posts[-1]) if more else None)
 
 
+def _cached_page(key: str, load) -> FeedPage:
+    return fragments.cached(
+        key,
+        (fragments.POSTS, fragments.CARDS),
+        load,
+        timeout=FEED_TIMEOUT,
+        depends=lambda page: _shown_by(page.items),
+    )
+
+
 def post_feed_for_you(*, cursor: str | None = None, limit: int = 20, viewer_id: int | None = None) -> FeedPage:
     """Published posts by `rank_score` (see storefront.ranking), keyset-paginated on (score, id)."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     posts = _published_posts()
+    key = f"storefront:feed:for-you:{limit}"
     if cursor:
         try:
             score_text, id_text = cursor.split("_", 1)
@@ -98,8 +130,15 @@ def post_feed_for_you(*, cursor: str | None = None, limit: int = 20, viewer_id: 
         except ValueError:
             raise _bad_cursor() from None
         posts = posts.filter(Q(rank_score__lt=score) | Q(rank_score=score, id__lt=last_id))
-    rows = list(posts.order_by("-rank_score", "-id")[: limit + 1])
-    return _page(rows, limit, lambda p: f"{p.rank_score!r}_{p.id}", viewer_id)
+        key += f":{score!r}_{last_id}"
+
+    def load():
+        rows = list(posts.order_by("-rank_score", "-id")[: limit + 1])
+        return replace(_page(rows, limit, lambda p: f"{p.rank_score!r}_{p.id}", None), token=uuid.uuid4().hex)
+
+    # The page is the same for every viewer; only their likes are read per request.
+    page = _cached_page(key, load)
+    return replace(page, items=_with_likes(page.items, viewer_id=viewer_id))
 
 
 def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int = 20) -> FeedPage:
@@ -122,13 +161,32 @@ def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int =
 
 
 def post_detail(post_id: int, *, viewer_id: int | None = None) -> PostView | None:
-    post = _published_posts().filter(id=post_id).first()
-    return _with_cards([post], viewer_id=viewer_id)[0] if post else None
+    """The post and its cards, cached for every viewer until the post or one of its
+    products changes; whether the viewer liked it is read per request."""
+
+    def load():
+        post = _published_posts().filter(id=post_id).first()
+        return _with_cards([post])[0] if post else None
+
+    view = fragments.cached(
+        f"storefront:post:{post_id}",
+        (fragments.post(post_id), fragments.CARDS),
+        load,
+        timeout=POST_PAGE_TIMEOUT,
+        depends=lambda view: _shown_by([view]),
+    )
+    return _with_likes([view], viewer_id=viewer_id)[0] if view else None
 
 
 def comment_list(*, post_id: int, limit: int = 100) -> list[Comment]:
-    return list(
-        Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")[:limit]
+    """Visible comments, cached with the post: posting or hiding one bumps the post's version."""
+
+    def load():
+        comments = Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False)
+        return list(comments.order_by("created_at", "id")[:limit])
+
+    return fragments.cached(
+        f"storefront:comments:{post_id}:{limit}", (fragments.post(post_id),), load, timeout=POST_PAGE_TIMEOUT
     )
 
 
@@ -149,6 +207,42 @@ def posts_showing_product(product_id: int, *, limit: int = 4) -> list[Post]:
 
 def address_list_for_user(user_id: int) -> list[Address]:
     return list(Address.objects.using(ALIAS).filter(user_id=user_id).order_by("-is_default", "id"))
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    card: ProductCard
+    detail: contracts.ProductDetail | None  # None while the marketplace does not answer
+    reviews: list[contracts.ReviewDTO] = field(default_factory=list)
+    gallery: list[Post] = field(default_factory=list)  # may trail a new post by the page's timeout
+
+
+def product_page(product_id: int, *, port: contracts.MarketplacePort) -> ProductPage | None:
+    """The card and the marketplace's detail of a product, the same for every viewer and
+    cached until an event changes this product; None if it is not shown. Cart and
+    checkout re-read price and stock, so a page a moment behind sells nothing wrong."""
+
+    def load():
+        card = product_card(product_id)
+        if card is None:
+            return None
+        try:
+            detail = port.get_product(product_id)
+            # The card knows whether there is anything to fetch: most products have no review yet.
+            reviews = port.list_reviews(product_id=product_id, limit=10) if card.review_count else []
+        except contracts.NotFound:
+            return None
+        except contracts.Unavailable:
+            return ProductPage(card, None)
+        return ProductPage(card, detail, reviews, posts_showing_product(product_id))
+
+    return fragments.cached(
+        f"storefront:product:{product_id}",
+        (fragments.product(product_id), fragments.CARDS),
+        load,
+        timeout=PRODUCT_PAGE_TIMEOUT,
+        keep=lambda page: page is None or page.detail is not None,  # without a detail, ask again next time
+    )
 
 
 # --- Creators and showcases --------------------------------------------------------
@@ -206,9 +300,18 @@ def campaign_by_slug(slug: str) -> Campaign | None:
 
 
 def campaign_landing(campaign: Campaign, *, limit: int = 48) -> list[ProductCard]:
+    """The campaign's best sellers. Ranking them sorts every card the rules select, so the
+    list is cached briefly for everyone: a landing page may be a minute behind the sales."""
     if not campaign_is_live(campaign):
         return []
-    return list(campaign_products(campaign).order_by("-in_stock", "-sold_count", "product_id")[:limit])
+
+    def load():
+        return list(campaign_products(campaign).order_by("-in_stock", "-sold_count", "product_id")[:limit])
+
+    # The rules are part of the key, so an edited campaign is ranked afresh at once.
+    rules = (campaign.local_business_only, campaign.category_ids, campaign.product_ids, limit)
+    key = f"storefront:campaign:{campaign.id}:{hashlib.sha1(repr(rules).encode()).hexdigest()}"
+    return fragments.cached(key, (fragments.CARDS,), load, timeout=CAMPAIGN_TIMEOUT)
 
 
 def campaign_list_live(*, now: datetime | None = None) -> list[Campaign]:
@@ -327,13 +430,19 @@ def search(filters: ProductFilters, *, limit: int = 24) -> SearchResults:
 
 
 def category_choices() -> list[tuple[int, str]]:
-    return list(
-        ProductCard.objects.using(ALIAS)
-        .filter(is_visible=True, category_id__isnull=False)
-        .values_list("category_id", "category_name")
-        .distinct()
-        .order_by("category_name", "category_id")
-    )
+    """The categories of visible cards. Cached: finding them reads every card, and a new
+    category may well wait a few minutes for its place in the search form."""
+
+    def load():
+        return list(
+            ProductCard.objects.using(ALIAS)
+            .filter(is_visible=True, category_id__isnull=False)
+            .values_list("category_id", "category_name")
+            .distinct()
+            .order_by("category_name", "category_id")
+        )
+
+    return fragments.cached("storefront:categories", (fragments.CARDS,), load, timeout=CATEGORIES_TIMEOUT)
 
 
 # --- Creator centre (admin) ------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ranking
+from . import fragments, ranking
 from .models import (
     Address,
     Campaign,
@@ -107,6 +107,7 @@ def post_create(
         PostProduct.objects.using(ALIAS).bulk_create(
             PostProduct(post=post, product_id=pid, position=i) for i, pid in enumerate(unique_ids)
         )
+        fragments.bump(fragments.POSTS, using=ALIAS)
     return post
 
 
@@ -122,6 +123,7 @@ def post_set_status(*, post_id: int, status: str) -> Post:
             post.published_at = timezone.now()
         post.rank_score = ranking.post_score(post)
         post.save(using=ALIAS, update_fields=["status", "published_at", "rank_score"])
+        fragments.bump(fragments.POSTS, fragments.post(post.id), using=ALIAS)
     return post
 
 
@@ -143,6 +145,7 @@ def _bump(post: Post, **deltas: int) -> None:
         setattr(post, name, max(0, getattr(post, name) + delta))
     post.rank_score = ranking.post_score(post)
     post.save(using=ALIAS, update_fields=[*deltas, "rank_score"])
+    fragments.bump(fragments.post(post.id), using=ALIAS)
 
 
 def post_like(*, post_id: int, user_id: int) -> bool:
@@ -309,17 +312,18 @@ def post_view_record(*, post_id: int) -> None:
     `post_views_flush` (Celery beat) moves the counts into `Post.view_count`."""
     key = VIEWS_KEY.format(post_id)
     for _attempt in range(2):
+        try:
+            cache.incr(key)  # the common case first: fewer cache round trips per view
+            return
+        except ValueError:
+            pass  # no count since the last flush (or the flush just took it)
         if cache.add(key, 1, timeout=None):
             # First view since the last flush: note the post as dirty (rare, so the
             # read-modify-write of the dirty list is cheap; a lost race costs a few views).
             dirty = cache.get(VIEWS_DIRTY_KEY) or []
             cache.set(VIEWS_DIRTY_KEY, [*dirty, post_id], timeout=None)
             return
-        try:
-            cache.incr(key)
-            return
-        except ValueError:
-            continue  # the flush took the key between add() and incr(): count it as a first view
+        # Another request added the key between incr() and add(): increment it on the next turn.
 
 
 def post_views_flush() -> int:
@@ -339,6 +343,7 @@ def post_views_flush() -> int:
             post.rank_score = ranking.post_score(post)
             moved += counts[post.id]
         Post.objects.using(ALIAS).bulk_update(posts, ["view_count", "rank_score"])
+        fragments.bump(fragments.POSTS, using=ALIAS)  # the ranking moved
     return moved
 
 
@@ -372,6 +377,7 @@ def product_cards_rebuild(*, port, batch_size: int = 1000, progress=lambda n: No
     with transaction.atomic(using=ALIAS):
         # Every card written above was stamped after `started`; older ones are gone upstream.
         ProductCard.objects.using(ALIAS).filter(updated_at__lt=started).update(is_visible=False)
+        fragments.bump(fragments.CARDS, using=ALIAS)
     return visible
 
 

@@ -215,25 +215,18 @@ def _attributions(request) -> tuple[contracts.Attribution, ...]:
 
 
 def product_detail(request, product_id: int):
-    card = selectors.product_card(product_id)
-    if card is None:
+    page = selectors.product_page(product_id, port=marketplace())
+    if page is None:
         raise Http404
     _remember_attribution(request, product_id)
-    port = marketplace()
-    try:
-        detail = port.get_product(product_id)
-        reviews = port.list_reviews(product_id=product_id, limit=10)
-    except contracts.NotFound:
-        raise Http404 from None
-    except contracts.Unavailable:
-        detail, reviews = None, []  # show the card; buying waits until the marketplace answers
     context = {
-        "card": card,
-        "detail": detail,
-        "reviews": reviews,
-        "gallery": selectors.posts_showing_product(product_id),
+        "card": page.card,
+        "detail": page.detail,
+        "reviews": page.reviews,
+        "gallery": page.gallery,
         "form": AddToCartForm(initial={"quantity": 1}),
     }
+    # Without a detail the card is shown; buying waits until the marketplace answers.
     return render(request, "storefront/product_detail.html", context)
 
 

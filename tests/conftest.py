@@ -139,3 +139,11 @@ def indonesian(settings):
     settings.LANGUAGE_CODE = "id"
     with translation.override("id"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached fragments outlive a test's rolled-back rows; every test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,6 +12,7 @@ from marketplace.models import OutboxEvent
 from marketplace.selectors import product_summary_by_id
 from storefront.models import InboxEvent, ProductCard
 from tests.factories import VariantFactory
+from tests.storefront.test_handlers import _line, _placed
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -19,6 +20,12 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 def _publish(event):
     with transaction.atomic(using="marketplace"):
         publish(OutboxEvent, event)
+
+
+def _only_subscriber(monkeypatch, event_class, name, handler):
+    """Replaces every subscription with one `handler` of `event_class`."""
+    subscription = events.Subscription(name, event_class, handler, "storefront.InboxEvent")
+    monkeypatch.setattr(events, "_subscriptions", {(event_class.TYPE, event_class.VERSION): [subscription]})
 
 
 def _published_product():
@@ -119,15 +126,7 @@ def test_a_failing_subscriber_is_retried_then_dead_lettered(relay, monkeypatch):
     def broken(event):
         raise ValueError("projection store refused")
 
-    monkeypatch.setattr(
-        events,
-        "_subscriptions",
-        {
-            (events.ProductPublished.TYPE, 1): [
-                events.Subscription("test.broken", events.ProductPublished, broken, "storefront.InboxEvent")
-            ]
-        },
-    )
+    _only_subscriber(monkeypatch, events.ProductPublished, "test.broken", broken)
     assert relay() == 0
     row = OutboxEvent.objects.get()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
@@ -150,3 +149,65 @@ def test_payload_round_trips_through_json():
     assert isinstance(event, events.ProductPublished)
     assert event.product.product_id == product.id
     assert event.product == product_summary_by_id(product.id)
+
+
+def test_a_batch_of_events_records_its_inbox_rows_in_one_insert(relay):
+    # Given a card and five orders of it waiting in the outbox
+    product = _published_product()
+    relay()
+    with transaction.atomic(using="marketplace"):
+        publish_many(OutboxEvent, [_placed(_line(product.id, n), order_id=n) for n in range(1, 6)])
+
+    # When the relay delivers them
+    with CaptureQueriesContext(connections["storefront"]) as queries:
+        assert relay() == 5
+
+    # Then one statement wrote the five inbox rows, and every order counted once
+    inbox_inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "storefront_inboxevent"')]
+    assert len(inbox_inserts) == 1
+    assert InboxEvent.objects.filter(handler="storefront.card.sold").count() == 5
+    assert ProductCard.objects.get(product_id=product.id).sold_count == 1 + 2 + 3 + 4 + 5
+
+
+def test_a_batch_skips_the_events_its_subscriber_already_handled(relay):
+    # Given two orders relayed, then a crash before their rows were marked, and a third order
+    product = _published_product()
+    relay()
+    with transaction.atomic(using="marketplace"):
+        publish_many(
+            OutboxEvent, [_placed(_line(product.id, 1), order_id=1), _placed(_line(product.id, 2), order_id=2)]
+        )
+    relay()
+    OutboxEvent.objects.filter(type=events.OrderPlaced.TYPE).update(status=OutboxStatus.PENDING)
+    _publish(_placed(_line(product.id, 4), order_id=3))
+
+    # When the three come in one batch
+    assert relay() == 3
+
+    # Then only the new one moved the count
+    assert ProductCard.objects.get(product_id=product.id).sold_count == 1 + 2 + 4
+    assert InboxEvent.objects.filter(handler="storefront.card.sold").count() == 3
+
+
+def test_one_failing_event_does_not_hold_back_the_rest_of_its_batch(relay, monkeypatch):
+    # Given three orders, the second of which the subscriber cannot handle
+    product = _published_product()
+    relay()
+
+    def picky(event):
+        if event.order_id == 2:
+            raise ValueError("order 2 refused")
+
+    _only_subscriber(monkeypatch, events.OrderPlaced, "test.picky", picky)
+    with transaction.atomic(using="marketplace"):
+        publish_many(OutboxEvent, [_placed(_line(product.id, 1), order_id=n) for n in (1, 2, 3)])
+
+    # When the relay delivers the batch
+    assert relay() == 2
+
+    # Then the batch fell back to one event at a time: two delivered, the refused one waits for a retry
+    rows = {row.payload["order_id"]: row for row in OutboxEvent.objects.filter(type=events.OrderPlaced.TYPE)}
+    assert [rows[n].status for n in (1, 2, 3)] == [OutboxStatus.DELIVERED, OutboxStatus.PENDING, OutboxStatus.DELIVERED]
+    assert (rows[2].attempts, "order 2 refused" in rows[2].last_error) == (1, True)
+    handled = set(InboxEvent.objects.filter(handler="test.picky").values_list("event_id", flat=True))
+    assert handled == {rows[1].event_id, rows[3].event_id}

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db(databases=DATABASES)
 # Queries the admin index costs per database: the session and user with their permissions in
 # `default`; the creator's totals and chart in `storefront`; the seller's panel in `marketplace`.
 BUDGET = {
-    "seller_a": {"default": 5, "storefront": 1, "marketplace": 9},
-    "creator_a": {"default": 5, "storefront": 7, "marketplace": 1},
+    "seller_a": {"default": 4, "storefront": 1, "marketplace": 9},
+    "creator_a": {"default": 4, "storefront": 7, "marketplace": 1},
 }
 
 

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         with tqdm(desc="products", unit="product", disable=quiet) as bar:
             catalogue = marketplace_demo.seed_catalogue(owner_ids=shop_owners, products=products, progress=bar.update)
         with tqdm(desc="product cards", unit="card", disable=quiet) as bar:
-            cards = product_cards_rebuild(port=marketplace(), progress=bar.update)
+            cards = product_cards_rebuild(port=marketplace(), batch_size=2000, progress=bar.update)
         new_creators = storefront_demo.seed_creators(user_ids=creator_users)
         with tqdm(desc="posts", unit="post", disable=quiet) as bar:
             new_posts = storefront_demo.seed_posts(posts=posts, progress=bar.update)
