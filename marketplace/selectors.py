@@ -4,7 +4,7 @@ from django.db.models import Max, Min, Q, Sum
 
 from integration import contracts
 
-from .models import Cart, CartItem, Order, Product, ProductStatus, Variant
+from .models import Cart, CartItem, Order, Product, ProductStatus, Shop, Variant
 
 ALIAS = "marketplace"
 
@@ -174,3 +174,23 @@ def order_for_buyer(*, buyer_id: int, order_id: int) -> contracts.OrderDTO:
     if order is None:
         raise contracts.NotFound("Order not found.")
     return order_dto(order)
+
+
+# --- Seller API: a seller's own records ------------------------------------------------------
+
+
+def shops_of_owner(user_id: int):
+    return Shop.objects.using(ALIAS).filter(owner_user_id=user_id).order_by("id")
+
+
+def owner_has_shop(user_id: int) -> bool:
+    return shops_of_owner(user_id).exists()
+
+
+def products_of_owner(user_id: int):
+    """Every product of the owner's shops, whatever its status, with its variants' stock."""
+    return _products().filter(shop__owner_user_id=user_id).prefetch_related("variants").order_by("-id")
+
+
+def orders_of_owner(user_id: int):
+    return _orders().filter(shop__owner_user_id=user_id).order_by("-id")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from .models import Post, PostProduct, PostStatus, ProductCard
+from .models import Creator, Post, PostProduct, PostStatus, ProductCard
 
 ALIAS = "storefront"
 
@@ -44,3 +44,24 @@ def post_detail(post_id: int) -> PostView | None:
 
 def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
+
+
+# --- REST API ------------------------------------------------------------------------
+
+
+def product_card_queryset():
+    """Visible cards, newest first; the API filters and pages them."""
+    return ProductCard.objects.using(ALIAS).filter(is_visible=True).order_by("-product_id")
+
+
+def post_queryset_for_feed():
+    """Published posts in feed order, with creators and tags; pair a page with `posts_with_cards`."""
+    return _published_posts().order_by("-published_at", "-id")
+
+
+def posts_with_cards(posts: list[Post]) -> list[PostView]:
+    return _with_cards(list(posts))
+
+
+def creator_queryset():
+    return Creator.objects.using(ALIAS).order_by("handle")

@@ -1,0 +1,31 @@
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from ..models import ProductCard
+
+
+class ProductCardFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", max_length=100, label=_("Words in the title or the shop's name"))
+    category = filters.NumberFilter(field_name="category_id", min_value=1)
+    min_price = filters.NumberFilter(field_name="price_min", lookup_expr="gte", min_value=0, label=_("Lowest price"))
+    max_price = filters.NumberFilter(field_name="price_min", lookup_expr="lte", min_value=0, label=_("Highest price"))
+    shop = filters.NumberFilter(field_name="shop_id", min_value=1)
+    location = filters.CharFilter(method="near", max_length=80, label=_("City or province"))
+    local = filters.BooleanFilter(field_name="is_local_business", label=_("Local small businesses only"))
+    in_stock = filters.BooleanFilter(field_name="in_stock")
+    ordering = filters.OrderingFilter(
+        fields=(("price_min", "price"), ("sold_count", "sold"), ("rating", "rating"), ("product_id", "newest")),
+    )
+
+    class Meta:
+        model = ProductCard
+        fields = []
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(shop_name__icontains=word))
+        return queryset
+
+    def near(self, queryset, name, value):
+        return queryset.filter(Q(shop_city__icontains=value) | Q(shop_province__icontains=value))

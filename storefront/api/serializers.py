@@ -1,0 +1,213 @@
+"""Shapes of the storefront API. Marketplace answers arrive as integration DTOs and are shaped here, read-only."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..forms import PAYMENT_METHODS
+from ..models import Creator, ProductCard
+
+# --- Discovery ------------------------------------------------------------------------
+
+
+class ProductCardSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="product_id", read_only=True)
+
+    class Meta:
+        model = ProductCard
+        fields = [
+            "id",
+            "title",
+            "image_url",
+            "price_min",
+            "price_max",
+            "currency",
+            "in_stock",
+            "rating",
+            "review_count",
+            "sold_count",
+            "category_id",
+            "category_name",
+            "shop_id",
+            "shop_name",
+            "shop_slug",
+            "shop_city",
+            "shop_province",
+            "is_local_business",
+        ]
+
+
+class VariantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sku = serializers.CharField()
+    price = serializers.IntegerField(help_text=_("Rupiah"))
+    currency = serializers.CharField()
+    stock_available = serializers.IntegerField()
+    in_stock = serializers.BooleanField()
+    max_per_order = serializers.IntegerField()
+
+
+class ProductDetailSerializer(ProductCardSerializer):
+    description = serializers.CharField(read_only=True)
+    stock_state = serializers.ChoiceField(choices=["in_stock", "out_of_stock"], read_only=True)
+    variants = VariantSerializer(many=True, read_only=True)
+
+    class Meta(ProductCardSerializer.Meta):
+        fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants"]
+
+
+class CreatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Creator
+        fields = ["id", "handle", "display_name", "bio", "follower_count"]
+
+
+class CreatorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Creator
+        fields = ["id", "handle", "display_name"]
+
+
+class PostSerializer(serializers.Serializer):
+    """A `selectors.PostView`: the post and the cards of the products it tags."""
+
+    id = serializers.IntegerField(source="post.id")
+    creator = CreatorBriefSerializer(source="post.creator")
+    caption = serializers.CharField(source="post.caption")
+    poster_url = serializers.CharField(source="post.poster_url")
+    like_count = serializers.IntegerField(source="post.like_count")
+    comment_count = serializers.IntegerField(source="post.comment_count")
+    published_at = serializers.DateTimeField(source="post.published_at", allow_null=True)
+    products = ProductCardSerializer(many=True)
+
+
+# --- Cart -----------------------------------------------------------------------------
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    variant_id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    shop_id = serializers.IntegerField()
+    shop_name = serializers.CharField()
+    title = serializers.CharField()
+    variant_name = serializers.CharField()
+    unit_price = serializers.IntegerField()
+    price_when_added = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    stock_available = serializers.IntegerField()
+    line_total = serializers.IntegerField()
+    price_changed = serializers.BooleanField()
+    short_of_stock = serializers.BooleanField()
+
+
+class CartSerializer(serializers.Serializer):
+    lines = CartLineSerializer(many=True)
+    currency = serializers.CharField()
+    total = serializers.IntegerField()
+    item_count = serializers.IntegerField()
+
+
+class CartItemCreateSerializer(serializers.Serializer):
+    variant_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=999)
+
+
+class CartItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=999, help_text=_("DELETE removes the line."))
+
+
+# --- Checkout and orders -----------------------------------------------------------------
+
+
+class AddressSerializer(serializers.Serializer):
+    recipient = serializers.CharField(max_length=120)
+    phone = serializers.RegexField(r"^\+?[0-9 -]{8,20}$", max_length=30)
+    street = serializers.CharField(max_length=255)
+    city = serializers.CharField(max_length=80)
+    province = serializers.CharField(max_length=80)
+    postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5)
+
+
+class ShippingChoiceSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField(min_value=1)
+    courier = serializers.CharField(max_length=40)
+
+
+class VoucherChoiceSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField(min_value=1)
+    code = serializers.CharField(max_length=40)
+
+
+class AttributionSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])
+    creator_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    post_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    campaign_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class CheckoutRequestSerializer(serializers.Serializer):
+    address = AddressSerializer()
+    payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS)
+    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    attributions = AttributionSerializer(many=True, required=False, default=list, max_length=100)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class OrderLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    variant_id = serializers.IntegerField()
+    title = serializers.CharField()
+    variant_name = serializers.CharField()
+    unit_price = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    line_total = serializers.IntegerField()
+    reviewed = serializers.BooleanField()
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    shop_id = serializers.IntegerField()
+    shop_name = serializers.CharField()
+    status = serializers.CharField()
+    subtotal = serializers.IntegerField()
+    shipping_fee = serializers.IntegerField()
+    discount = serializers.IntegerField()
+    total = serializers.IntegerField()
+    currency = serializers.CharField()
+    payment_method = serializers.CharField()
+    voucher_code = serializers.CharField()
+    courier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    payment_id = serializers.IntegerField(allow_null=True)
+    placed_at = serializers.DateTimeField()
+    pay_before = serializers.DateTimeField(allow_null=True)
+    lines = OrderLineSerializer(many=True)
+    timeline = StatusChangeSerializer(many=True)
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = serializers.CharField()
+    status = serializers.CharField()
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    order_ids = serializers.ListField(child=serializers.IntegerField())
+    pay_url = serializers.CharField()
+    virtual_account = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class CheckoutResultSerializer(serializers.Serializer):
+    orders = OrderSerializer(many=True)
+    payment = PaymentSerializer(allow_null=True)
+    total = serializers.IntegerField()
