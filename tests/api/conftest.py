@@ -20,6 +20,12 @@ ADDRESS = {
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Six users a test: the production hasher would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Throttle counters live in the cache; each test starts with none.
     cache.clear()
@@ -80,3 +86,9 @@ def world(rebuild_cards):
         variant=variant,
         other_variant=other_variant,
     )
+
+
+@pytest.fixture
+def world_free_client():
+    """A signed-in caller when no catalogue is needed."""
+    return client_for(UserFactory(username="caller"))
