@@ -84,8 +84,8 @@ def test_a_key_still_in_flight_is_409(world):
     # Given the same call already running (its key claimed, no answer yet)
     client = world.client("shopper")
     _fill_cart(client, world.variant)
-    from storefront.api.views import _fingerprint
     from storefront.api.serializers import CheckoutRequestSerializer
+    from storefront.api.views import _fingerprint
 
     given = CheckoutRequestSerializer(data=BODY)
     given.is_valid(raise_exception=True)
