@@ -52,6 +52,7 @@ class World:
     seller: object
     other_seller: object
     creator_user: object
+    other_creator_user: object
     staff: object
     shop: object
     other_shop: object
@@ -71,8 +72,9 @@ def world(rebuild_cards):
     other_variant = VariantFactory(
         product__shop=other_shop, product__title="Kopi Aceh Gayo", price=80_000, stock_on_hand=3
     )
-    creator_user = UserFactory(username="creator")
+    creator_user, other_creator_user = UserFactory(username="creator"), UserFactory(username="other_creator")
     CreatorFactory(user_id=creator_user.id, handle="ayu")
+    CreatorFactory(user_id=other_creator_user.id, handle="budi")
     rebuild_cards()
     return World(
         shopper=UserFactory(username="shopper"),
@@ -80,6 +82,7 @@ def world(rebuild_cards):
         seller=seller,
         other_seller=other_seller,
         creator_user=creator_user,
+        other_creator_user=other_creator_user,
         staff=UserFactory(username="staff", is_staff=True, is_superuser=True),
         shop=shop,
         other_shop=other_shop,
