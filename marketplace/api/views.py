@@ -1,5 +1,6 @@
 """The seller's REST API: a seller sees only the shops they own and what belongs to them."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import generics, permissions
@@ -16,13 +17,17 @@ class IsSeller(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and selectors.owner_has_shop(request.user.id))
 
 
+class ShopFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class SellerProductFilter(filters.FilterSet):
-    shop = filters.NumberFilter(field_name="shop_id", min_value=1)
+    shop = ShopFilter(field_name="shop_id", min_value=1)
     status = filters.ChoiceFilter(choices=ProductStatus.choices)
 
 
 class SellerOrderFilter(filters.FilterSet):
-    shop = filters.NumberFilter(field_name="shop_id", min_value=1)
+    shop = ShopFilter(field_name="shop_id", min_value=1)
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
 
 

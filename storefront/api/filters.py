@@ -1,3 +1,4 @@
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -5,15 +6,41 @@ from django_filters import rest_framework as filters
 from ..models import ProductCard
 
 
+class IdOrAmountFilter(filters.NumberFilter):
+    """Ids and rupiah are whole numbers: `0.5` is bad input, not a filter."""
+
+    field_class = forms.IntegerField
+
+
+class TrueFalseField(forms.Field):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if str(value).lower() not in ("true", "false"):
+            raise forms.ValidationError(_("Use true or false."), code="invalid")
+        return str(value).lower() == "true"
+
+
+class TrueFalseFilter(filters.BooleanFilter):
+    """`true` or `false`; anything else is bad input, not "no filter"."""
+
+    field_class = TrueFalseField
+
+    def __init__(self, *args, **kwargs):
+        # django-filter's widget turns unknown values into None before the field sees them.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
 class ProductCardFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", max_length=100, label=_("Words in the title or the shop's name"))
-    category = filters.NumberFilter(field_name="category_id", min_value=1)
-    min_price = filters.NumberFilter(field_name="price_min", lookup_expr="gte", min_value=0, label=_("Lowest price"))
-    max_price = filters.NumberFilter(field_name="price_min", lookup_expr="lte", min_value=0, label=_("Highest price"))
-    shop = filters.NumberFilter(field_name="shop_id", min_value=1)
+    category = IdOrAmountFilter(field_name="category_id", min_value=1)
+    min_price = IdOrAmountFilter(field_name="price_min", lookup_expr="gte", min_value=0, label=_("Lowest price"))
+    max_price = IdOrAmountFilter(field_name="price_min", lookup_expr="lte", min_value=0, label=_("Highest price"))
+    shop = IdOrAmountFilter(field_name="shop_id", min_value=1)
     location = filters.CharFilter(method="near", max_length=80, label=_("City or province"))
-    local = filters.BooleanFilter(field_name="is_local_business", label=_("Local small businesses only"))
-    in_stock = filters.BooleanFilter(field_name="in_stock")
+    local = TrueFalseFilter(field_name="is_local_business", label=_("Local small businesses only"))
+    in_stock = TrueFalseFilter(field_name="in_stock")
     ordering = filters.OrderingFilter(
         fields=(("price_min", "price"), ("sold_count", "sold"), ("rating", "rating"), ("product_id", "newest")),
     )

@@ -27,8 +27,6 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 class FeedPagination(pagination.CursorPagination):
     ordering = ("-published_at", "-id")
     page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 50
 
 
 # --- Discovery -----------------------------------------------------------------------

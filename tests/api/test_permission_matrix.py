@@ -14,7 +14,16 @@ from rest_framework.permissions import AllowAny
 from storefront.services import post_create
 from tests.api.conftest import ADDRESS
 
-ROLES = ["anonymous", "shopper", "other_shopper", "seller", "other_seller", "creator_user", "other_creator_user", "staff"]
+ROLES = [
+    "anonymous",
+    "shopper",
+    "other_shopper",
+    "seller",
+    "other_seller",
+    "creator_user",
+    "other_creator_user",
+    "staff",
+]
 WRITE_METHODS = ["post", "put", "patch", "delete"]
 # Endpoints whose whole point is to be called without an identity.
 OPEN_WRITES = {"api:token"}

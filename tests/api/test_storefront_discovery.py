@@ -2,6 +2,7 @@
 
 import pytest
 
+from storefront.api.views import FeedPagination
 from storefront.services import post_create
 from tests.factories import CategoryFactory, CreatorFactory, ShopFactory, VariantFactory
 
@@ -60,7 +61,18 @@ def test_products_filter_by_category_and_shop(api, catalogue):
     assert by_shop == [catalogue["batik"].id, catalogue["kopi"].id]
 
 
-@pytest.mark.parametrize("query", ["min_price=-1", "min_price=murah", "ordering=cheapest", "category=0"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "min_price=-1",
+        "min_price=murah",
+        "ordering=cheapest",
+        "category=0",
+        "local=maybe",
+        "min_price=0.5",
+        "category=1.5",
+    ],
+)
 def test_bad_filters_are_rejected_by_name(api, catalogue, query):
     response = api.get(f"/api/v1/products/?{query}")
 
@@ -112,13 +124,14 @@ def test_an_unknown_product_is_404(api, catalogue):
     assert response.json()["type"] == "/api/problems/not_found"
 
 
-def test_the_feed_pages_with_a_cursor(api, catalogue):
+def test_the_feed_pages_with_a_cursor(api, catalogue, monkeypatch):
+    monkeypatch.setattr(FeedPagination, "page_size", 2)
     # Given three published posts
     creator = CreatorFactory(handle="ayu")
     posts = [post_create(creator=creator, caption=f"Post {n}", product_ids=[catalogue["kopi"].id]) for n in range(3)]
 
     # When the feed is read two at a time
-    first = api.get("/api/v1/feed/?page_size=2").json()
+    first = api.get("/api/v1/feed/").json()
     assert first["previous"] is None
 
     # Then the pages follow each other newest first, with tagged product cards

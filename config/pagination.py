@@ -1,0 +1,14 @@
+"""API pagination, apart from `config.api` because DRF imports it while loading its generic views."""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """DRF's page numbers, but a page that is not a positive whole number is bad input, not page one."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        given = request.query_params.getlist(self.page_query_param)
+        if given and (len(given) > 1 or not given[0].isdigit() or int(given[0]) < 1):
+            raise exceptions.ValidationError({self.page_query_param: [_("A page is a whole number from 1.")]})
+        return super().paginate_queryset(queryset, request, view)
