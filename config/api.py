@@ -160,6 +160,26 @@ class ProblemAutoSchema(AutoSchema):
         return responses
 
 
+def drop_database_integer_bounds(result, generator, request, public):
+    """Schema post-processing: an unsigned integer column's upper bound depends on the database
+    (2^31 - 1 on PostgreSQL, 2^63 - 1 on SQLite); the published schema must not."""
+    database_bounds = {2**31 - 1, 2**63 - 1}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "integer" and node.get("maximum") in database_bounds:
+                node.pop("maximum")
+                node.pop("format", None)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result.get("components", {}))
+    return result
+
+
 # --- Token authentication -------------------------------------------------------------
 
 

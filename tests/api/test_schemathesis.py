@@ -8,7 +8,9 @@ examples per operation and mode, so the whole run stays short in CI.
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from tests.api.conftest import client_for
 
@@ -19,6 +21,17 @@ EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 schema.config.generation.update(max_examples=EXAMPLES_PER_OPERATION, deterministic=True)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # The WSGI handler closes database connections after each request, as in production;
+    # the test's transaction lives on that connection, so keep it open (as Django's test client does).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _token_header(user) -> dict:
