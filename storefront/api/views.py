@@ -193,7 +193,7 @@ class Checkout(APIView):
         )
         try:
             result = marketplace().checkout(command)
-        except BaseException:
+        except Exception:
             services.api_idempotency_release(record_id=record.id)
             raise
         body = s.CheckoutResultSerializer(result).data

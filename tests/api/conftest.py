@@ -8,15 +8,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import CreatorFactory, ShopFactory, UserFactory, VariantFactory
+from tests.integration.test_purchase_flow import ADDRESS
 
-ADDRESS = {
-    "recipient": "Ayu Lestari",
-    "phone": "0812 3456 7890",
-    "street": "Jl. Malioboro 52",
-    "city": "Yogyakarta",
-    "province": "DI Yogyakarta",
-    "postal_code": "55271",
-}
+__all__ = ["ADDRESS", "client_for"]
 
 
 @pytest.fixture(autouse=True)
