@@ -5,6 +5,8 @@ for bad input, `errors` mapping each field to its messages. The composition root
 holds this because both contexts' APIs use it and neither may import the other.
 """
 
+import logging
+
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
@@ -19,6 +21,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView, set_rollback
 
 from integration import contracts
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
@@ -129,6 +133,23 @@ def handler500(request):
     from django.views.defaults import server_error
 
     return server_error(request)
+
+
+class ApiProblemMiddleware:
+    """An unexpected exception under /api/ is logged and answered as problem details,
+    never as Django's HTML error page (nor, with DEBUG on, its stack trace)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(API_PREFIX):
+            return None
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _plain_problem(request, 500, "server_error", _("Something went wrong on our side."))
 
 
 class ProblemSerializer(serializers.Serializer):

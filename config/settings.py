@@ -176,6 +176,7 @@ REST_FRAMEWORK = {
 # Everything under /api/: token and session authentication (CSRF enforced for
 # sessions), throttles, problem-details errors, the OpenAPI schema.
 INSTALLED_APPS += ["rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
+MIDDLEWARE += ["config.api.ApiProblemMiddleware"]
 REST_FRAMEWORK.update(
     {
         "DEFAULT_AUTHENTICATION_CLASSES": [

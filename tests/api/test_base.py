@@ -167,3 +167,43 @@ def test_the_schema_and_the_docs_are_served_from_this_site(api):
     html = docs.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db(databases="__all__")
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_error_is_a_problem_not_a_page(world, settings, debug):
+    settings.DEBUG = debug
+    settings.MARKETPLACE_PROVIDER = "tests.api.unavailable.BrokenMarketplace"
+
+    response = world.client("shopper").get("/api/v1/cart/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == PROBLEM
+    assert response.json() == {
+        "type": "/api/problems/server_error",
+        "title": "Server error",
+        "status": 500,
+        "detail": "Something went wrong on our side.",
+    }
+
+
+@pytest.mark.django_db(databases=["default", "storefront"])
+def test_anonymous_callers_are_throttled(api, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/min"})
+
+    statuses = [api.get("/api/v1/creators/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db(databases=["default", "storefront"])
+def test_signed_in_callers_are_throttled_per_user(world_free_client, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
+
+    statuses = [world_free_client.get("/api/v1/creators/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]

@@ -9,3 +9,13 @@ class UnreachableMarketplace:
             raise contracts.Unavailable("The marketplace is not answering.")
 
         return unreachable
+
+
+class BrokenMarketplace:
+    """A marketplace with a bug: every call fails in a way nobody planned for."""
+
+    def __getattr__(self, name):
+        def broken(*args, **kwargs):
+            raise RuntimeError("unexpected")
+
+        return broken
