@@ -9,6 +9,7 @@ import logging
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -96,6 +97,11 @@ def exception_handler(exc, context):
             exc = exceptions.NotFound()
         elif isinstance(exc, DjangoPermissionDenied):
             exc = exceptions.PermissionDenied()
+        elif isinstance(exc, DjangoValidationError):
+            # The storefront's services refuse bad input this way.
+            exc = exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            )
         if not isinstance(exc, exceptions.APIException):
             return None
         code = exc.status_code

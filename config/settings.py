@@ -228,3 +228,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Marketplace: payment, expiry, completion --------------------------------
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="marketplace.payments.SimulatedGateway")
+# Shared secret of the simulated gateway's signed callbacks; set a long random one in production.
+PAYMENT_SIM_SECRET = env.str("PAYMENT_SIM_SECRET", default="insecure-simulated-gateway-secret")
+# Where the gateway's page sends the shopper back after paying.
+PAYMENT_RETURN_URL = env.str("PAYMENT_RETURN_URL", default="/orders/")
+PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=30)
+ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=7)
+CELERY_BEAT_SCHEDULE |= {
+    "marketplace-expire-unpaid": {
+        "task": "marketplace.expire_unpaid_orders",
+        "schedule": env.float("ORDER_EXPIRY_SWEEP_SECONDS", default=60.0),
+    },
+    "marketplace-complete-delivered": {
+        "task": "marketplace.complete_delivered_orders",
+        "schedule": env.float("ORDER_COMPLETION_SWEEP_SECONDS", default=3600.0),
+    },
+}
+
+# --- Storefront ----------------------------------------------------------------
+STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6)
+# Post views are counted in the cache and moved into the database in bulk.
+CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
+STOREFRONT_MAX_VIDEO_BYTES = env.int("STOREFRONT_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)

@@ -152,7 +152,10 @@ class OrderCompleted:
 @dataclass(frozen=True)
 class OrderCancelled:
     """Cancelled by the buyer or the seller; `refunded` when it had been paid. Lines say
-    what to take back out of sold counts."""
+    what to take back out of sold counts.
+
+    Also published, with `refunded` true, when a delivered or completed order is
+    refunded (status "refunded"); its earned commissions are reversed alongside."""
 
     TYPE: ClassVar[str] = "marketplace.order.cancelled"
     VERSION: ClassVar[int] = 1

@@ -6,10 +6,13 @@ what is missing, with deterministic names so that two runs agree.
 
 import random
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Category, Product, ProductStatus, Shop, Variant
+from .couriers import ensure_default_couriers
+from .models import Category, Courier, Product, ProductStatus, Shop, Variant, Voucher, VoucherKind
 
 ALIAS = "marketplace"
 BATCH = 2000
@@ -128,4 +131,35 @@ def seed_catalogue(
             Variant.objects.using(ALIAS).bulk_create(variants, batch_size=BATCH)
         created += len(new_products)
         progress(len(new_products))
-    return {"shops": len(new_shops), "products": created}
+    vouchers = _ensure_vouchers(shops)
+    ensure_default_couriers(Courier, ALIAS)
+    return {"shops": len(new_shops), "products": created, "vouchers": vouchers}
+
+
+def _ensure_vouchers(shops: list[Shop]) -> int:
+    """Every demo shop offers HEMAT10 (10%, at most Rp 25.000, from Rp 50.000) and
+    ONGKIR5K (Rp 5.000 off, 100 uses). Returns how many were created."""
+    now = timezone.now()
+    have = set(Voucher.objects.using(ALIAS).filter(shop__in=shops).values_list("shop_id", "code"))
+    specs = [
+        ("HEMAT10", VoucherKind.PERCENT, 10, 50_000, 25_000, None),
+        ("ONGKIR5K", VoucherKind.FIXED, 5_000, 0, None, 100),
+    ]
+    missing = [
+        Voucher(
+            shop=shop,
+            code=code,
+            kind=kind,
+            value=value,
+            min_spend=min_spend,
+            max_discount=cap,
+            usage_limit=limit,
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=365),
+        )
+        for shop in shops
+        for code, kind, value, min_spend, cap, limit in specs
+        if (shop.id, code) not in have
+    ]
+    Voucher.objects.using(ALIAS).bulk_create(missing, batch_size=BATCH)
+    return len(missing)

@@ -6,6 +6,7 @@ live in the `default` database and no foreign key crosses a database.
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integration.outbox import AbstractOutboxEvent
@@ -182,6 +183,14 @@ class Order(models.Model):
     postal_code = models.CharField(max_length=10)
     checkout = models.ForeignKey("Checkout", on_delete=models.PROTECT, related_name="orders")
     placed_at = models.DateTimeField(auto_now_add=True)
+    voucher = models.ForeignKey("Voucher", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    payment = models.ForeignKey("Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    pay_before = models.DateTimeField(null=True, blank=True)
+    courier = models.CharField(_("courier"), max_length=30, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=255, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    stock_committed = models.BooleanField(default=False, help_text=_("Reserved units taken off on-hand stock"))
 
     class Meta:
         verbose_name = _("order")
@@ -211,6 +220,8 @@ class OrderLine(models.Model):
     creator_id = models.BigIntegerField(null=True, blank=True)
     post_id = models.BigIntegerField(null=True, blank=True)
     campaign_id = models.BigIntegerField(null=True, blank=True)
+    # The product's commission rate when sold: a later change of rate does not rewrite it.
+    commission_bp = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
@@ -242,6 +253,213 @@ class Checkout(models.Model):
 
     def __str__(self):
         return f"checkout {self.idempotency_key} of buyer {self.buyer_id}"
+
+
+class OrderStatusChange(models.Model):
+    """The order's timeline: one row per state it entered."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timeline")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Courier(models.Model):
+    """A shipping service. Fee = base + per started kilogram, plus a surcharge across provinces."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    base_fee = models.PositiveIntegerField(_("base fee (Rp)"))
+    per_kg_fee = models.PositiveIntegerField(_("fee per kg (Rp)"))
+    inter_province_fee = models.PositiveIntegerField(_("surcharge across provinces (Rp)"), default=0)
+    etd_days = models.CharField(_("estimated days"), max_length=10)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("courier")
+        verbose_name_plural = _("couriers")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    def fee(self, *, weight_grams: int, same_province: bool) -> int:
+        kilograms = max(1, -(-weight_grams // 1000))  # every started kilogram counts
+        return self.base_fee + self.per_kg_fee * kilograms + (0 if same_province else self.inter_province_fee)
+
+
+class VoucherKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage")
+    FIXED = "fixed", _("Fixed amount")
+
+
+class Voucher(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="vouchers")
+    code = models.CharField(_("code"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=10, choices=VoucherKind.choices)
+    value = models.PositiveIntegerField(_("value"), help_text=_("Percent (1-100) or rupiah"))
+    min_spend = models.PositiveBigIntegerField(_("minimum spend (Rp)"), default=0)
+    max_discount = models.PositiveBigIntegerField(_("maximum discount (Rp)"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"))
+    usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
+    per_buyer_limit = models.PositiveIntegerField(_("uses per buyer"), default=1)
+    used_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "code"], name="voucher_code_once_per_shop"),
+            # Like stock: the database refuses a use beyond the limit whatever the code does.
+            models.CheckConstraint(
+                condition=Q(usage_limit__isnull=True) | Q(used_count__lte=F("usage_limit")),
+                name="voucher_used_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__gte=1, value__lte=100), name="voucher_percent_1_to_100"
+            ),
+            models.CheckConstraint(condition=Q(value__gt=0), name="voucher_value_positive"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class VoucherUse(models.Model):
+    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="uses")
+    buyer_id = models.BigIntegerField()
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="voucher_use")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["voucher", "buyer_id"])]
+
+    def __str__(self):
+        return f"{self.voucher_id} by buyer {self.buyer_id}"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Payment(models.Model):
+    """One payment for every non-COD order of a checkout."""
+
+    checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, related_name="payment")
+    buyer_id = models.BigIntegerField(db_index=True)
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3, default="IDR")
+    gateway = models.CharField(max_length=30, blank=True)
+    reference = models.CharField(max_length=64, unique=True)
+    pay_url = models.CharField(max_length=300, blank=True)
+    virtual_account = models.CharField(max_length=30, blank=True)
+    expires_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self):
+        return self.reference
+
+
+class PaymentNotification(models.Model):
+    """Every gateway callback received, accepted or not: the audit trail of money arriving."""
+
+    reference = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=20)  # accepted | duplicate | forged | wrong_amount | unknown | late
+    body = models.TextField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.outcome} {self.reference}"
+
+
+class Review(models.Model):
+    order_line = models.OneToOneField(OrderLine, on_delete=models.PROTECT, related_name="review")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="reviews")
+    buyer_id = models.BigIntegerField()
+    stars = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    seller_reply = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="review_stars_1_to_5")]
+
+    def __str__(self):
+        return f"{self.stars} stars on line {self.order_line_id}"
+
+
+class CommissionStatus(models.TextChoices):
+    EARNED = "earned", _("Earned")
+    REVERSED = "reversed", _("Reversed")
+
+
+class Commission(models.Model):
+    order_line = models.OneToOneField(OrderLine, on_delete=models.PROTECT, related_name="commission")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="commissions")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="commissions")
+    product_id = models.BigIntegerField()
+    source = models.CharField(max_length=20)
+    creator_id = models.BigIntegerField(null=True, blank=True)
+    post_id = models.BigIntegerField(null=True, blank=True)
+    campaign_id = models.BigIntegerField(null=True, blank=True)
+    rate_bp = models.PositiveIntegerField()
+    sale_amount = models.PositiveBigIntegerField()
+    amount = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=10, choices=CommissionStatus.choices, default=CommissionStatus.EARNED)
+    earned_at = models.DateTimeField(default=timezone.now)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.amount} ({self.status}) on line {self.order_line_id}"
+
+
+class StockAdjustment(models.Model):
+    """Audit of every manual stock change: who, by how much, why, when."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="adjustments")
+    actor_user_id = models.BigIntegerField()
+    delta = models.IntegerField()
+    on_hand_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.delta:+d} on variant {self.variant_id}: {self.reason}"
 
 
 class OutboxEvent(AbstractOutboxEvent):

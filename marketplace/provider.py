@@ -19,14 +19,38 @@ class MarketplaceProvider:
     def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[contracts.ProductSummary]:
         return selectors.product_summaries_after(after_id=after_id, limit=min(limit, 2000))
 
+    def list_categories(self) -> list[contracts.CategoryDTO]:
+        return selectors.categories()
+
+    def list_reviews(self, *, product_id: int, limit: int = 20) -> list[contracts.ReviewDTO]:
+        return selectors.reviews_for_product(product_id=product_id, limit=limit)
+
     def get_cart(self, buyer_id: int) -> contracts.CartDTO:
         return selectors.cart_dto(buyer_id)
+
+    def preview_checkout(
+        self,
+        *,
+        buyer_id: int,
+        province: str,
+        shipping: tuple[contracts.ShippingChoice, ...] = (),
+        vouchers: tuple[contracts.VoucherChoice, ...] = (),
+    ) -> contracts.CheckoutPreview:
+        return selectors.checkout_preview(
+            buyer_id=buyer_id,
+            province=province,
+            shipping={c.shop_id: c.courier for c in shipping},
+            vouchers={c.shop_id: c.code.strip().upper() for c in vouchers},
+        )
 
     def get_order(self, *, buyer_id: int, order_id: int) -> contracts.OrderDTO:
         return selectors.order_for_buyer(buyer_id=buyer_id, order_id=order_id)
 
     def list_orders(self, buyer_id: int) -> list[contracts.OrderDTO]:
         return selectors.orders_for_buyer(buyer_id)
+
+    def get_payment(self, *, buyer_id: int, payment_id: int) -> contracts.PaymentDTO:
+        return selectors.payment_dto(selectors.payment_by_id(payment_id, buyer_id=buyer_id))
 
     def add_to_cart(self, *, buyer_id: int, variant_id: int, quantity: int) -> contracts.CartDTO:
         services.cart_add_item(buyer_id=buyer_id, variant_id=variant_id, quantity=quantity)
@@ -38,5 +62,23 @@ class MarketplaceProvider:
 
     def checkout(self, command: contracts.CheckoutCommand) -> contracts.CheckoutResult:
         orders = services.checkout_place(command=command)
+        payment = None
+        payment_id = next((o.payment_id for o in orders if o.payment_id), None)
+        if payment_id is not None:
+            # The checkout transaction has committed: the gateway is asked without any stock lock.
+            services.payment_open_session(payment_id=payment_id)
+            payment = selectors.payment_dto(selectors.payment_by_id(payment_id))
         placed = selectors.orders_for_buyer(command.buyer_id, order_ids=[o.id for o in orders])
-        return contracts.CheckoutResult(orders=tuple(sorted(placed, key=lambda o: o.id)))
+        return contracts.CheckoutResult(orders=tuple(sorted(placed, key=lambda o: o.id)), payment=payment)
+
+    def start_payment(self, *, buyer_id: int, order_id: int) -> contracts.PaymentDTO:
+        payment = services.payment_for_order(buyer_id=buyer_id, order_id=order_id)
+        return selectors.payment_dto(selectors.payment_by_id(payment.id))
+
+    def confirm_delivery(self, *, buyer_id: int, order_id: int) -> contracts.OrderDTO:
+        services.order_deliver(order_id=order_id, buyer_id=buyer_id)
+        return selectors.order_for_buyer(buyer_id=buyer_id, order_id=order_id)
+
+    def submit_review(self, *, buyer_id: int, order_line_id: int, stars: int, text: str) -> contracts.ReviewDTO:
+        review = services.review_submit(buyer_id=buyer_id, order_line_id=order_line_id, stars=stars, text=text)
+        return selectors.reviews_for_product(product_id=review.product_id, limit=1)[0]

@@ -1,10 +1,34 @@
 """Reads of the marketplace, shaped as integration DTOs. Each runs a constant number of queries."""
 
-from django.db.models import Max, Min, Q, Sum
+from datetime import timedelta
+
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from integration import contracts
 
-from .models import Cart, CartItem, Order, Product, ProductStatus, Shop, Variant
+from . import pricing
+from .models import (
+    Cart,
+    CartItem,
+    Category,
+    Commission,
+    CommissionStatus,
+    Courier,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    Product,
+    ProductStatus,
+    Review,
+    Shop,
+    Variant,
+    Voucher,
+    VoucherUse,
+)
 
 ALIAS = "marketplace"
 
@@ -130,6 +154,7 @@ def cart_for_buyer(buyer_id: int) -> Cart | None:
 
 
 def order_dto(order: Order) -> contracts.OrderDTO:
+    """Expects `lines`, `lines__review` and `timeline` prefetched (see `_orders`)."""
     return contracts.OrderDTO(
         id=order.id,
         number=order.number,
@@ -152,14 +177,25 @@ def order_dto(order: Order) -> contracts.OrderDTO:
                 variant_name=line.variant_name,
                 unit_price=line.unit_price,
                 quantity=line.quantity,
+                reviewed=hasattr(line, "review"),
             )
             for line in order.lines.all()
+        ),
+        discount=order.discount,
+        voucher_code=order.voucher.code if order.voucher else "",
+        courier=order.courier,
+        tracking_number=order.tracking_number,
+        payment_id=order.payment_id,
+        pay_before=order.pay_before if order.status == OrderStatus.PENDING_PAYMENT else None,
+        timeline=tuple(
+            contracts.StatusChangeDTO(status=change.status, at=change.at, note=change.note)
+            for change in order.timeline.all()
         ),
     )
 
 
 def _orders():
-    return Order.objects.using(ALIAS).select_related("shop").prefetch_related("lines")
+    return Order.objects.using(ALIAS).select_related("shop", "voucher").prefetch_related("lines__review", "timeline")
 
 
 def orders_for_buyer(buyer_id: int, *, order_ids: list[int] | None = None) -> list[contracts.OrderDTO]:
@@ -176,21 +212,300 @@ def order_for_buyer(*, buyer_id: int, order_id: int) -> contracts.OrderDTO:
     return order_dto(order)
 
 
+def products_in_stock(product_ids: list[int]) -> dict[int, bool]:
+    """Whether each product has any unit available. One query."""
+    rows = (
+        Variant.objects.using(ALIAS)
+        .filter(product_id__in=product_ids)
+        .values("product_id")
+        .annotate(available=Sum(F("stock_on_hand") - F("stock_reserved")))
+    )
+    found = {row["product_id"]: row["available"] > 0 for row in rows}
+    return {pid: found.get(pid, False) for pid in product_ids}
+
+
+def rating_of(reviews) -> tuple[int, int]:
+    """(average stars x 100 rounded to the nearest integer, count) of a review queryset."""
+    row = reviews.aggregate(average=Avg("stars"), count=Count("id"))
+    return (round(row["average"] * 100) if row["count"] else 0), row["count"]
+
+
+def payment_dto(payment: Payment) -> contracts.PaymentDTO:
+    return contracts.PaymentDTO(
+        id=payment.id,
+        method=payment.method,
+        status=payment.status,
+        amount=payment.amount,
+        currency=payment.currency,
+        order_ids=tuple(sorted(o.id for o in payment.orders.all())),
+        pay_url=payment.pay_url,
+        virtual_account=payment.virtual_account,
+        expires_at=payment.expires_at,
+    )
+
+
+def payment_by_id(payment_id: int, *, buyer_id: int | None = None) -> Payment:
+    payments = Payment.objects.using(ALIAS).prefetch_related("orders").filter(id=payment_id)
+    if buyer_id is not None:
+        payments = payments.filter(buyer_id=buyer_id)
+    payment = payments.first()
+    if payment is None:
+        raise contracts.NotFound("Payment not found.")
+    return payment
+
+
+def payment_by_reference(reference: str) -> Payment | None:
+    return (
+        Payment.objects.using(ALIAS)
+        .prefetch_related("orders__shop", "orders__lines")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def categories() -> list[contracts.CategoryDTO]:
+    return [
+        contracts.CategoryDTO(id=c.id, name=c.name, slug=c.slug, parent_id=c.parent_id)
+        for c in Category.objects.using(ALIAS).order_by("name", "id")
+    ]
+
+
+def reviews_for_product(*, product_id: int, limit: int) -> list[contracts.ReviewDTO]:
+    reviews = Review.objects.using(ALIAS).filter(product_id=product_id).order_by("-id")[: max(0, min(limit, 100))]
+    return [
+        contracts.ReviewDTO(
+            id=r.id,
+            product_id=r.product_id,
+            order_line_id=r.order_line_id,
+            buyer_id=r.buyer_id,
+            stars=r.stars,
+            text=r.text,
+            created_at=r.created_at,
+            seller_reply=r.seller_reply,
+        )
+        for r in reviews
+    ]
+
+
+# --- Seller side: everything scoped to the shops of one owner ---------------------------
+
+
+def shops_for_owner(owner_user_id: int):
+    return Shop.objects.using(ALIAS).filter(owner_user_id=owner_user_id).order_by("id")
+
+
+def orders_for_seller(owner_user_id: int, *, status: str | None = None):
+    orders = (
+        Order.objects.using(ALIAS)
+        .filter(shop__owner_user_id=owner_user_id)
+        .select_related("shop", "voucher")
+        .prefetch_related("lines", "timeline")
+        .order_by("-id")
+    )
+    return orders.filter(status=status) if status else orders
+
+
+def low_stock_variants(owner_user_id: int, *, threshold: int = 5):
+    """Variants of live products with at most `threshold` units available, fewest first."""
+    return (
+        Variant.objects.using(ALIAS)
+        .filter(product__shop__owner_user_id=owner_user_id)
+        .exclude(product__status=ProductStatus.ARCHIVED)
+        .annotate(available=F("stock_on_hand") - F("stock_reserved"))
+        .filter(available__lte=threshold)
+        .select_related("product")
+        .order_by("available", "id")
+    )
+
+
+SOLD_STATUSES = [
+    OrderStatus.PAID,
+    OrderStatus.PACKED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+]
+
+
+def daily_sales(owner_user_id: int, *, days: int = 30) -> list[tuple]:
+    """[(date, orders, revenue)] of each of the last `days` days (Jakarta dates), zeros included."""
+    today = timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    rows = (
+        Order.objects.using(ALIAS)
+        .filter(shop__owner_user_id=owner_user_id, status__in=SOLD_STATUSES)
+        .filter(placed_at__date__gte=first)
+        .annotate(day=TruncDate("placed_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(orders=Count("id"), revenue=Sum("total"))
+    )
+    by_day = {row["day"]: (row["orders"], row["revenue"]) for row in rows}
+    return [(first + timedelta(days=n), *by_day.get(first + timedelta(days=n), (0, 0))) for n in range(days)]
+
+
+def attributed_sales(owner_user_id: int) -> list[dict]:
+    """Per shop: sales that came through creators, and the commission owed on them.
+
+    Owed = earned and not reversed. Sales count attributed lines of sold orders."""
+    sales = dict(
+        OrderLine.objects.using(ALIAS)
+        .filter(order__shop__owner_user_id=owner_user_id, order__status__in=SOLD_STATUSES)
+        .exclude(attribution_source="")
+        .values("order__shop_id")
+        .annotate(amount=Sum(F("unit_price") * F("quantity")))
+        .values_list("order__shop_id", "amount")
+    )
+    owed = dict(
+        Commission.objects.using(ALIAS)
+        .filter(shop__owner_user_id=owner_user_id, status=CommissionStatus.EARNED)
+        .values("shop_id")
+        .annotate(amount=Sum("amount"))
+        .values_list("shop_id", "amount")
+    )
+    return [
+        {
+            "shop_id": shop.id,
+            "shop_name": shop.name,
+            "sales": sales.get(shop.id, 0),
+            "commission_owed": owed.get(shop.id, 0),
+        }
+        for shop in shops_for_owner(owner_user_id)
+    ]
+
+
+# --- Checkout quotes: shared by the preview and by checkout itself -----------------------
+
+
+def shop_quote(
+    *, shop: Shop, lines: list[tuple[Variant, int]], province: str, courier: Courier, voucher: Voucher | None
+) -> tuple[int, int, int]:
+    """(subtotal, shipping fee, discount) of one shop's part of a cart. Pure arithmetic."""
+    subtotal = sum(variant.price * quantity for variant, quantity in lines)
+    weight = sum(variant.weight_grams * quantity for variant, quantity in lines)
+    fee = courier.fee(weight_grams=weight, same_province=province.strip().lower() == shop.province.lower())
+    discount = 0
+    if voucher is not None:
+        discount = pricing.voucher_discount(
+            kind=voucher.kind, value=voucher.value, max_discount=voucher.max_discount, subtotal=subtotal
+        )
+    return subtotal, fee, discount
+
+
+def voucher_problem(*, voucher: Voucher | None, buyer_id: int, subtotal: int) -> str | None:
+    """Why this voucher cannot be used now, or None."""
+    now = timezone.now()
+    if voucher is None or not voucher.is_active:
+        return gettext("This voucher does not exist for this shop.")
+    if not voucher.starts_at <= now < voucher.ends_at:
+        return gettext("This voucher is not valid now.")
+    if subtotal < voucher.min_spend:
+        return gettext("Spend at least Rp %(amount)s at this shop to use this voucher.") % {
+            "amount": _rupiah(voucher.min_spend)
+        }
+    if voucher.usage_limit is not None and voucher.used_count >= voucher.usage_limit:
+        return gettext("This voucher has been fully used.")
+    used = VoucherUse.objects.using(ALIAS).filter(voucher=voucher, buyer_id=buyer_id).count()
+    if used >= voucher.per_buyer_limit:
+        return gettext("You have already used this voucher.")
+    return None
+
+
+def active_couriers() -> dict[str, Courier]:
+    return {c.code: c for c in Courier.objects.using(ALIAS).filter(is_active=True)}
+
+
+def cheapest_courier(couriers: dict[str, Courier], weight: int, same_province: bool) -> Courier:
+    return min(couriers.values(), key=lambda c: (c.fee(weight_grams=weight, same_province=same_province), c.id))
+
+
+def choose_courier(couriers: dict[str, Courier], code: str | None, shop: Shop, lines, province: str) -> Courier | None:
+    """The courier asked for (None when unknown), or the cheapest when none was asked."""
+    if code:
+        return couriers.get(code)
+    weight = sum(v.weight_grams * q for v, q in lines)
+    return cheapest_courier(couriers, weight, province.strip().lower() == shop.province.lower())
+
+
+def checkout_preview(
+    *, buyer_id: int, province: str, shipping: dict[int, str], vouchers: dict[int, str]
+) -> contracts.CheckoutPreview:
+    """What checking out would cost now. Problems (price changes, stock-outs, unusable
+    vouchers or couriers) are reported, never hidden and never raised."""
+    cart = cart_dto(buyer_id)
+    variants = {v.id: v for v in Variant.objects.using(ALIAS).filter(id__in=[line.variant_id for line in cart.lines])}
+    shops = {s.id: s for s in Shop.objects.using(ALIAS).filter(id__in={line.shop_id for line in cart.lines})}
+    found = {
+        v.shop_id: v
+        for v in Voucher.objects.using(ALIAS).filter(shop_id__in=list(vouchers), code__in=list(vouchers.values()))
+        if vouchers.get(v.shop_id) == v.code
+    }
+    couriers = active_couriers()
+    problems: dict[str, list[str]] = {}
+    options, totals = [], []
+    for line in cart.lines:
+        if line.price_changed:
+            problems.setdefault(f"line_{line.id}", []).append(
+                gettext("The price of %(title)s changed from Rp %(old)s to Rp %(new)s.")
+                % {"title": line.title, "old": _rupiah(line.price_when_added), "new": _rupiah(line.unit_price)}
+            )
+        if line.short_of_stock:
+            problems.setdefault(f"line_{line.id}", []).append(
+                gettext("Only %(left)d of %(title)s left.") % {"left": line.stock_available, "title": line.title}
+            )
+    for shop_id in sorted(shops):
+        shop = shops[shop_id]
+        lines = [(variants[line.variant_id], line.quantity) for line in cart.lines if line.shop_id == shop_id]
+        weight = sum(v.weight_grams * q for v, q in lines)
+        same = province.strip().lower() == shop.province.lower()
+        for courier in couriers.values():
+            options.append(
+                contracts.ShippingOption(
+                    shop_id=shop_id,
+                    courier=courier.code,
+                    name=courier.name,
+                    fee=courier.fee(weight_grams=weight, same_province=same),
+                    etd_days=courier.etd_days,
+                )
+            )
+        courier = choose_courier(couriers, shipping.get(shop_id), shop, lines, province)
+        if courier is None:
+            problems.setdefault("shipping", []).append(gettext("Choose one of the offered couriers."))
+            courier = cheapest_courier(couriers, weight, same)
+        voucher = found.get(shop_id)
+        if shop_id in vouchers:
+            subtotal = sum(v.price * q for v, q in lines)
+            problem = voucher_problem(voucher=voucher, buyer_id=buyer_id, subtotal=subtotal)
+            if problem:
+                problems.setdefault("vouchers", []).append(problem)
+                voucher = None
+        subtotal, fee, discount = shop_quote(
+            shop=shop, lines=lines, province=province, courier=courier, voucher=voucher
+        )
+        totals.append((shop_id, subtotal, fee, discount))
+    if set(shipping) - set(shops) or set(vouchers) - set(shops):
+        problems.setdefault("shipping", []).append(
+            gettext("A shipping or voucher choice names a shop that is not in your cart.")
+        )
+    return contracts.CheckoutPreview(
+        cart=cart,
+        shipping_options=tuple(options),
+        shop_totals=tuple(totals),
+        total=sum(pricing.order_total(subtotal=s, shipping_fee=f, discount=d) for _, s, f, d in totals),
+        problems=problems,
+    )
+
+
+def _rupiah(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
 # --- Seller API: a seller's own records ------------------------------------------------------
 
 
-def shops_of_owner(user_id: int):
-    return Shop.objects.using(ALIAS).filter(owner_user_id=user_id).order_by("id")
-
-
 def owner_has_shop(user_id: int) -> bool:
-    return shops_of_owner(user_id).exists()
+    return shops_for_owner(user_id).exists()
 
 
 def products_of_owner(user_id: int):
     """Every product of the owner's shops, whatever its status, with its variants' stock."""
     return _products().filter(shop__owner_user_id=user_id).prefetch_related("variants").order_by("-id")
-
-
-def orders_of_owner(user_id: int):
-    return _orders().filter(shop__owner_user_id=user_id).order_by("-id")

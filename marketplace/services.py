@@ -6,38 +6,79 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from dataclasses import asdict
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integration import contracts, events
 from integration.publish import publish
 
-from . import selectors
+from . import payments, pricing, selectors
 from .models import (
     Cart,
     CartItem,
+    Category,
     Checkout,
+    Commission,
+    CommissionStatus,
+    Courier,
     Order,
     OrderLine,
     OrderStatus,
+    OrderStatusChange,
     OutboxEvent,
+    Payment,
     PaymentMethod,
+    PaymentNotification,
+    PaymentStatus,
     Product,
     ProductStatus,
+    Review,
+    Shop,
+    StockAdjustment,
     Variant,
+    Voucher,
+    VoucherKind,
+    VoucherUse,
 )
 
 ALIAS = "marketplace"
+logger = logging.getLogger(__name__)
 MAX_CART_QUANTITY = 999
-FLAT_SHIPPING_FEE = 15_000
 
 
 def _invalid(field: str, message: str) -> contracts.InvalidRequest:
     return contracts.InvalidRequest(message, fields={field: [message]})
+
+
+def _only_known(fields: dict, allowed) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise _invalid(unknown[0], _("Unknown field."))
+
+
+def _owned(queryset, owner_user_id: int | None, owner_path: str, missing: str):
+    """The first row of `queryset`, limited to one owner's when `owner_user_id` is given."""
+    if owner_user_id is not None:
+        queryset = queryset.filter(**{owner_path: owner_user_id})
+    found = queryset.first()
+    if found is None:
+        raise contracts.NotFound(missing)
+    return found
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", message)
+    return reason[:255]
 
 
 # --- Catalogue ---------------------------------------------------------------------
@@ -56,18 +97,116 @@ def product_publish_card(*, product_id: int, was_active: bool = False) -> None:
     publish(OutboxEvent, event_class(product=summary))
 
 
-def product_set_status(*, product_id: int, status: str) -> Product:
+def product_set_status(*, product_id: int, status: str, owner_user_id: int | None = None) -> Product:
     if status not in ProductStatus.values:
-        raise _invalid("status", f"Unknown status {status!r}.")
+        raise _invalid("status", _("Unknown status %(status)r.") % {"status": status})
     with transaction.atomic(using=ALIAS):
-        product = Product.objects.using(ALIAS).select_for_update().filter(id=product_id).first()
-        if product is None:
-            raise contracts.NotFound("Product not found.")
+        product = _locked_product(product_id, owner_user_id)
+        if status == ProductStatus.ACTIVE and not product.variants.exists():
+            raise _invalid("status", _("Add at least one variant before publishing."))
         was_active = product.status == ProductStatus.ACTIVE
         product.status = status
         product.save(using=ALIAS, update_fields=["status", "updated_at"])
         product_publish_card(product_id=product.id, was_active=was_active)
     return product
+
+
+def _locked_product(product_id: int, owner_user_id: int | None) -> Product:
+    products = Product.objects.using(ALIAS).select_for_update().filter(id=product_id)
+    return _owned(products, owner_user_id, "shop__owner_user_id", _("Product not found."))
+
+
+PRODUCT_FIELDS = ("title", "description", "category_id", "image", "image_url", "commission_bp")
+VARIANT_FIELDS = ("name", "sku", "price", "weight_grams", "max_per_order")
+
+
+def _product_errors(product: Product) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    product.title = (product.title or "").strip()
+    if not product.title or len(product.title) > 200:
+        errors["title"] = [_("Enter a title of at most 200 characters.")]
+    bp = product.commission_bp
+    if isinstance(bp, bool) or not isinstance(bp, int) or not 0 <= bp <= 8000:
+        errors["commission_bp"] = [_("Commission is between 0 and 8000 basis points (0-80%).")]
+    if product.category_id is not None and not Category.objects.using(ALIAS).filter(id=product.category_id).exists():
+        errors["category_id"] = [_("Choose an existing category.")]
+    return errors
+
+
+def _variant_errors(variant: Variant) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, low, high in (("price", 1, 1_000_000_000), ("weight_grams", 1, 100_000), ("max_per_order", 1, 999)):
+        value = getattr(variant, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[name] = [_("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]
+    if not (variant.name or "").strip():
+        errors["name"] = [_("This field is required.")]
+    variant.sku = (variant.sku or "").strip()
+    if not variant.sku or Variant.objects.using(ALIAS).filter(sku=variant.sku).exclude(id=variant.id).exists():
+        errors["sku"] = [_("Enter a SKU no other variant uses.")]
+    return errors
+
+
+def product_create(*, shop_id: int, owner_user_id: int | None = None, variants: list[dict] = (), **fields) -> Product:
+    """Creates a draft product with its variants (each: name, sku, price, weight_grams,
+    max_per_order, stock_on_hand). Publish it with `product_set_status`."""
+    _only_known(fields, PRODUCT_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        shops = Shop.objects.using(ALIAS).filter(id=shop_id)
+        _owned(shops, owner_user_id, "owner_user_id", _("Shop not found."))
+        product = Product(shop_id=shop_id, status=ProductStatus.DRAFT, **fields)
+        errors = _product_errors(product)
+        new_variants = []
+        for index, data in enumerate(variants):
+            stock = data.get("stock_on_hand", 0)
+            variant = Variant(**{k: v for k, v in data.items() if k in VARIANT_FIELDS})
+            variant_errors = _variant_errors(variant)
+            if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= 1_000_000:
+                variant_errors["stock_on_hand"] = [_("Enter a whole number from 0 to 1000000.")]
+            if variant.sku in {v.sku for v in new_variants}:
+                variant_errors["sku"] = [_("Enter a SKU no other variant uses.")]
+            errors.update({f"variants.{index}.{k}": v for k, v in variant_errors.items()})
+            variant.stock_on_hand = stock
+            new_variants.append(variant)
+        if errors:
+            raise contracts.InvalidRequest(_("Please correct the product."), fields=errors)
+        product.save(using=ALIAS)
+        for variant in new_variants:
+            variant.product = product
+        Variant.objects.using(ALIAS).bulk_create(new_variants)
+    return product
+
+
+def product_update(*, product_id: int, owner_user_id: int | None = None, **fields) -> Product:
+    _only_known(fields, PRODUCT_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        product = _locked_product(product_id, owner_user_id)
+        for name, value in fields.items():
+            setattr(product, name, value)
+        errors = _product_errors(product)
+        if errors:
+            raise contracts.InvalidRequest(_("Please correct the product."), fields=errors)
+        product.save(using=ALIAS)
+        if product.status == ProductStatus.ACTIVE:
+            product_publish_card(product_id=product.id, was_active=True)
+    return product
+
+
+def variant_update(*, variant_id: int, owner_user_id: int | None = None, **fields) -> Variant:
+    """Edits a variant's price, weight, name, SKU or limit; stock moves only through `stock_adjust`."""
+    _only_known(fields, VARIANT_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        variants = Variant.objects.using(ALIAS).select_for_update().select_related("product").filter(id=variant_id)
+        variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
+        for name, value in fields.items():
+            setattr(variant, name, value)
+        errors = _variant_errors(variant)
+        if errors:
+            raise contracts.InvalidRequest(_("Please correct the variant."), fields=errors)
+        variant.save(using=ALIAS)
+        if variant.product.status == ProductStatus.ACTIVE:
+            product_publish_card(product_id=variant.product_id, was_active=True)
+    return variant
 
 
 # --- Cart ------------------------------------------------------------------------
@@ -134,6 +273,109 @@ def cart_update_line(*, buyer_id: int, line_id: int, quantity: int) -> None:
         item.save(using=ALIAS, update_fields=["quantity"])
 
 
+# --- Stock --------------------------------------------------------------------------
+# Each of these is one conditional UPDATE: whatever runs concurrently, stock never
+# goes below zero (and the check constraint backs that up). Callers touch several
+# variants in variant id order so that two transactions never deadlock.
+
+
+def _out_of_stock(name: str) -> contracts.InvalidRequest:
+    return contracts.InvalidRequest(
+        _("%(name)s ran out of stock.") % {"name": name},
+        code="out_of_stock",
+        fields={"cart": [_("%(name)s ran out of stock.") % {"name": name}]},
+    )
+
+
+def _reserve(variant: Variant, quantity: int) -> None:
+    updated = (
+        Variant.objects.using(ALIAS)
+        .filter(id=variant.id, stock_reserved__lte=F("stock_on_hand") - quantity)
+        .update(stock_reserved=F("stock_reserved") + quantity)
+    )
+    if not updated:
+        raise _out_of_stock(variant.name)
+
+
+def _release(variant_id: int, quantity: int) -> None:
+    Variant.objects.using(ALIAS).filter(id=variant_id, stock_reserved__gte=quantity).update(
+        stock_reserved=F("stock_reserved") - quantity
+    )
+
+
+def _commit(variant_id: int, quantity: int) -> None:
+    """A reservation becomes a sale: the units leave the shelf."""
+    Variant.objects.using(ALIAS).filter(id=variant_id, stock_reserved__gte=quantity).update(
+        stock_reserved=F("stock_reserved") - quantity, stock_on_hand=F("stock_on_hand") - quantity
+    )
+
+
+def _restock(variant_id: int, quantity: int) -> None:
+    Variant.objects.using(ALIAS).filter(id=variant_id).update(stock_on_hand=F("stock_on_hand") + quantity)
+
+
+def _in_stock(product_ids) -> dict[int, bool]:
+    return selectors.products_in_stock(sorted(set(product_ids)))
+
+
+def _publish_stock_crossings(before: dict[int, bool]) -> None:
+    """StockChanged (and a fresh card) for each product that crossed in or out of stock."""
+    after = _in_stock(before)
+    for product_id in sorted(before):
+        if before[product_id] != after.get(product_id, False):
+            publish(OutboxEvent, events.StockChanged(product_id=product_id, in_stock=after.get(product_id, False)))
+            product_publish_card(product_id=product_id, was_active=True)
+
+
+def _order_facts(order: Order) -> tuple[events.OrderLineFact, ...]:
+    return tuple(
+        events.OrderLineFact(
+            product_id=line.product_id,
+            variant_id=line.variant_id,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            attribution_source=line.attribution_source,
+            creator_id=line.creator_id,
+            post_id=line.post_id,
+            campaign_id=line.campaign_id,
+        )
+        for line in order.lines.all()
+    )
+
+
+def stock_adjust(
+    *, variant_id: int, actor_user_id: int, delta: int, reason: str, owner_user_id: int | None = None
+) -> StockAdjustment:
+    """Adds (or with a negative delta removes) units on hand, never below what is reserved.
+
+    `owner_user_id`, when given, limits the change to that owner's shops."""
+    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0 or abs(delta) > 1_000_000:
+        raise _invalid("delta", _("Enter a non-zero whole number of units (at most a million)."))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Say why the stock changes."))
+    with transaction.atomic(using=ALIAS):
+        variants = Variant.objects.using(ALIAS).select_for_update().filter(id=variant_id)
+        variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
+        if variant.stock_on_hand + delta < variant.stock_reserved:
+            raise _invalid(
+                "delta",
+                _("Stock cannot go below the %(reserved)d units reserved for orders.")
+                % {"reserved": variant.stock_reserved},
+            )
+        before = _in_stock([variant.product_id])
+        variant.stock_on_hand += delta
+        variant.save(using=ALIAS, update_fields=["stock_on_hand"])
+        adjustment = StockAdjustment.objects.using(ALIAS).create(
+            variant=variant,
+            actor_user_id=actor_user_id,
+            delta=delta,
+            on_hand_after=variant.stock_on_hand,
+            reason=reason.strip()[:255],
+        )
+        _publish_stock_crossings(before)
+    return adjustment
+
+
 # --- Checkout -----------------------------------------------------------------------
 
 
@@ -144,24 +386,31 @@ def _fingerprint(command: contracts.CheckoutCommand) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _next_invoice_number(shop_id: int, order_id: int) -> str:
+def _invoice_number(shop_id: int, order_id: int) -> str:
     return f"INV/{timezone.localdate():%Y%m%d}/{shop_id}/{order_id:08d}"
 
 
+def _validate_command(command: contracts.CheckoutCommand) -> None:
+    if command.payment_method not in PaymentMethod.values:
+        raise _invalid("payment_method", _("Choose a payment method."))
+    if not command.idempotency_key or len(command.idempotency_key) > 100:
+        raise _invalid("idempotency_key", _("A checkout needs an idempotency key of at most 100 characters."))
+    for name in ("recipient", "phone", "street", "city", "province", "postal_code"):
+        if not getattr(command.address, name, "").strip():
+            raise _invalid(name, _("This field is required."))
+    for choices, name in ((command.shipping, "shipping"), (command.vouchers, "vouchers")):
+        if len({c.shop_id for c in choices}) != len(choices):
+            raise _invalid(name, _("Choose at most one per shop."))
+
+
 def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
-    """Turns the buyer's cart into one order per shop, reserving stock.
+    """Turns the buyer's cart into one order per shop, reserving stock, and one
+    payment for the orders that are paid online.
 
     Idempotent by (buyer, key): the same key and request return the same
     orders; the same key with another request is refused.
     """
-    if command.payment_method not in PaymentMethod.values:
-        raise _invalid("payment_method", "Choose a payment method.")
-    if not command.idempotency_key or len(command.idempotency_key) > 100:
-        raise _invalid("idempotency_key", "A checkout needs an idempotency key of at most 100 characters.")
-    for name in ("recipient", "phone", "street", "city", "province", "postal_code"):
-        if not getattr(command.address, name, "").strip():
-            raise _invalid(name, "This field is required.")
-
+    _validate_command(command)
     existing = (
         Checkout.objects.using(ALIAS).filter(buyer_id=command.buyer_id, idempotency_key=command.idempotency_key).first()
     )
@@ -171,22 +420,31 @@ def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
         return _checkout_new(command)
     except IntegrityError:
         # A concurrent call with the same key won the race: answer as it did.
-        existing = Checkout.objects.using(ALIAS).get(buyer_id=command.buyer_id, idempotency_key=command.idempotency_key)
+        existing = (
+            Checkout.objects.using(ALIAS)
+            .filter(buyer_id=command.buyer_id, idempotency_key=command.idempotency_key)
+            .first()
+        )
+        if existing is None:  # not the key: some other constraint refused the write
+            raise
         return _replay(existing, command)
 
 
 def _replay(existing: Checkout, command: contracts.CheckoutCommand) -> list[Order]:
     if _fingerprint(command) != existing.request_fingerprint:
         raise contracts.Conflict(
-            "This idempotency key was already used for a different checkout.",
+            _("This idempotency key was already used for a different checkout."),
             code="idempotency_key_reused",
-            fields={"idempotency_key": ["Already used for a different checkout."]},
+            fields={"idempotency_key": [_("Already used for a different checkout.")]},
         )
     return list(existing.orders.using(ALIAS).order_by("id"))
 
 
 def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
     attribution = {a.product_id: a for a in command.attributions}
+    shipping = {c.shop_id: c.courier for c in command.shipping}
+    voucher_codes = {c.shop_id: c.code.strip().upper() for c in command.vouchers}
+    now = timezone.now()
     with transaction.atomic(using=ALIAS):
         # Claim the key first: a concurrent call with the same key waits here on
         # the unique index, then fails and replays this call's answer.
@@ -202,7 +460,7 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
             .order_by("variant_id")
         )
         if not items:
-            raise _invalid("cart", "Your cart is empty.")
+            raise _invalid("cart", _("Your cart is empty."))
         # Lock the variants in id order so two checkouts never deadlock.
         locked = {
             v.id: v
@@ -213,55 +471,97 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
         }
         problems = {}
         for item in items:
-            variant = locked[item.variant_id]
-            if item.variant.product.status != ProductStatus.ACTIVE:
-                problems[f"line_{item.id}"] = [f"{item.variant.product.title} is no longer available."]
+            variant, product = locked[item.variant_id], item.variant.product
+            if product.status != ProductStatus.ACTIVE:
+                problems[f"line_{item.id}"] = [_("%(title)s is no longer available.") % {"title": product.title}]
+            elif item.quantity > variant.max_per_order:
+                problems[f"line_{item.id}"] = [
+                    _("At most %(limit)d of %(title)s per order.")
+                    % {"limit": variant.max_per_order, "title": product.title}
+                ]
             elif item.quantity > variant.stock_available:
                 problems[f"line_{item.id}"] = [
-                    f"Only {variant.stock_available} of {item.variant.product.title} ({variant.name}) left."
+                    _("Only %(left)d of %(title)s (%(variant)s) left.")
+                    % {"left": variant.stock_available, "title": product.title, "variant": variant.name}
                 ]
         if problems:
             raise contracts.InvalidRequest(
-                "Some items in your cart are no longer available.", code="out_of_stock", fields=problems
+                _("Some items in your cart are no longer available."), code="out_of_stock", fields=problems
             )
-
         by_shop: dict[int, list[CartItem]] = defaultdict(list)
         for item in items:
             by_shop[item.variant.product.shop_id].append(item)
-        orders = [
-            _place_shop_order(command, checkout, shop_id, shop_items, locked, attribution)
-            for shop_id, shop_items in sorted(by_shop.items())
-        ]
+        unknown = (set(shipping) | set(voucher_codes)) - set(by_shop)
+        if unknown:
+            raise _invalid("shipping", _("A shipping or voucher choice names a shop that is not in your cart."))
+        # Vouchers after variants, in id order: one fixed lock order for every checkout.
+        vouchers = {
+            v.shop_id: v
+            for v in Voucher.objects.using(ALIAS)
+            .select_for_update()
+            .filter(shop_id__in=list(voucher_codes), code__in=list(voucher_codes.values()))
+            .order_by("id")
+            if voucher_codes.get(v.shop_id) == v.code
+        }
+        couriers = selectors.active_couriers()
+        in_stock_before = _in_stock(item.variant.product_id for item in items)
+        orders = []
+        for shop_id, shop_items in sorted(by_shop.items()):
+            shop = shop_items[0].variant.product.shop
+            lines = [(locked[i.variant_id], i.quantity) for i in shop_items]
+            courier = selectors.choose_courier(couriers, shipping.get(shop_id), shop, lines, command.address.province)
+            if courier is None:
+                raise _invalid("shipping", _("Choose one of the offered couriers."))
+            voucher = vouchers.get(shop_id)
+            if shop_id in voucher_codes:
+                subtotal = sum(v.price * q for v, q in lines)
+                problem = selectors.voucher_problem(voucher=voucher, buyer_id=command.buyer_id, subtotal=subtotal)
+                if problem:
+                    raise contracts.InvalidRequest(problem, code="voucher", fields={"vouchers": [problem]})
+            subtotal, fee, discount = selectors.shop_quote(
+                shop=shop, lines=lines, province=command.address.province, courier=courier, voucher=voucher
+            )
+            orders.append(
+                _place_shop_order(
+                    command, checkout, shop_items, locked, attribution, courier, voucher, (subtotal, fee, discount)
+                )
+            )
+        online = [o for o in orders if o.payment_method != PaymentMethod.COD]
+        if online:
+            pay_before = now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES)
+            payment = Payment.objects.using(ALIAS).create(
+                checkout=checkout,
+                buyer_id=command.buyer_id,
+                method=command.payment_method,
+                amount=sum(o.total for o in online),
+                reference=payments.new_reference(),
+                expires_at=pay_before,
+            )
+            for order in online:
+                order.payment, order.pay_before = payment, pay_before
+            Order.objects.using(ALIAS).filter(id__in=[o.id for o in online]).update(
+                payment=payment, pay_before=pay_before
+            )
         CartItem.objects.using(ALIAS).filter(id__in=[i.id for i in items]).delete()
+        _publish_stock_crossings(in_stock_before)
     return orders
 
 
-def _reserve(variant: Variant, quantity: int) -> None:
-    # Conditional update: never below zero, whatever else runs concurrently.
-    updated = (
-        Variant.objects.using(ALIAS)
-        .filter(id=variant.id, stock_reserved__lte=F("stock_on_hand") - quantity)
-        .update(stock_reserved=F("stock_reserved") + quantity)
-    )
-    if not updated:
-        raise contracts.InvalidRequest(
-            f"{variant.name} ran out of stock.", code="out_of_stock", fields={"cart": ["An item ran out of stock."]}
-        )
-
-
-def _place_shop_order(command, checkout, shop_id, items, locked, attribution) -> Order:
+def _place_shop_order(command, checkout, items, locked, attribution, courier, voucher, quote) -> Order:
+    subtotal, fee, discount = quote
     address = command.address
-    subtotal = sum(locked[i.variant_id].price * i.quantity for i in items)
-    status = OrderStatus.PAID if command.payment_method == PaymentMethod.COD else OrderStatus.PENDING_PAYMENT
+    cod = command.payment_method == PaymentMethod.COD
     order = Order.objects.using(ALIAS).create(
-        number=f"PENDING-{checkout.id}-{shop_id}",
+        number=f"PENDING-{checkout.id}-{items[0].variant.product.shop_id}",
         buyer_id=command.buyer_id,
-        shop_id=shop_id,
-        status=status,
+        shop_id=items[0].variant.product.shop_id,
+        # Cash on delivery has nothing to wait for: the order is accepted at once.
+        status=OrderStatus.PAID if cod else OrderStatus.PENDING_PAYMENT,
         payment_method=command.payment_method,
         subtotal=subtotal,
-        shipping_fee=FLAT_SHIPPING_FEE,
-        total=subtotal + FLAT_SHIPPING_FEE,
+        shipping_fee=fee,
+        discount=discount,
+        total=pricing.order_total(subtotal=subtotal, shipping_fee=fee, discount=discount),
         recipient=address.recipient,
         phone=address.phone,
         street=address.street,
@@ -269,59 +569,537 @@ def _place_shop_order(command, checkout, shop_id, items, locked, attribution) ->
         province=address.province,
         postal_code=address.postal_code,
         checkout=checkout,
+        courier=courier.code,
+        voucher=voucher,
+        stock_committed=cod,
     )
-    order.number = _next_invoice_number(shop_id, order.id)
+    order.number = _invoice_number(order.shop_id, order.id)
     order.save(using=ALIAS, update_fields=["number"])
-    facts = []
-    touched_products = set()
+    OrderStatusChange.objects.using(ALIAS).create(order=order, status=OrderStatus.PENDING_PAYMENT)
+    if voucher is not None:
+        if voucher.usage_limit is not None:
+            # Conditional, like stock: the limit holds even if a lock were ever missed.
+            taken = (
+                Voucher.objects.using(ALIAS)
+                .filter(id=voucher.id, used_count__lt=voucher.usage_limit)
+                .update(used_count=F("used_count") + 1)
+            )
+        else:
+            taken = Voucher.objects.using(ALIAS).filter(id=voucher.id).update(used_count=F("used_count") + 1)
+        if not taken:
+            raise contracts.InvalidRequest(
+                _("This voucher has been fully used."), code="voucher", fields={"vouchers": [_("Fully used.")]}
+            )
+        VoucherUse.objects.using(ALIAS).create(voucher=voucher, buyer_id=command.buyer_id, order=order)
+    lines = []
     for item in items:
-        variant = locked[item.variant_id]
-        product = item.variant.product
-        was_in_stock = variant.stock_available > 0
+        variant, product = locked[item.variant_id], item.variant.product
         _reserve(variant, item.quantity)
-        variant.stock_reserved += item.quantity
+        if cod:
+            _commit(variant.id, item.quantity)
         origin = attribution.get(product.id)
-        line = OrderLine.objects.using(ALIAS).create(
-            order=order,
-            variant=variant,
-            product_id=product.id,
-            title=product.title,
-            variant_name=variant.name,
-            unit_price=variant.price,
-            quantity=item.quantity,
-            attribution_source=origin.source if origin else "",
-            creator_id=origin.creator_id if origin else None,
-            post_id=origin.post_id if origin else None,
-            campaign_id=origin.campaign_id if origin else None,
-        )
-        facts.append(
-            events.OrderLineFact(
+        lines.append(
+            OrderLine(
+                order=order,
+                variant=variant,
                 product_id=product.id,
-                variant_id=variant.id,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                attribution_source=line.attribution_source,
-                creator_id=line.creator_id,
-                post_id=line.post_id,
-                campaign_id=line.campaign_id,
+                title=product.title,
+                variant_name=variant.name,
+                unit_price=variant.price,
+                quantity=item.quantity,
+                attribution_source=origin.source if origin else "",
+                creator_id=origin.creator_id if origin else None,
+                post_id=origin.post_id if origin else None,
+                campaign_id=origin.campaign_id if origin else None,
+                commission_bp=product.commission_bp if origin else 0,
             )
         )
         Product.objects.using(ALIAS).filter(id=product.id).update(sold_count=F("sold_count") + item.quantity)
-        if was_in_stock and variant.stock_available == 0:
-            touched_products.add(product.id)
+    OrderLine.objects.using(ALIAS).bulk_create(lines)
+    facts = _order_facts(order)
     publish(
         OutboxEvent,
         events.OrderPlaced(
             order_id=order.id,
             number=order.number,
             buyer_id=order.buyer_id,
-            shop_id=shop_id,
+            shop_id=order.shop_id,
             status=order.status,
             total=order.total,
             currency=order.currency,
-            lines=tuple(facts),
+            lines=facts,
         ),
     )
-    for product_id in sorted(touched_products):
-        product_publish_card(product_id=product_id, was_active=True)
+    if cod:
+        OrderStatusChange.objects.using(ALIAS).create(order=order, status=OrderStatus.PAID, note="cod")
+        _publish_paid(order, facts)
     return order
+
+
+def _publish_paid(order: Order, facts) -> None:
+    publish(
+        OutboxEvent,
+        events.OrderPaid(
+            order_id=order.id,
+            number=order.number,
+            buyer_id=order.buyer_id,
+            shop_id=order.shop_id,
+            total=order.total,
+            currency=order.currency,
+            lines=facts,
+        ),
+    )
+
+
+# --- Order life cycle ------------------------------------------------------------------
+
+TRANSITIONS: dict[str, set[str]] = {
+    OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.EXPIRED},
+    OrderStatus.PAID: {OrderStatus.PACKED, OrderStatus.CANCELLED, OrderStatus.REFUNDED},
+    OrderStatus.PACKED: {OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED},
+    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
+    OrderStatus.DELIVERED: {OrderStatus.COMPLETED, OrderStatus.REFUNDED},
+    OrderStatus.COMPLETED: {OrderStatus.REFUNDED},
+}
+
+
+def _transition(order: Order, status: str, note: str = "") -> None:
+    if status not in TRANSITIONS.get(order.status, set()):
+        raise contracts.InvalidRequest(
+            _("An order that is %(current)s cannot become %(new)s.")
+            % {"current": OrderStatus(order.status).label, "new": OrderStatus(status).label},
+            code="illegal_transition",
+            fields={"status": [_("Not allowed from %(current)s.") % {"current": OrderStatus(order.status).label}]},
+        )
+    order.status = status
+    OrderStatusChange.objects.using(ALIAS).create(order=order, status=status, note=note[:255])
+
+
+def _locked_order(order_id: int, *, buyer_id: int | None = None, owner_user_id: int | None = None) -> Order:
+    """The order, row-locked, and only if it belongs to the given buyer or shop owner."""
+    orders = Order.objects.using(ALIAS).select_for_update().filter(id=order_id)
+    if buyer_id is not None:
+        orders = orders.filter(buyer_id=buyer_id)
+    return _owned(orders, owner_user_id, "shop__owner_user_id", _("Order not found."))
+
+
+def _give_back(order: Order) -> None:
+    """Returns an order's units to the shelf (or its reservation) and its voucher use."""
+    lines = sorted(order.lines.all(), key=lambda line: line.variant_id)
+    before = _in_stock(line.product_id for line in lines)
+    for line in lines:
+        if order.stock_committed:
+            _restock(line.variant_id, line.quantity)
+        else:
+            _release(line.variant_id, line.quantity)
+        Product.objects.using(ALIAS).filter(id=line.product_id, sold_count__gte=line.quantity).update(
+            sold_count=F("sold_count") - line.quantity
+        )
+    if order.voucher_id is not None and VoucherUse.objects.using(ALIAS).filter(order=order).delete()[0]:
+        Voucher.objects.using(ALIAS).filter(id=order.voucher_id, used_count__gt=0).update(
+            used_count=F("used_count") - 1
+        )
+    _publish_stock_crossings(before)
+
+
+def _payment_shrink(order: Order) -> None:
+    """A pending order left its payment: the shopper now owes less (nothing, when none is left)."""
+    if order.payment_id is None:
+        return
+    payment = Payment.objects.using(ALIAS).select_for_update().get(id=order.payment_id)
+    if payment.status == PaymentStatus.PENDING:
+        payment.amount -= order.total
+        if payment.amount == 0:
+            payment.status = PaymentStatus.FAILED
+        payment.save(using=ALIAS, update_fields=["amount", "status"])
+
+
+def order_pack(*, order_id: int, owner_user_id: int | None = None) -> Order:
+    with transaction.atomic(using=ALIAS):
+        order = _locked_order(order_id, owner_user_id=owner_user_id)
+        _transition(order, OrderStatus.PACKED)
+        order.save(using=ALIAS, update_fields=["status"])
+    return order
+
+
+def order_ship(*, order_id: int, courier: str, tracking_number: str, owner_user_id: int | None = None) -> Order:
+    tracking_number = (tracking_number or "").strip()
+    if not tracking_number or len(tracking_number) > 60:
+        raise _invalid("tracking_number", _("Enter the tracking number (at most 60 characters)."))
+    with transaction.atomic(using=ALIAS):
+        if not Courier.objects.using(ALIAS).filter(code=courier).exists():
+            raise _invalid("courier", _("Choose one of the couriers."))
+        order = _locked_order(order_id, owner_user_id=owner_user_id)
+        _transition(order, OrderStatus.SHIPPED, note=f"{courier} {tracking_number}")
+        order.courier, order.tracking_number = courier, tracking_number
+        order.save(using=ALIAS, update_fields=["status", "courier", "tracking_number"])
+        publish(
+            OutboxEvent,
+            events.OrderShipped(
+                order_id=order.id,
+                buyer_id=order.buyer_id,
+                shop_id=order.shop_id,
+                courier=courier,
+                tracking_number=tracking_number,
+            ),
+        )
+    return order
+
+
+def order_deliver(*, order_id: int, buyer_id: int | None = None, owner_user_id: int | None = None) -> Order:
+    """The buyer confirms receipt (or the seller records the courier's proof of delivery)."""
+    with transaction.atomic(using=ALIAS):
+        order = _locked_order(order_id, buyer_id=buyer_id, owner_user_id=owner_user_id)
+        _transition(order, OrderStatus.DELIVERED)
+        order.delivered_at = timezone.now()
+        order.save(using=ALIAS, update_fields=["status", "delivered_at"])
+        publish(OutboxEvent, events.OrderDelivered(order_id=order.id, buyer_id=order.buyer_id, shop_id=order.shop_id))
+    return order
+
+
+def order_complete(*, order_id: int) -> Order:
+    """Final: affiliate commissions on attributed lines are earned now."""
+    with transaction.atomic(using=ALIAS):
+        order = _locked_order(order_id)
+        _transition(order, OrderStatus.COMPLETED)
+        order.save(using=ALIAS, update_fields=["status"])
+        publish(OutboxEvent, events.OrderCompleted(order_id=order.id, buyer_id=order.buyer_id, shop_id=order.shop_id))
+        for line in order.lines.all():
+            if not line.attribution_source or not line.commission_bp:
+                continue
+            sale = line.unit_price * line.quantity
+            commission = Commission.objects.using(ALIAS).create(
+                order_line=line,
+                order=order,
+                shop_id=order.shop_id,
+                product_id=line.product_id,
+                source=line.attribution_source,
+                creator_id=line.creator_id,
+                post_id=line.post_id,
+                campaign_id=line.campaign_id,
+                rate_bp=line.commission_bp,
+                sale_amount=sale,
+                amount=pricing.commission_amount(sale_amount=sale, rate_bp=line.commission_bp),
+            )
+            publish(OutboxEvent, events.CommissionEarned(**_commission_fields(commission)))
+    return order
+
+
+def _commission_fields(commission: Commission) -> dict:
+    return {
+        "commission_id": commission.id,
+        "order_id": commission.order_id,
+        "order_line_id": commission.order_line_id,
+        "product_id": commission.product_id,
+        "creator_id": commission.creator_id,
+        "post_id": commission.post_id,
+        "campaign_id": commission.campaign_id,
+        "source": commission.source,
+        "sale_amount": commission.sale_amount,
+        "amount": commission.amount,
+    }
+
+
+def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, owner_user_id: int | None = None) -> Order:
+    """Cancels an order before it ships. A buyer may cancel only while it awaits payment;
+    the seller may cancel later too, and a paid order is then refunded."""
+    reason = _reason(reason, _("Say why the order is cancelled."))
+    with transaction.atomic(using=ALIAS):
+        order = _locked_order(order_id, buyer_id=buyer_id, owner_user_id=owner_user_id)
+        if buyer_id is not None and order.status != OrderStatus.PENDING_PAYMENT:
+            raise contracts.InvalidRequest(
+                _("Only an order awaiting payment can be cancelled; ask the seller."),
+                code="illegal_transition",
+                fields={"status": [_("Ask the seller to cancel.")]},
+            )
+        refund = order.status in (OrderStatus.PAID, OrderStatus.PACKED) and order.payment_method != PaymentMethod.COD
+        was_pending = order.status == OrderStatus.PENDING_PAYMENT
+        _transition(order, OrderStatus.REFUNDED if refund else OrderStatus.CANCELLED, note=reason)
+        order.cancel_reason = reason
+        order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
+        if was_pending:
+            _payment_shrink(order)
+        _give_back(order)
+        _publish_cancelled(order, refunded=refund)
+    return order
+
+
+def _publish_cancelled(order: Order, *, refunded: bool) -> None:
+    publish(
+        OutboxEvent,
+        events.OrderCancelled(
+            order_id=order.id,
+            buyer_id=order.buyer_id,
+            shop_id=order.shop_id,
+            reason=order.cancel_reason,
+            refunded=refunded,
+            lines=_order_facts(order),
+        ),
+    )
+
+
+def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None) -> Order:
+    """Refunds a delivered or completed order; earned commissions are reversed."""
+    reason = _reason(reason, _("Say why the order is refunded."))
+    with transaction.atomic(using=ALIAS):
+        order = _locked_order(order_id, owner_user_id=owner_user_id)
+        if order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
+            raise contracts.InvalidRequest(
+                _("Only a delivered or completed order can be refunded; cancel it instead."),
+                code="illegal_transition",
+                fields={"status": [_("Cancel it instead.")]},
+            )
+        _transition(order, OrderStatus.REFUNDED, note=reason)
+        order.cancel_reason = reason
+        order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
+        now = timezone.now()
+        for commission in order.commissions.using(ALIAS).filter(status=CommissionStatus.EARNED).order_by("id"):
+            commission.status, commission.reversed_at = CommissionStatus.REVERSED, now
+            commission.save(using=ALIAS, update_fields=["status", "reversed_at"])
+            publish(OutboxEvent, events.CommissionReversed(**_commission_fields(commission)))
+        _publish_cancelled(order, refunded=True)
+    return order
+
+
+# --- Payment ----------------------------------------------------------------------------
+
+
+def payment_open_session(*, payment_id: int) -> Payment:
+    """Asks the gateway for its hosted page. Runs after checkout committed: no stock
+    lock is held while the gateway is talked to."""
+    payment = Payment.objects.using(ALIAS).get(id=payment_id)
+    if payment.pay_url or payment.status != PaymentStatus.PENDING:
+        return payment
+    gateway = payments.gateway()
+    session = gateway.create_session(reference=payment.reference, amount=payment.amount, method=payment.method)
+    with transaction.atomic(using=ALIAS):
+        Payment.objects.using(ALIAS).filter(id=payment.id, pay_url="").update(
+            gateway=gateway.name, pay_url=session.pay_url, virtual_account=session.virtual_account
+        )
+    payment.refresh_from_db(using=ALIAS)
+    return payment
+
+
+def payment_for_order(*, buyer_id: int, order_id: int) -> Payment:
+    order = Order.objects.using(ALIAS).filter(id=order_id, buyer_id=buyer_id).first()
+    if order is None:
+        raise contracts.NotFound(_("Order not found."))
+    if order.payment_id is None:
+        raise _invalid("order_id", _("This order is paid on delivery."))
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise _invalid("order_id", _("This order no longer awaits payment."))
+    return payment_open_session(payment_id=order.payment_id)
+
+
+def payment_notification_receive(*, body: bytes, signature: str) -> str:
+    """Handles a gateway callback; returns its outcome. A repeat changes nothing; a
+    forged or wrong-amount one changes nothing and is recorded and logged."""
+    notification = payments.gateway().parse_notification(body=body, signature=signature)
+    with transaction.atomic(using=ALIAS):
+        if notification is None:
+            outcome, reference = "forged", ""
+        else:
+            reference = notification.reference
+            outcome = _apply_notification(notification)
+        PaymentNotification.objects.using(ALIAS).create(
+            reference=reference[:64], outcome=outcome, body=body.decode("utf-8", "replace")[:4000]
+        )
+    if outcome not in ("accepted", "duplicate", "failed"):
+        logger.warning("payment notification refused: %s (reference %r)", outcome, reference)
+    return outcome
+
+
+def _apply_notification(notification: payments.Notification) -> str:
+    # Payment first, then its orders in id order: the same lock order as expiry.
+    payment = Payment.objects.using(ALIAS).select_for_update().filter(reference=notification.reference).first()
+    if payment is None:
+        return "unknown"
+    if notification.amount != payment.amount:
+        return "wrong_amount"
+    if payment.status == PaymentStatus.PAID:
+        return "duplicate"
+    if payment.status != PaymentStatus.PENDING or notification.status != "paid":
+        return "late" if notification.status == "paid" else "failed"
+    payment.status, payment.paid_at = PaymentStatus.PAID, timezone.now()
+    payment.save(using=ALIAS, update_fields=["status", "paid_at"])
+    orders = (
+        Order.objects.using(ALIAS)
+        .select_for_update()
+        .filter(payment=payment, status=OrderStatus.PENDING_PAYMENT)
+        .order_by("id")
+    )
+    for order in orders:
+        _transition(order, OrderStatus.PAID, note=payment.reference)
+        order.stock_committed = True
+        order.save(using=ALIAS, update_fields=["status", "stock_committed"])
+        for line in sorted(order.lines.all(), key=lambda line: line.variant_id):
+            _commit(line.variant_id, line.quantity)
+        _publish_paid(order, _order_facts(order))
+    return "accepted"
+
+
+def payment_expire(*, payment_id: int) -> int:
+    """Expires a payment past its window and its unpaid orders, releasing their stock.
+    Idempotent: returns the number of orders expired by this call (0 on a repeat)."""
+    with transaction.atomic(using=ALIAS):
+        payment = Payment.objects.using(ALIAS).select_for_update().filter(id=payment_id).first()
+        if payment is None or payment.status != PaymentStatus.PENDING or payment.expires_at > timezone.now():
+            return 0
+        payment.status = PaymentStatus.EXPIRED
+        payment.save(using=ALIAS, update_fields=["status"])
+        orders = list(
+            Order.objects.using(ALIAS)
+            .select_for_update()
+            .filter(payment=payment, status=OrderStatus.PENDING_PAYMENT)
+            .order_by("id")
+        )
+        for order in orders:
+            _transition(order, OrderStatus.EXPIRED)
+            order.save(using=ALIAS, update_fields=["status"])
+            _give_back(order)
+            publish(
+                OutboxEvent,
+                events.OrderExpired(
+                    order_id=order.id, buyer_id=order.buyer_id, shop_id=order.shop_id, lines=_order_facts(order)
+                ),
+            )
+    return len(orders)
+
+
+# --- Reviews --------------------------------------------------------------------------
+
+
+def review_submit(*, buyer_id: int, order_line_id: int, stars: int, text: str) -> Review:
+    if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
+        raise _invalid("stars", _("Give one to five stars."))
+    text = (text or "").strip()
+    if len(text) > 2000:
+        raise _invalid("text", _("Keep the review under 2000 characters."))
+    with transaction.atomic(using=ALIAS):
+        line = (
+            OrderLine.objects.using(ALIAS)
+            .select_related("order")
+            .filter(id=order_line_id, order__buyer_id=buyer_id)
+            .first()
+        )
+        if line is None:
+            raise contracts.NotFound(_("Order line not found."))
+        if line.order.status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
+            raise _invalid("order_line_id", _("You can review an item once it has been delivered."))
+        # Lock the product, then the shop: the aggregates are recomputed under the locks.
+        product = Product.objects.using(ALIAS).select_for_update().get(id=line.product_id)
+        shop = Shop.objects.using(ALIAS).select_for_update().get(id=line.order.shop_id)
+        if Review.objects.using(ALIAS).filter(order_line=line).exists():
+            raise contracts.Conflict(
+                _("You have already reviewed this item."),
+                code="already_reviewed",
+                fields={"order_line_id": [_("Already reviewed.")]},
+            )
+        review = Review.objects.using(ALIAS).create(
+            order_line=line, product=product, shop=shop, buyer_id=buyer_id, stars=stars, text=text
+        )
+        product.rating, product.review_count = selectors.rating_of(Review.objects.using(ALIAS).filter(product=product))
+        product.save(using=ALIAS, update_fields=["rating", "review_count", "updated_at"])
+        shop.rating, shop.review_count = selectors.rating_of(Review.objects.using(ALIAS).filter(shop=shop))
+        shop.save(using=ALIAS, update_fields=["rating", "review_count"])
+        publish(
+            OutboxEvent,
+            events.ReviewPosted(
+                review_id=review.id,
+                product_id=product.id,
+                shop_id=shop.id,
+                stars=stars,
+                product_rating=product.rating,
+                product_review_count=product.review_count,
+                shop_rating=shop.rating,
+                shop_review_count=shop.review_count,
+            ),
+        )
+        product_publish_card(product_id=product.id, was_active=product.status == ProductStatus.ACTIVE)
+    return review
+
+
+def review_reply(*, review_id: int, reply: str, owner_user_id: int | None = None) -> Review:
+    reply = (reply or "").strip()
+    if not reply or len(reply) > 2000:
+        raise _invalid("reply", _("Write a reply of at most 2000 characters."))
+    with transaction.atomic(using=ALIAS):
+        reviews = Review.objects.using(ALIAS).select_for_update().filter(id=review_id)
+        review = _owned(reviews, owner_user_id, "shop__owner_user_id", _("Review not found."))
+        review.seller_reply = reply
+        review.save(using=ALIAS, update_fields=["seller_reply"])
+    return review
+
+
+# --- Vouchers -------------------------------------------------------------------------
+
+VOUCHER_FIELDS = (
+    "code",
+    "kind",
+    "value",
+    "min_spend",
+    "max_discount",
+    "starts_at",
+    "ends_at",
+    "usage_limit",
+    "per_buyer_limit",
+    "is_active",
+)
+
+
+def _voucher_errors(voucher: Voucher) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    voucher.code = (voucher.code or "").strip().upper()
+    if not voucher.code or len(voucher.code) > 30 or not voucher.code.isalnum():
+        errors["code"] = [_("Use 1 to 30 letters and digits.")]
+    if voucher.kind not in VoucherKind.values:
+        errors["kind"] = [_("Choose percentage or fixed amount.")]
+    elif voucher.kind == VoucherKind.PERCENT and not 1 <= (voucher.value or 0) <= 100:
+        errors["value"] = [_("A percentage is between 1 and 100.")]
+    elif not 0 < (voucher.value or 0) <= 100_000_000:
+        errors["value"] = [_("Enter an amount between Rp 1 and Rp 100.000.000.")]
+    if voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at:
+        errors["ends_at"] = [_("The voucher must end after it starts.")]
+    for name in ("min_spend", "max_discount", "usage_limit"):
+        value = getattr(voucher, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            errors[name] = [_("Enter zero or a positive whole number.")]
+    if not isinstance(voucher.per_buyer_limit, int) or voucher.per_buyer_limit < 1:
+        errors["per_buyer_limit"] = [_("Allow at least one use per buyer.")]
+    if (
+        voucher.usage_limit is not None
+        and isinstance(voucher.usage_limit, int)
+        and voucher.usage_limit < (voucher.used_count or 0)
+    ):
+        errors["usage_limit"] = [_("It has been used more often already.")]
+    return errors
+
+
+def _voucher_save(voucher: Voucher) -> Voucher:
+    errors = _voucher_errors(voucher)
+    if not errors and (
+        Voucher.objects.using(ALIAS).filter(shop_id=voucher.shop_id, code=voucher.code).exclude(id=voucher.id).exists()
+    ):
+        errors["code"] = [_("This shop already has a voucher with this code.")]
+    if errors:
+        raise contracts.InvalidRequest(_("Please correct the voucher."), fields=errors)
+    voucher.save(using=ALIAS)
+    return voucher
+
+
+def voucher_create(*, shop_id: int, owner_user_id: int | None = None, **fields) -> Voucher:
+    _only_known(fields, VOUCHER_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        shops = Shop.objects.using(ALIAS).filter(id=shop_id)
+        _owned(shops, owner_user_id, "owner_user_id", _("Shop not found."))
+        return _voucher_save(Voucher(shop_id=shop_id, **fields))
+
+
+def voucher_update(*, voucher_id: int, owner_user_id: int | None = None, **fields) -> Voucher:
+    _only_known(fields, VOUCHER_FIELDS)
+    with transaction.atomic(using=ALIAS):
+        vouchers = Voucher.objects.using(ALIAS).select_for_update().filter(id=voucher_id)
+        voucher = _owned(vouchers, owner_user_id, "shop__owner_user_id", _("Voucher not found."))
+        for name, value in fields.items():
+            setattr(voucher, name, value)
+        return _voucher_save(voucher)

@@ -32,3 +32,27 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    price_min = forms.IntegerField(label=_("Lowest price (Rp)"), min_value=0, required=False)
+    price_max = forms.IntegerField(label=_("Highest price (Rp)"), min_value=0, required=False)
+    location = forms.CharField(label=_("Shop location (city or province)"), max_length=80, required=False)
+    local = forms.BooleanField(label=_("Local small businesses only"), required=False)
+
+    def __init__(self, *args, categories: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", _("The highest price must not be below the lowest."))
+        return data

@@ -18,6 +18,10 @@ class Creator(models.Model):
     bio = models.TextField(_("bio"), blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     follower_count = models.PositiveIntegerField(default=0)
+    # Statistics kept from marketplace events (order.paid, commission.earned/reversed).
+    attributed_orders = models.PositiveIntegerField(default=0)
+    attributed_sales = models.BigIntegerField(default=0)
+    commission_earned = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,6 +49,9 @@ class Post(models.Model):
     like_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
+    sale_count = models.PositiveIntegerField(default=0)  # units sold through this post, from order.paid
+    # The "For you" ranking key, recomputed whenever engagement moves (see storefront.ranking).
+    rank_score = models.FloatField(default=0.0)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -52,7 +59,11 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="post_feed_order")]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="post_feed_order"),
+            models.Index(fields=["status", "-rank_score", "-id"], name="post_rank_order"),
+            models.Index(fields=["creator", "status", "-published_at", "-id"], name="post_creator_order"),
+        ]
 
     def __str__(self):
         return f"{self.creator} — {self.caption[:40]}"
@@ -119,6 +130,99 @@ class ProductCard(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Follow(models.Model):
+    """A user (opaque id from `default`) follows a creator."""
+
+    user_id = models.BigIntegerField()
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "creator"], name="follow_once")]
+
+    def __str__(self):
+        return f"user {self.user_id} follows {self.creator_id}"
+
+
+class Like(models.Model):
+    user_id = models.BigIntegerField()
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "post"], name="like_once")]
+
+    def __str__(self):
+        return f"user {self.user_id} likes post {self.post_id}"
+
+
+class Comment(models.Model):
+    user_id = models.BigIntegerField()
+    author_name = models.CharField(max_length=150)  # copied at write time: `default` is another database
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField(_("comment"), max_length=500)
+    is_hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["post", "is_hidden", "created_at"], name="comment_post_order")]
+
+    def __str__(self):
+        return self.body[:40]
+
+
+class ShowcaseItem(models.Model):
+    """A product a creator promotes as an affiliate, in the creator's own order."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="showcase")
+    product_id = models.BigIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["creator", "product_id"], name="showcase_product_once")]
+
+    def __str__(self):
+        return f"{self.creator_id} showcases {self.product_id}"
+
+
+class Campaign(models.Model):
+    """A scheduled promotion with a landing page. Its rules select products from the
+    read model: an explicit list, plus (when set) local small businesses and/or categories."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    headline = models.CharField(_("headline"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    banner = models.ImageField(_("banner"), upload_to="campaigns/", blank=True)
+    banner_url = models.CharField(max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    local_business_only = models.BooleanField(_("local small businesses"), default=False)
+    category_ids = models.JSONField(_("categories"), default=list, blank=True)
+    product_ids = models.JSONField(_("products"), default=list, blank=True)
+    attributed_orders = models.PositiveIntegerField(default=0)
+    attributed_sales = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="campaign_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def banner_src(self) -> str:
+        return self.banner.url if self.banner else self.banner_url
 
 
 class InboxEvent(AbstractInboxEvent):

@@ -1,49 +1,318 @@
 """Reads of the storefront. Pages that list posts or products render from the
-storefront database alone, in a constant number of queries."""
+storefront database alone, in a constant number of queries whatever the page size."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Creator, Post, PostProduct, PostStatus, ProductCard
+from integration import contracts
+
+from .models import Campaign, Comment, Creator, Follow, Like, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
 
 ALIAS = "storefront"
+MAX_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class PostView:
     post: Post
     products: list[ProductCard]
+    liked: bool = False
 
 
-def _with_cards(posts: list[Post]) -> list[PostView]:
-    """Attaches the visible cards of every post's tags with one query for all posts."""
-    product_ids = {tag.product_id for post in posts for tag in post.tags.all()}
-    cards = ProductCard.objects.using(ALIAS).filter(product_id__in=product_ids, is_visible=True).in_bulk()
-    return [PostView(post, [cards[t.product_id] for t in post.tags.all() if t.product_id in cards]) for post in posts]
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[PostView]
+    next_cursor: str | None
 
 
-def _published_posts():
+def _visible_cards(product_ids) -> dict[int, ProductCard]:
+    return ProductCard.objects.using(ALIAS).filter(product_id__in=set(product_ids), is_visible=True).in_bulk()
+
+
+def _with_cards(posts: list[Post], *, viewer_id: int | None = None) -> list[PostView]:
+    """Attaches the visible cards of every post's tags (one query for all posts) and,
+    for a signed-in viewer, whether they liked each post (one more)."""
+    cards = _visible_cards(tag.product_id for post in posts for tag in post.tags.all())
+    liked = set()
+    if viewer_id and posts:
+        liked = set(
+            Like.objects.using(ALIAS)
+            .filter(user_id=viewer_id, post_id__in=[p.id for p in posts])
+            .values_list("post_id", flat=True)
+        )
+    return [
+        PostView(post, [cards[t.product_id] for t in post.tags.all() if t.product_id in cards], post.id in liked)
+        for post in posts
+    ]
+
+
+def _posts_with_tags() -> QuerySet[Post]:
     return (
         Post.objects.using(ALIAS)
-        .filter(status=PostStatus.PUBLISHED)
         .select_related("creator")
         .prefetch_related(Prefetch("tags", queryset=PostProduct.objects.using(ALIAS).order_by("position", "id")))
     )
 
 
+def _published_posts() -> QuerySet[Post]:
+    return _posts_with_tags().filter(status=PostStatus.PUBLISHED)
+
+
+def _bad_cursor() -> ValidationError:
+    return ValidationError({"cursor": [_("This page link is not valid; start again from the top.")]})
+
+
+def _page(posts: list[Post], limit: int, cursor_of, viewer_id: int | None) -> FeedPage:
+    more = len(posts) > limit
+    posts = posts[:limit]
+    return FeedPage(_with_cards(posts, viewer_id=viewer_id), cursor_of(posts[-1]) if more else None)
+
+
+def post_feed_for_you(*, cursor: str | None = None, limit: int = 20, viewer_id: int | None = None) -> FeedPage:
+    """Published posts by `rank_score` (see storefront.ranking), keyset-paginated on (score, id)."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    posts = _published_posts()
+    if cursor:
+        try:
+            score_text, id_text = cursor.split("_", 1)
+            score, last_id = float(score_text), int(id_text)
+        except ValueError:
+            raise _bad_cursor() from None
+        posts = posts.filter(Q(rank_score__lt=score) | Q(rank_score=score, id__lt=last_id))
+    rows = list(posts.order_by("-rank_score", "-id")[: limit + 1])
+    return _page(rows, limit, lambda p: f"{p.rank_score!r}_{p.id}", viewer_id)
+
+
+def post_feed_following(*, user_id: int, cursor: str | None = None, limit: int = 20) -> FeedPage:
+    """Posts of the creators `user_id` follows, newest first, keyset-paginated on (published_at, id)."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    followed = Follow.objects.using(ALIAS).filter(user_id=user_id).values("creator_id")
+    posts = _published_posts().filter(creator_id__in=followed)
+    if cursor:
+        try:
+            at_text, id_text = cursor.rsplit("_", 1)
+            at, last_id = datetime.fromisoformat(at_text), int(id_text)
+        except ValueError:
+            raise _bad_cursor() from None
+        if at.tzinfo is None:
+            raise _bad_cursor()
+        posts = posts.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=last_id))
+    rows = list(posts.order_by("-published_at", "-id")[: limit + 1])
+    return _page(rows, limit, lambda p: f"{p.published_at.isoformat()}_{p.id}", user_id)
+
+
 def post_list_for_feed(*, limit: int = 20) -> list[PostView]:
-    posts = list(_published_posts().order_by("-published_at", "-id")[:limit])
-    return _with_cards(posts)
+    return post_feed_for_you(limit=limit).items
 
 
-def post_detail(post_id: int) -> PostView | None:
+def post_detail(post_id: int, *, viewer_id: int | None = None) -> PostView | None:
     post = _published_posts().filter(id=post_id).first()
-    return _with_cards([post])[0] if post else None
+    return _with_cards([post], viewer_id=viewer_id)[0] if post else None
+
+
+def comment_list(*, post_id: int, limit: int = 100) -> list[Comment]:
+    return list(
+        Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")[:limit]
+    )
 
 
 def product_card(product_id: int) -> ProductCard | None:
     return ProductCard.objects.using(ALIAS).filter(product_id=product_id, is_visible=True).first()
+
+
+# --- Creators and showcases --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatorPage:
+    creator: Creator
+    posts: list[PostView]
+    showcase: list[ProductCard]
+    followed: bool = False
+
+
+def creator_by_user(user_id: int) -> Creator | None:
+    return Creator.objects.using(ALIAS).filter(user_id=user_id).first()
+
+
+def showcase_cards(*, creator_id: int) -> list[ProductCard]:
+    items = list(ShowcaseItem.objects.using(ALIAS).filter(creator_id=creator_id).order_by("position", "id"))
+    cards = _visible_cards(item.product_id for item in items)
+    return [cards[item.product_id] for item in items if item.product_id in cards]
+
+
+def creator_page(*, handle: str, viewer_id: int | None = None, limit: int = 24) -> CreatorPage | None:
+    creator = Creator.objects.using(ALIAS).filter(handle=handle).first()
+    if creator is None:
+        return None
+    posts = list(_published_posts().filter(creator=creator).order_by("-published_at", "-id")[:limit])
+    followed = bool(viewer_id) and Follow.objects.using(ALIAS).filter(creator=creator, user_id=viewer_id).exists()
+    return CreatorPage(
+        creator, _with_cards(posts, viewer_id=viewer_id), showcase_cards(creator_id=creator.id), followed
+    )
+
+
+# --- Campaigns ------------------------------------------------------------------------
+
+
+def campaign_is_live(campaign: Campaign, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return campaign.starts_at <= now < campaign.ends_at
+
+
+def campaign_products(campaign: Campaign) -> QuerySet[ProductCard]:
+    """Cards selected by the campaign's rules: its explicit list, plus every card that
+    passes the local-business and category rules when either is set."""
+    rule = Q(product_id__in=campaign.product_ids or [])
+    if campaign.local_business_only or campaign.category_ids:
+        by_rules = Q()
+        if campaign.local_business_only:
+            by_rules &= Q(is_local_business=True)
+        if campaign.category_ids:
+            by_rules &= Q(category_id__in=campaign.category_ids)
+        rule |= by_rules
+    return ProductCard.objects.using(ALIAS).filter(rule, is_visible=True)
+
+
+def campaign_by_slug(slug: str) -> Campaign | None:
+    return Campaign.objects.using(ALIAS).filter(slug=slug).first()
+
+
+def campaign_landing(campaign: Campaign, *, limit: int = 48) -> list[ProductCard]:
+    if not campaign_is_live(campaign):
+        return []
+    return list(campaign_products(campaign).order_by("-in_stock", "-sold_count", "product_id")[:limit])
+
+
+def campaign_list_live(*, now: datetime | None = None) -> list[Campaign]:
+    now = now or timezone.now()
+    return list(Campaign.objects.using(ALIAS).filter(starts_at__lte=now, ends_at__gt=now).order_by("ends_at", "id"))
+
+
+# --- Attribution -------------------------------------------------------------------
+
+
+def attribution_origin(
+    *, product_id: int, post_id: int | None = None, creator_id: int | None = None, campaign_id: int | None = None
+) -> dict | None:
+    """The origin a product page was reached from, checked against the storefront's own
+    data (the post tags the product, the creator showcases it, the live campaign
+    selects it). A plain dict so that it can wait in the session until checkout."""
+    if post_id is not None:
+        post = (
+            Post.objects.using(ALIAS)
+            .filter(id=post_id, status=PostStatus.PUBLISHED, tags__product_id=product_id)
+            .values("id", "creator_id")
+            .first()
+        )
+        if post:
+            return {"source": "post", "creator_id": post["creator_id"], "post_id": post["id"]}
+    if (
+        creator_id is not None
+        and ShowcaseItem.objects.using(ALIAS).filter(creator_id=creator_id, product_id=product_id).exists()
+    ):
+        return {"source": "showcase", "creator_id": creator_id}
+    if campaign_id is not None:
+        campaign = Campaign.objects.using(ALIAS).filter(id=campaign_id).first()
+        if (
+            campaign
+            and campaign_is_live(campaign)
+            and campaign_products(campaign).filter(product_id=product_id).exists()
+        ):
+            return {"source": "campaign", "campaign_id": campaign.id}
+    return None
+
+
+def attributions_from(origins: dict[str, dict]) -> tuple[contracts.Attribution, ...]:
+    """Turns remembered origins ({product_id: origin}) into the checkout command's attributions."""
+    return tuple(contracts.Attribution(product_id=int(pid), **origin) for pid, origin in sorted(origins.items()))
+
+
+# --- Search --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    query: str = ""
+    category_id: int | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    location: str = ""
+    local_only: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    products: list[ProductCard] = field(default_factory=list)
+    creators: list[Creator] = field(default_factory=list)
+    posts: list[PostView] = field(default_factory=list)
+
+
+def _on_postgres() -> bool:
+    return connections[ALIAS].vendor == "postgresql"
+
+
+def _text_search(queryset: QuerySet, fields: list[str], query: str) -> QuerySet:
+    """PostgreSQL full-text search (the "simple" configuration: Indonesian has no stemmer
+    there) ranked by relevance; elsewhere every word must appear in some field."""
+    if _on_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(*fields, config="simple")
+        search = SearchQuery(query, search_type="websearch", config="simple")
+        return (
+            queryset.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)  # the @@ match: ts_rank alone also scores partial matches
+            .order_by("-rank", *queryset.query.order_by)
+        )
+    for word in query.split():
+        queryset = queryset.filter(Q.create([(f"{name}__icontains", word) for name in fields], connector=Q.OR))
+    return queryset
+
+
+def product_search(filters: ProductFilters, *, limit: int = 48) -> list[ProductCard]:
+    cards = ProductCard.objects.using(ALIAS).filter(is_visible=True)
+    if filters.category_id is not None:
+        cards = cards.filter(category_id=filters.category_id)
+    if filters.price_min is not None:
+        cards = cards.filter(price_max__gte=filters.price_min)
+    if filters.price_max is not None:
+        cards = cards.filter(price_min__lte=filters.price_max)
+    if filters.location:
+        cards = cards.filter(Q(shop_city__icontains=filters.location) | Q(shop_province__icontains=filters.location))
+    if filters.local_only:
+        cards = cards.filter(is_local_business=True)
+    cards = cards.order_by("-sold_count", "product_id")
+    if filters.query:
+        cards = _text_search(cards, ["title", "category_name", "shop_name"], filters.query)
+    return list(cards[:limit])
+
+
+def search(filters: ProductFilters, *, limit: int = 24) -> SearchResults:
+    products = product_search(filters, limit=limit)
+    if not filters.query:
+        return SearchResults(products=products)
+    creators = _text_search(
+        Creator.objects.using(ALIAS).order_by("-follower_count", "id"), ["handle", "display_name", "bio"], filters.query
+    )
+    posts = _text_search(_published_posts().order_by("-rank_score", "-id"), ["caption"], filters.query)
+    return SearchResults(products, list(creators[:limit]), _with_cards(list(posts[:limit])))
+
+
+def category_choices() -> list[tuple[int, str]]:
+    return list(
+        ProductCard.objects.using(ALIAS)
+        .filter(is_visible=True, category_id__isnull=False)
+        .values_list("category_id", "category_name")
+        .distinct()
+        .order_by("category_name", "category_id")
+    )
 
 
 # --- REST API ------------------------------------------------------------------------
@@ -65,3 +334,12 @@ def posts_with_cards(posts: list[Post]) -> list[PostView]:
 
 def creator_queryset():
     return Creator.objects.using(ALIAS).order_by("handle")
+
+
+def posts_of_creator(creator_id: int):
+    """A creator's own posts, any status, newest first, with their tags."""
+    return _posts_with_tags().filter(creator_id=creator_id).order_by("-id")
+
+
+def comment_queryset(post_id: int):
+    return Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")

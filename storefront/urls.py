@@ -6,7 +6,14 @@ app_name = "storefront"
 
 urlpatterns = [
     path("", views.feed, name="feed"),
+    path("search/", views.search, name="search"),
     path("posts/<int:post_id>/", views.post_detail, name="post_detail"),
+    path("posts/<int:post_id>/like/", views.post_like, name="post_like"),
+    path("posts/<int:post_id>/comments/", views.comment_create, name="comment_create"),
+    path("comments/<int:comment_id>/hide/", views.comment_hide, name="comment_hide"),
+    path("creators/<slug:handle>/", views.creator_detail, name="creator_detail"),
+    path("creators/<slug:handle>/follow/", views.creator_follow, name="creator_follow"),
+    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign_detail"),
     path("products/<int:product_id>/", views.product_detail, name="product_detail"),
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),

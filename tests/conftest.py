@@ -4,6 +4,8 @@ from django.db import connections
 from config.celery import app as celery_app
 from integration.relay import relay_all_outboxes
 from integration.transport import marketplace
+from marketplace.couriers import ensure_default_couriers
+from marketplace.models import Courier
 from storefront.services import product_cards_rebuild
 
 ALL_DATABASES = ["default", "storefront", "marketplace"]
@@ -40,3 +42,19 @@ def rebuild_cards(port):
         return product_cards_rebuild(port=port)
 
     return rebuild
+
+
+# --- Marketplace reference data ------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _couriers(request):
+    """The couriers come from a data migration, which a transactional test's flush
+    wipes; each database test puts back the missing ones (checkout needs them)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    databases = marker.kwargs.get("databases", ())
+    if databases == "__all__" or "marketplace" in databases:
+        request.getfixturevalue("_django_db_helper")
+        ensure_default_couriers(Courier, "marketplace")

@@ -78,3 +78,58 @@ class PostFactory(factory.django.DjangoModelFactory):
     caption = "Coba ini! #belilokal"
     status = sf.PostStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+# --- Marketplace: vouchers ---------------------------------------------------------
+
+
+class VoucherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.Voucher
+
+    shop = factory.SubFactory(ShopFactory)
+    code = factory.Sequence(lambda n: f"HEMAT{n}")
+    kind = mp.VoucherKind.PERCENT
+    value = 10
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=30))
+
+
+# --- Storefront: read model, showcases, campaigns --------------------------------------
+
+
+class ProductCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sf.ProductCard
+
+    product_id = factory.Sequence(lambda n: 30_000 + n)
+    shop_id = 1
+    shop_name = "Toko Lokal"
+    shop_slug = "toko-lokal"
+    shop_city = "Yogyakarta"
+    shop_province = "DI Yogyakarta"
+    is_local_business = True
+    title = factory.Sequence(lambda n: f"Kopi Gayo {n}")
+    category_id = 1
+    category_name = "Kopi"
+    price_min = 50_000
+    price_max = 50_000
+
+
+class ShowcaseItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sf.ShowcaseItem
+
+    creator = factory.SubFactory(CreatorFactory)
+    product_id = factory.Sequence(lambda n: 30_000 + n)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sf.Campaign
+
+    slug = factory.Sequence(lambda n: f"kampanye-{n}")
+    name = factory.Sequence(lambda n: f"Kampanye {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+    local_business_only = True

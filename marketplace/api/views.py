@@ -39,7 +39,7 @@ class ShopList(SellerView, generics.ListAPIView):
     serializer_class = s.ShopSerializer
 
     def get_queryset(self):
-        return selectors.shops_of_owner(self.request.user.id)
+        return selectors.shops_for_owner(self.request.user.id)
 
 
 class ProductList(SellerView, generics.ListAPIView):
@@ -65,7 +65,7 @@ class OrderList(SellerView, generics.ListAPIView):
     filterset_class = SellerOrderFilter
 
     def get_queryset(self):
-        return selectors.orders_of_owner(self.request.user.id)
+        return selectors.orders_for_seller(self.request.user.id)
 
 
 class OrderDetail(SellerView, generics.RetrieveAPIView):
@@ -73,4 +73,4 @@ class OrderDetail(SellerView, generics.RetrieveAPIView):
     lookup_url_kwarg = "order_id"
 
     def get_queryset(self):
-        return selectors.orders_of_owner(self.request.user.id)
+        return selectors.orders_for_seller(self.request.user.id)

@@ -33,14 +33,15 @@ def test_checkout_places_one_order_per_shop(world):
     # When the shopper checks out
     response = _checkout(client)
 
-    # Then two orders are placed, reported in the answer, and the cart is empty
+    # Then two orders are placed with the cheapest courier each (dearer across provinces),
+    # reported in the answer, and the cart is empty
     assert response.status_code == 201
     body = response.json()
-    assert [(o["shop_id"], o["subtotal"], o["total"], o["status"]) for o in body["orders"]] == [
-        (world.shop.id, 125_000, 140_000, "pending_payment"),
-        (world.other_shop.id, 80_000, 95_000, "pending_payment"),
+    assert [(o["shop_id"], o["subtotal"], o["shipping_fee"], o["total"], o["status"]) for o in body["orders"]] == [
+        (world.shop.id, 125_000, 15_000, 140_000, "pending_payment"),
+        (world.other_shop.id, 80_000, 23_000, 103_000, "pending_payment"),
     ]
-    assert body["total"] == 235_000
+    assert body["total"] == 243_000
     assert Order.objects.filter(buyer_id=world.shopper.id).count() == 2
     assert client.get("/api/v1/cart/").json()["lines"] == []
 

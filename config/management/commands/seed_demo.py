@@ -44,10 +44,15 @@ class Command(BaseCommand):
         new_creators = storefront_demo.seed_creators(user_ids=creator_users)
         with tqdm(desc="posts", unit="post", disable=quiet) as bar:
             new_posts = storefront_demo.seed_posts(posts=posts, progress=bar.update)
+        showcase_items = storefront_demo.seed_showcases()
+        follows, likes = storefront_demo.seed_follows_and_likes(user_ids=[accounts["shopper"].id, *creator_users])
+        campaign = storefront_demo.seed_beli_lokal()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {catalogue['shops']} new shops, {catalogue['products']} new products, "
-                f"{cards} product cards, {new_creators} new creators, {new_posts} new posts."
+                f"{cards} product cards, {new_creators} new creators, {new_posts} new posts, "
+                f"{showcase_items} new showcase items, {follows} new follows, {likes} new likes"
+                f"{', the Beli Lokal campaign' if campaign else ''}."
             )
         )
 

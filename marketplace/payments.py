@@ -1,0 +1,77 @@
+"""Payment gateways. The marketplace talks to a gateway only outside any stock lock.
+
+`PaymentGateway` is what a real provider would implement. `SimulatedGateway`
+is built in: its hosted page is served by the marketplace on this site
+(`/gateway/sim/<reference>/`) and it notifies the marketplace by an
+HMAC-SHA256 signed callback, like the real ones do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class GatewaySession:
+    pay_url: str
+    virtual_account: str = ""
+
+
+@dataclass(frozen=True)
+class Notification:
+    reference: str
+    amount: int
+    status: str  # "paid" | "failed"
+
+
+class PaymentGateway(Protocol):
+    name: str
+
+    def create_session(self, *, reference: str, amount: int, method: str) -> GatewaySession: ...
+
+    def parse_notification(self, *, body: bytes, signature: str) -> Notification | None:
+        """The notification in `body`, or None when the signature does not verify."""
+        ...
+
+
+class SimulatedGateway:
+    name = "sim"
+
+    def _secret(self) -> bytes:
+        return settings.PAYMENT_SIM_SECRET.encode()
+
+    def create_session(self, *, reference: str, amount: int, method: str) -> GatewaySession:
+        account = "8808" + "".join(str(int(c, 16) % 10) for c in reference[:12]) if method == "virtual_account" else ""
+        return GatewaySession(pay_url=reverse("marketplace:gateway_sim", args=[reference]), virtual_account=account)
+
+    def sign(self, body: bytes) -> str:
+        return hmac.new(self._secret(), body, hashlib.sha256).hexdigest()
+
+    def notification_body(self, *, reference: str, amount: int, status: str = "paid") -> bytes:
+        return json.dumps({"reference": reference, "amount": amount, "status": status}, sort_keys=True).encode()
+
+    def parse_notification(self, *, body: bytes, signature: str) -> Notification | None:
+        if not hmac.compare_digest(self.sign(body), signature or ""):
+            return None
+        try:
+            data = json.loads(body)
+            return Notification(reference=str(data["reference"]), amount=int(data["amount"]), status=data["status"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def gateway() -> PaymentGateway:
+    return import_string(settings.PAYMENT_GATEWAY)()
+
+
+def new_reference() -> str:
+    return secrets.token_hex(16)

@@ -1,0 +1,37 @@
+"""Scheduled work of the marketplace (Celery beat). Each task is idempotent: it
+finds what is due and calls a service that re-checks under a row lock."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from integration import contracts
+
+from . import services
+from .models import Order, OrderStatus, Payment, PaymentStatus
+
+ALIAS = "marketplace"
+
+
+@shared_task(name="marketplace.expire_unpaid_orders")
+def expire_unpaid_orders() -> int:
+    """Expires every payment past its window with its unpaid orders; returns orders expired."""
+    due = Payment.objects.using(ALIAS).filter(status=PaymentStatus.PENDING, expires_at__lte=timezone.now())
+    return sum(services.payment_expire(payment_id=pid) for pid in due.values_list("id", flat=True)[:1000])
+
+
+@shared_task(name="marketplace.complete_delivered_orders")
+def complete_delivered_orders() -> int:
+    """Completes orders delivered more than ORDER_AUTO_COMPLETE_DAYS ago; returns how many."""
+    cutoff = timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS)
+    due = Order.objects.using(ALIAS).filter(status=OrderStatus.DELIVERED, delivered_at__lte=cutoff)
+    done = 0
+    for order_id in due.values_list("id", flat=True)[:1000]:
+        try:
+            services.order_complete(order_id=order_id)
+        except contracts.InvalidRequest:  # changed meanwhile (refunded): nothing to do
+            continue
+        done += 1
+    return done

@@ -1,0 +1,38 @@
+"""The simulated payment gateway, served by the marketplace on this site.
+
+Its hosted page stands in for a bank's or e-wallet's page; its callback is the
+endpoint a real gateway would call, verifying the HMAC signature of the body.
+"""
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import payments, selectors, services
+
+SIGNATURE_HEADER = "HTTP_X_SIM_SIGNATURE"
+
+
+def gateway_sim(request, reference: str):
+    payment = selectors.payment_by_reference(reference)
+    if payment is None:
+        raise Http404
+    if request.method == "POST":
+        # The gateway side of the simulation: it signs its notification as a real one
+        # would and hands it to the very same verification the callback endpoint runs.
+        gateway = payments.SimulatedGateway()
+        body = gateway.notification_body(reference=payment.reference, amount=payment.amount)
+        services.payment_notification_receive(body=body, signature=gateway.sign(body))
+        return redirect(settings.PAYMENT_RETURN_URL)
+    return render(request, "marketplace/gateway_sim.html", {"payment": payment})
+
+
+@csrf_exempt  # called by the gateway, not a browser; authenticated by the HMAC signature
+@require_POST
+def gateway_sim_callback(request):
+    outcome = services.payment_notification_receive(body=request.body, signature=request.META.get(SIGNATURE_HEADER, ""))
+    # Acknowledge what was understood (a late payment is kept for a manual refund); refuse the rest.
+    status = 200 if outcome in ("accepted", "duplicate", "failed", "late") else 400
+    return JsonResponse({"outcome": outcome}, status=status)
