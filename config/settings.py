@@ -214,6 +214,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProductStatusEnum": "marketplace.models.ProductStatus",
+        "OrderStatusEnum": "marketplace.models.OrderStatus",
+        "PostStatusEnum": "storefront.models.PostStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.drop_database_integer_bounds",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -343,3 +343,12 @@ def posts_of_creator(creator_id: int):
 
 def comment_queryset(post_id: int):
     return Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")
+
+
+def creator_stats(creator_id: int) -> Creator:
+    """The creator with `post_count`: published posts."""
+    return (
+        Creator.objects.using(ALIAS)
+        .annotate(post_count=Count("posts", filter=Q(posts__status=PostStatus.PUBLISHED)))
+        .get(id=creator_id)
+    )

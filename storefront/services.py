@@ -254,7 +254,6 @@ def showcase_item_remove(*, creator: Creator, product_id: int) -> bool:
     return bool(deleted)
 
 
-
 def showcase_reorder(*, creator: Creator, product_ids: list[int]) -> list[ShowcaseItem]:
     """Puts the creator's showcase in the given order; the list names every item once."""
     with transaction.atomic(using=ALIAS):
@@ -284,6 +283,7 @@ def post_tags_set(*, creator: Creator, post_id: int, product_ids: list[int]) -> 
             PostProduct(post=post, product_id=pid, position=i) for i, pid in enumerate(unique_ids)
         )
     return post
+
 
 def campaign_create(
     *,

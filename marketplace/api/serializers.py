@@ -1,8 +1,20 @@
 """Shapes of the seller API: the marketplace's own records, read by their owner."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Order, OrderLine, Product, Shop, Variant
+from ..models import (
+    Order,
+    OrderLine,
+    Product,
+    ProductStatus,
+    Review,
+    Shop,
+    StockAdjustment,
+    Variant,
+    Voucher,
+    VoucherKind,
+)
 
 
 class ShopSerializer(serializers.ModelSerializer):
@@ -92,5 +104,131 @@ class SellerOrderSerializer(serializers.ModelSerializer):
             "province",
             "postal_code",
             "placed_at",
+            "courier",
+            "tracking_number",
+            "cancel_reason",
             "lines",
         ]
+
+
+# --- Writes: validated here for shape, by the services for meaning -------------------------
+
+
+class VariantWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    sku = serializers.CharField(max_length=60)
+    price = serializers.IntegerField(min_value=1, max_value=1_000_000_000, help_text=_("Rupiah"))
+    weight_grams = serializers.IntegerField(min_value=1, max_value=100_000)
+    max_per_order = serializers.IntegerField(min_value=1, max_value=999, required=False)
+
+
+class VariantCreateSerializer(VariantWriteSerializer):
+    stock_on_hand = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+
+
+class VariantUpdateSerializer(VariantWriteSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class ProductWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
+    category_id = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    image_url = serializers.CharField(allow_blank=True, required=False, max_length=300)
+    commission_bp = serializers.IntegerField(min_value=0, max_value=8000, required=False)
+
+
+class ProductCreateSerializer(ProductWriteSerializer):
+    shop_id = serializers.IntegerField(min_value=1)
+    variants = VariantCreateSerializer(many=True, max_length=50)
+
+
+class ProductUpdateSerializer(ProductWriteSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class ProductStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProductStatus.choices)
+
+
+class ProductImageSerializer(serializers.Serializer):
+    image = serializers.ImageField()
+
+
+class StockAdjustSerializer(serializers.Serializer):
+    delta = serializers.IntegerField(
+        min_value=-1_000_000, max_value=1_000_000, help_text=_("Units to add; negative to remove.")
+    )
+    reason = serializers.CharField(max_length=255)
+
+
+class StockAdjustmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockAdjustment
+        fields = ["id", "variant_id", "delta", "on_hand_after", "reason", "created_at"]
+
+
+class OrderShipSerializer(serializers.Serializer):
+    courier = serializers.CharField(max_length=40)
+    tracking_number = serializers.CharField(max_length=60)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+class VoucherSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Voucher
+        fields = [
+            "id",
+            "shop_id",
+            "code",
+            "kind",
+            "value",
+            "min_spend",
+            "max_discount",
+            "starts_at",
+            "ends_at",
+            "usage_limit",
+            "per_buyer_limit",
+            "used_count",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class VoucherWriteSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=30)
+    kind = serializers.ChoiceField(choices=VoucherKind.choices)
+    value = serializers.IntegerField(min_value=1, max_value=100_000_000)
+    min_spend = serializers.IntegerField(min_value=0, max_value=10**12, required=False)
+    max_discount = serializers.IntegerField(min_value=0, max_value=10**12, allow_null=True, required=False)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    usage_limit = serializers.IntegerField(min_value=0, max_value=10**9, allow_null=True, required=False)
+    per_buyer_limit = serializers.IntegerField(min_value=1, max_value=10**6, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class VoucherCreateSerializer(VoucherWriteSerializer):
+    shop_id = serializers.IntegerField(min_value=1)
+
+
+class SellerReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = ["id", "product_id", "shop_id", "order_line_id", "stars", "text", "seller_reply", "created_at"]
+
+
+class ReviewReplySerializer(serializers.Serializer):
+    reply = serializers.CharField(max_length=2000)
+
+
+class AttributedSalesSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField()
+    shop_name = serializers.CharField()
+    sales = serializers.IntegerField(help_text=_("Rupiah of sold order lines that came through creators"))
+    commission_owed = serializers.IntegerField(help_text=_("Rupiah earned by creators and not reversed"))

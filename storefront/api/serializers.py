@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..forms import PAYMENT_METHODS
-from ..models import Creator, ProductCard
+from ..models import Campaign, Comment, Creator, Post, ProductCard
 
 # --- Discovery ------------------------------------------------------------------------
 
@@ -211,3 +211,154 @@ class CheckoutResultSerializer(serializers.Serializer):
     orders = OrderSerializer(many=True)
     payment = PaymentSerializer(allow_null=True)
     total = serializers.IntegerField()
+
+
+class CheckoutPreviewRequestSerializer(serializers.Serializer):
+    province = serializers.CharField(max_length=80)
+    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
+
+
+class ShippingOptionSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField()
+    courier = serializers.CharField()
+    name = serializers.CharField()
+    fee = serializers.IntegerField()
+    etd_days = serializers.CharField()
+
+
+class ShopTotalSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField()
+    subtotal = serializers.IntegerField()
+    shipping_fee = serializers.IntegerField()
+    discount = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        shop_id, subtotal, fee, discount = instance
+        return {"shop_id": shop_id, "subtotal": subtotal, "shipping_fee": fee, "discount": discount}
+
+
+class CheckoutPreviewSerializer(serializers.Serializer):
+    cart = CartSerializer()
+    shipping_options = ShippingOptionSerializer(many=True)
+    shop_totals = ShopTotalSerializer(many=True)
+    total = serializers.IntegerField()
+    problems = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    order_line_id = serializers.IntegerField(min_value=1)
+    stars = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    stars = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    seller_reply = serializers.CharField()
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    parent_id = serializers.IntegerField(allow_null=True)
+
+
+# --- Social ------------------------------------------------------------------------------
+
+
+class FeedPageSerializer(serializers.Serializer):
+    """A `selectors.FeedPage`; pass `next_cursor` back as `?cursor=` for the next page."""
+
+    results = PostSerializer(many=True, source="items")
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["id", "author_name", "body", "created_at"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=500)
+
+
+class FollowSerializer(serializers.Serializer):
+    following = serializers.BooleanField()
+    follower_count = serializers.IntegerField()
+
+
+class LikeSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    banner_url = serializers.CharField(source="banner_src", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "slug", "name", "headline", "description", "banner_url", "starts_at", "ends_at"]
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    products = ProductCardSerializer(many=True, read_only=True)
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "products"]
+
+
+# --- Creator's own ---------------------------------------------------------------------------
+
+
+class CreatorPostSerializer(serializers.ModelSerializer):
+    poster_url = serializers.CharField(read_only=True)
+    product_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "caption", "status", "poster_url", "published_at", "like_count", "comment_count", "product_ids"]
+
+    def get_product_ids(self, post) -> list[int]:
+        return [tag.product_id for tag in post.tags.all()]
+
+
+class ProductIdsField(serializers.ListField):
+    child = serializers.IntegerField(min_value=1)
+
+
+class CreatorPostCreateSerializer(serializers.Serializer):
+    caption = serializers.CharField(max_length=2200, allow_blank=True)
+    product_ids = ProductIdsField(max_length=20, help_text=_("The products the post tags, in order."))
+    publish = serializers.BooleanField(default=True)
+    image = serializers.ImageField(required=False, allow_null=True)
+    video = serializers.FileField(required=False, allow_null=True)
+
+
+class ProductIdsSerializer(serializers.Serializer):
+    product_ids = ProductIdsField(max_length=200)
+
+
+class ShowcaseItemCreateSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+
+
+class CreatorStatsSerializer(serializers.ModelSerializer):
+    post_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Creator
+        fields = [
+            "id",
+            "handle",
+            "follower_count",
+            "post_count",
+            "attributed_orders",
+            "attributed_sales",
+            "commission_earned",
+        ]

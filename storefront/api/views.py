@@ -216,3 +216,80 @@ class OrderDetail(APIView):
     @extend_schema(responses=s.OrderSerializer)
     def get(self, request, order_id: int):
         return Response(s.OrderSerializer(marketplace().get_order(buyer_id=request.user.id, order_id=order_id)).data)
+
+
+class OrderPay(APIView):
+    """Opens (or reopens) the payment of an order awaiting it; complete it at `pay_url`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=s.PaymentSerializer)
+    def post(self, request, order_id: int):
+        payment = marketplace().start_payment(buyer_id=request.user.id, order_id=order_id)
+        return Response(s.PaymentSerializer(payment).data)
+
+
+class OrderConfirmDelivery(APIView):
+    """The buyer confirms the parcel arrived."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=s.OrderSerializer)
+    def post(self, request, order_id: int):
+        order = marketplace().confirm_delivery(buyer_id=request.user.id, order_id=order_id)
+        return Response(s.OrderSerializer(order).data)
+
+
+class Reviews(APIView):
+    """Reviews a delivered order line, once."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    problem_statuses = (409,)  # already reviewed
+
+    @extend_schema(request=s.ReviewCreateSerializer, responses={201: s.ReviewSerializer})
+    def post(self, request):
+        given = s.ReviewCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        review = marketplace().submit_review(buyer_id=request.user.id, **given.validated_data)
+        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class CheckoutPreview(APIView):
+    """What checking out the cart would cost now: couriers per shop, vouchers, totals and problems.
+    Nothing is reserved or placed."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.CheckoutPreviewRequestSerializer, responses=s.CheckoutPreviewSerializer)
+    def post(self, request):
+        given = s.CheckoutPreviewRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        preview = marketplace().preview_checkout(
+            buyer_id=request.user.id,
+            province=data["province"],
+            shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
+            vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+        )
+        return Response(s.CheckoutPreviewSerializer(preview).data)
+
+
+class ProductReviews(APIView):
+    """The latest reviews of a product, with the seller's replies."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.ReviewSerializer(many=True))
+    def get(self, request, product_id: int):
+        if selectors.product_card(product_id) is None:
+            raise Http404
+        reviews = marketplace().list_reviews(product_id=product_id, limit=50)
+        return Response(s.ReviewSerializer(reviews, many=True).data)
+
+
+class Categories(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.CategorySerializer(many=True))
+    def get(self, request):
+        return Response(s.CategorySerializer(marketplace().list_categories(), many=True).data)

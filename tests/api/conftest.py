@@ -1,16 +1,26 @@
 """Who calls the API in these tests, and a small catalogue for them to call it about."""
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import CreatorFactory, ShopFactory, UserFactory, VariantFactory
 from tests.integration.test_purchase_flow import ADDRESS
 
-__all__ = ["ADDRESS", "client_for"]
+__all__ = ["ADDRESS", "client_for", "png_upload"]
+
+
+def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
+    """A real, tiny PNG: uploads are checked to be images."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 @pytest.fixture(autouse=True)

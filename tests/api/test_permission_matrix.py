@@ -9,10 +9,12 @@ parameters (and, for a write, a valid body) are known below.
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 
-from storefront.services import post_create
-from tests.api.conftest import ADDRESS
+from marketplace import services as marketplace_services
+from storefront.services import creator_follow, post_create, showcase_item_add
+from tests.api.conftest import ADDRESS, png_upload
+from tests.factories import CampaignFactory, VoucherFactory
 
 ROLES = [
     "anonymous",
@@ -32,7 +34,20 @@ WRITE_BODIES = {
     "api:cart-item": {"quantity": 2},
     "api:cart-items": {"variant_id": None, "quantity": 1},  # variant filled in by the world
     "api:checkout": {"address": ADDRESS, "payment_method": "cod"},
+    "api:seller-product": {"title": "Batik Baru"},
+    "api:seller-product-status": {"status": "archived"},
+    "api:seller-variant": {"price": 99_000},
+    "api:seller-variant-stock": {"delta": 1, "reason": "Counted again"},
+    "api:seller-order-ship": {"courier": "jne-reg", "tracking_number": "JNE123"},
+    "api:seller-order-cancel": {"reason": "Out of fabric"},
+    "api:seller-voucher": {"value": 15},
+    "api:seller-review-reply": {"reply": "Thank you"},
+    "api:creator-post-tags": {"product_ids": None},  # the product filled in by the world
 }
+# Uploads: sent as multipart, so that a refusal is not about the media type.
+MULTIPART_WRITES = {"api:seller-product-image", "api:creator-posts"}
+# Writes on someone else's public object that every signed-in caller may make.
+SHARED_OBJECT_WRITES = {"api:post-like", "api:post-comments", "api:creator-follow"}
 
 
 def _api_endpoints():
@@ -54,9 +69,10 @@ ENDPOINTS = _api_endpoints()
 
 def _audience(view_class) -> str:
     permissions = view_class.permission_classes
-    if not permissions or all(p is AllowAny for p in permissions):
+    if not permissions or all(p in (AllowAny, IsAuthenticatedOrReadOnly) for p in permissions):
         return "public"
-    return "seller" if any(p.__name__ == "IsSeller" for p in permissions) else "shopper"
+    names = {p.__name__ for p in permissions}
+    return "seller" if "IsSeller" in names else "creator_user" if "IsCreator" in names else "shopper"
 
 
 def _methods(view_class) -> list[str]:
@@ -64,11 +80,17 @@ def _methods(view_class) -> list[str]:
 
 
 def _rows(body) -> list:
+    if isinstance(body, list):
+        return body
     if isinstance(body, dict) and "results" in body:
         return body["results"]
     if isinstance(body, dict) and "lines" in body:
         return body["lines"]
     return [body]
+
+
+def _row_id(row: dict):
+    return row.get("id", row.get("shop_id"))
 
 
 def _snapshot() -> dict:
@@ -82,21 +104,35 @@ def _snapshot() -> dict:
 
 @pytest.fixture
 def owned(world):
-    """The shopper's order (at the seller's shop) and cart line, and the creator's post."""
+    """The shopper's delivered and reviewed order (at the seller's shop) and cart line; the
+    seller's voucher; the creator's post and showcase; a running campaign."""
     shopper = world.client("shopper")
     shopper.post("/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 1}, format="json")
     placed = shopper.post(
         "/api/v1/checkout/", {"address": ADDRESS, "payment_method": "cod"}, format="json", HTTP_IDEMPOTENCY_KEY="m"
     )
+    order = placed.json()["orders"][0]
+    marketplace_services.order_pack(order_id=order["id"])
+    marketplace_services.order_ship(order_id=order["id"], courier="jne-reg", tracking_number="JNE1")
+    marketplace_services.order_deliver(order_id=order["id"])
+    review = marketplace_services.review_submit(
+        buyer_id=world.shopper.id, order_line_id=order["lines"][0]["id"], stars=5, text="Bagus"
+    )
     cart = shopper.post("/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 1}, format="json")
     creator = apps.get_model("storefront", "Creator").objects.get(user_id=world.creator_user.id)
     post = post_create(creator=creator, caption="Matrix", product_ids=[world.variant.product_id])
+    showcase_item_add(creator=creator, product_id=world.variant.product_id)
+    creator_follow(creator_id=creator.id, user_id=world.shopper.id)
     return {
         "product_id": world.variant.product_id,
-        "order_id": placed.json()["orders"][0]["id"],
+        "order_id": order["id"],
         "line_id": cart.json()["lines"][0]["id"],
         "post_id": post.id,
         "handle": "ayu",
+        "slug": CampaignFactory(slug="beli-lokal").slug,
+        "variant_id": world.variant.id,
+        "voucher_id": VoucherFactory(shop=world.shop).id,
+        "review_id": review.id,
     }
 
 
@@ -119,7 +155,7 @@ def test_the_matrix_covers_every_api_endpoint():
 def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, view_class):
     url = _url(route, owned)
     audience = _audience(view_class)
-    owner = {"public": None, "shopper": "shopper", "seller": "seller"}[audience]
+    owner = None if audience == "public" else audience
     clients = {role: world.client(role) for role in ROLES}  # tokens first: they are not what is checked
     has_object = "<" in route
 
@@ -129,7 +165,7 @@ def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, v
             if owner:
                 answer = clients[owner].get(url)
                 assert answer.status_code == 200, f"{name}: the owner is refused ({answer.status_code})"
-                owner_rows = [row["id"] for row in _rows(answer.json())]
+                owner_rows = [_row_id(row) for row in _rows(answer.json())]
                 assert owner_rows, f"{name}: the owner sees nothing, so the matrix proves nothing"
             for role in ROLES:
                 if role == owner:
@@ -142,7 +178,7 @@ def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, v
                 elif has_object:
                     assert response.status_code in (403, 404), (name, role, response.status_code)
                 elif response.status_code == 200:
-                    others = {row["id"] for row in _rows(response.json())}
+                    others = {_row_id(row) for row in _rows(response.json())}
                     assert not others & set(owner_rows), f"{name}: {role} sees the owner's rows"
                 else:
                     assert response.status_code == 403, (name, role, response.status_code)
@@ -154,10 +190,20 @@ def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, v
         body = dict(WRITE_BODIES.get(name, {}))
         if "variant_id" in body:
             body["variant_id"] = world.variant.id
-        refused_roles = ["anonymous"] + ([r for r in ROLES if r not in ("anonymous", owner)] if has_object else [])
+        if "product_ids" in body:
+            body["product_ids"] = [world.variant.product_id]
+        others = [r for r in ROLES if r not in ("anonymous", owner)]
+        refused_roles = ["anonymous"] + (others if has_object and name not in SHARED_OBJECT_WRITES else [])
         for role in refused_roles:
             before = _snapshot()
-            response = getattr(clients[role], method)(url, body, format="json", HTTP_IDEMPOTENCY_KEY=f"{name}-{role}")
+            if name in MULTIPART_WRITES:
+                body, sent_as = (
+                    {"image": png_upload(), "caption": "x", "product_ids": [owned["product_id"]]},
+                    "multipart",
+                )
+            else:
+                sent_as = "json"
+            response = getattr(clients[role], method)(url, body, format=sent_as, HTTP_IDEMPOTENCY_KEY=f"{name}-{role}")
             expected = (401,) if role == "anonymous" else (403, 404)
             assert response.status_code in expected, (name, method, role, response.status_code)
             assert response["Content-Type"] == "application/problem+json"
