@@ -17,6 +17,15 @@ from ..models import (
 )
 
 
+class TextField(serializers.CharField):
+    """Text only: a number or a list where text belongs is bad input, not text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ShopSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shop
@@ -42,7 +51,7 @@ class SellerVariantSerializer(serializers.ModelSerializer):
 
 
 class SellerProductSerializer(serializers.ModelSerializer):
-    image_url = serializers.CharField(source="display_image_url", read_only=True)
+    image_url = TextField(source="display_image_url", read_only=True)
     variants = SellerVariantSerializer(many=True, read_only=True)
 
     class Meta:
@@ -115,8 +124,8 @@ class SellerOrderSerializer(serializers.ModelSerializer):
 
 
 class VariantWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    sku = serializers.CharField(max_length=60)
+    name = TextField(max_length=120)
+    sku = TextField(max_length=60)
     price = serializers.IntegerField(min_value=1, max_value=1_000_000_000, help_text=_("Rupiah"))
     weight_grams = serializers.IntegerField(min_value=1, max_value=100_000)
     max_per_order = serializers.IntegerField(min_value=1, max_value=999, required=False)
@@ -132,10 +141,10 @@ class VariantUpdateSerializer(VariantWriteSerializer):
 
 
 class ProductWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
+    title = TextField(max_length=200)
+    description = TextField(allow_blank=True, required=False, max_length=10_000)
     category_id = serializers.IntegerField(min_value=1, allow_null=True, required=False)
-    image_url = serializers.CharField(allow_blank=True, required=False, max_length=300)
+    image_url = TextField(allow_blank=True, required=False, max_length=300)
     commission_bp = serializers.IntegerField(min_value=0, max_value=8000, required=False)
 
 
@@ -161,7 +170,7 @@ class StockAdjustSerializer(serializers.Serializer):
     delta = serializers.IntegerField(
         min_value=-1_000_000, max_value=1_000_000, help_text=_("Units to add; negative to remove.")
     )
-    reason = serializers.CharField(max_length=255)
+    reason = TextField(max_length=255)
 
 
 class StockAdjustmentSerializer(serializers.ModelSerializer):
@@ -171,12 +180,12 @@ class StockAdjustmentSerializer(serializers.ModelSerializer):
 
 
 class OrderShipSerializer(serializers.Serializer):
-    courier = serializers.CharField(max_length=40)
-    tracking_number = serializers.CharField(max_length=60)
+    courier = TextField(max_length=40)
+    tracking_number = TextField(max_length=60)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=255)
+    reason = TextField(max_length=255)
 
 
 class VoucherSerializer(serializers.ModelSerializer):
@@ -201,7 +210,7 @@ class VoucherSerializer(serializers.ModelSerializer):
 
 
 class VoucherWriteSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=30)
+    code = TextField(max_length=30)
     kind = serializers.ChoiceField(choices=VoucherKind.choices)
     value = serializers.IntegerField(min_value=1, max_value=100_000_000)
     min_spend = serializers.IntegerField(min_value=0, max_value=10**12, required=False)
@@ -224,11 +233,11 @@ class SellerReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewReplySerializer(serializers.Serializer):
-    reply = serializers.CharField(max_length=2000)
+    reply = TextField(max_length=2000)
 
 
 class AttributedSalesSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField()
-    shop_name = serializers.CharField()
+    shop_name = TextField()
     sales = serializers.IntegerField(help_text=_("Rupiah of sold order lines that came through creators"))
     commission_owed = serializers.IntegerField(help_text=_("Rupiah earned by creators and not reversed"))

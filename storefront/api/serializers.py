@@ -6,6 +6,16 @@ from rest_framework import serializers
 from ..forms import PAYMENT_METHODS
 from ..models import Campaign, Comment, Creator, Post, ProductCard
 
+
+class TextField(serializers.CharField):
+    """Text only: a number or a list where text belongs is bad input, not text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 # --- Discovery ------------------------------------------------------------------------
 
 
@@ -38,17 +48,17 @@ class ProductCardSerializer(serializers.ModelSerializer):
 
 class VariantSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    sku = serializers.CharField()
+    name = TextField()
+    sku = TextField()
     price = serializers.IntegerField(help_text=_("Rupiah"))
-    currency = serializers.CharField()
+    currency = TextField()
     stock_available = serializers.IntegerField()
     in_stock = serializers.BooleanField()
     max_per_order = serializers.IntegerField()
 
 
 class ProductDetailSerializer(ProductCardSerializer):
-    description = serializers.CharField(read_only=True)
+    description = TextField(read_only=True)
     stock_state = serializers.ChoiceField(choices=["in_stock", "out_of_stock"], read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
 
@@ -73,8 +83,8 @@ class PostSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="post.id")
     creator = CreatorBriefSerializer(source="post.creator")
-    caption = serializers.CharField(source="post.caption")
-    poster_url = serializers.CharField(source="post.poster_url")
+    caption = TextField(source="post.caption")
+    poster_url = TextField(source="post.poster_url")
     like_count = serializers.IntegerField(source="post.like_count")
     comment_count = serializers.IntegerField(source="post.comment_count")
     published_at = serializers.DateTimeField(source="post.published_at", allow_null=True)
@@ -89,9 +99,9 @@ class CartLineSerializer(serializers.Serializer):
     variant_id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     shop_id = serializers.IntegerField()
-    shop_name = serializers.CharField()
-    title = serializers.CharField()
-    variant_name = serializers.CharField()
+    shop_name = TextField()
+    title = TextField()
+    variant_name = TextField()
     unit_price = serializers.IntegerField()
     price_when_added = serializers.IntegerField()
     quantity = serializers.IntegerField()
@@ -103,7 +113,7 @@ class CartLineSerializer(serializers.Serializer):
 
 class CartSerializer(serializers.Serializer):
     lines = CartLineSerializer(many=True)
-    currency = serializers.CharField()
+    currency = TextField()
     total = serializers.IntegerField()
     item_count = serializers.IntegerField()
 
@@ -121,22 +131,22 @@ class CartItemUpdateSerializer(serializers.Serializer):
 
 
 class AddressSerializer(serializers.Serializer):
-    recipient = serializers.CharField(max_length=120)
+    recipient = TextField(max_length=120)
     phone = serializers.RegexField(r"^\+?[0-9 -]{8,20}$", max_length=30)
-    street = serializers.CharField(max_length=255)
-    city = serializers.CharField(max_length=80)
-    province = serializers.CharField(max_length=80)
+    street = TextField(max_length=255)
+    city = TextField(max_length=80)
+    province = TextField(max_length=80)
     postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5)
 
 
 class ShippingChoiceSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField(min_value=1)
-    courier = serializers.CharField(max_length=40)
+    courier = TextField(max_length=40)
 
 
 class VoucherChoiceSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField(min_value=1)
-    code = serializers.CharField(max_length=40)
+    code = TextField(max_length=40)
 
 
 class AttributionSerializer(serializers.Serializer):
@@ -156,17 +166,17 @@ class CheckoutRequestSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.Serializer):
-    status = serializers.CharField()
+    status = TextField()
     at = serializers.DateTimeField()
-    note = serializers.CharField()
+    note = TextField()
 
 
 class OrderLineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     variant_id = serializers.IntegerField()
-    title = serializers.CharField()
-    variant_name = serializers.CharField()
+    title = TextField()
+    variant_name = TextField()
     unit_price = serializers.IntegerField()
     quantity = serializers.IntegerField()
     line_total = serializers.IntegerField()
@@ -175,19 +185,19 @@ class OrderLineSerializer(serializers.Serializer):
 
 class OrderSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField()
+    number = TextField()
     shop_id = serializers.IntegerField()
-    shop_name = serializers.CharField()
-    status = serializers.CharField()
+    shop_name = TextField()
+    status = TextField()
     subtotal = serializers.IntegerField()
     shipping_fee = serializers.IntegerField()
     discount = serializers.IntegerField()
     total = serializers.IntegerField()
-    currency = serializers.CharField()
-    payment_method = serializers.CharField()
-    voucher_code = serializers.CharField()
-    courier = serializers.CharField()
-    tracking_number = serializers.CharField()
+    currency = TextField()
+    payment_method = TextField()
+    voucher_code = TextField()
+    courier = TextField()
+    tracking_number = TextField()
     payment_id = serializers.IntegerField(allow_null=True)
     placed_at = serializers.DateTimeField()
     pay_before = serializers.DateTimeField(allow_null=True)
@@ -197,13 +207,13 @@ class OrderSerializer(serializers.Serializer):
 
 class PaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    method = serializers.CharField()
-    status = serializers.CharField()
+    method = TextField()
+    status = TextField()
     amount = serializers.IntegerField()
-    currency = serializers.CharField()
+    currency = TextField()
     order_ids = serializers.ListField(child=serializers.IntegerField())
-    pay_url = serializers.CharField()
-    virtual_account = serializers.CharField()
+    pay_url = TextField()
+    virtual_account = TextField()
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -214,17 +224,17 @@ class CheckoutResultSerializer(serializers.Serializer):
 
 
 class CheckoutPreviewRequestSerializer(serializers.Serializer):
-    province = serializers.CharField(max_length=80)
+    province = TextField(max_length=80)
     shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
     vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
 
 
 class ShippingOptionSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField()
-    courier = serializers.CharField()
-    name = serializers.CharField()
+    courier = TextField()
+    name = TextField()
     fee = serializers.IntegerField()
-    etd_days = serializers.CharField()
+    etd_days = TextField()
 
 
 class ShopTotalSerializer(serializers.Serializer):
@@ -243,28 +253,28 @@ class CheckoutPreviewSerializer(serializers.Serializer):
     shipping_options = ShippingOptionSerializer(many=True)
     shop_totals = ShopTotalSerializer(many=True)
     total = serializers.IntegerField()
-    problems = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    problems = serializers.DictField(child=serializers.ListField(child=TextField()))
 
 
 class ReviewCreateSerializer(serializers.Serializer):
     order_line_id = serializers.IntegerField(min_value=1)
     stars = serializers.IntegerField(min_value=1, max_value=5)
-    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    text = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     stars = serializers.IntegerField()
-    text = serializers.CharField()
+    text = TextField()
     created_at = serializers.DateTimeField()
-    seller_reply = serializers.CharField()
+    seller_reply = TextField()
 
 
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
+    name = TextField()
+    slug = TextField()
     parent_id = serializers.IntegerField(allow_null=True)
 
 
@@ -275,7 +285,7 @@ class FeedPageSerializer(serializers.Serializer):
     """A `selectors.FeedPage`; pass `next_cursor` back as `?cursor=` for the next page."""
 
     results = PostSerializer(many=True, source="items")
-    next_cursor = serializers.CharField(allow_null=True)
+    next_cursor = TextField(allow_null=True)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -285,7 +295,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=500)
+    body = TextField(max_length=500)
 
 
 class FollowSerializer(serializers.Serializer):
@@ -299,7 +309,7 @@ class LikeSerializer(serializers.Serializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    banner_url = serializers.CharField(source="banner_src", read_only=True)
+    banner_url = TextField(source="banner_src", read_only=True)
 
     class Meta:
         model = Campaign
@@ -317,7 +327,7 @@ class CampaignDetailSerializer(CampaignSerializer):
 
 
 class CreatorPostSerializer(serializers.ModelSerializer):
-    poster_url = serializers.CharField(read_only=True)
+    poster_url = TextField(read_only=True)
     product_ids = serializers.SerializerMethodField()
 
     class Meta:
@@ -333,8 +343,10 @@ class ProductIdsField(serializers.ListField):
 
 
 class CreatorPostCreateSerializer(serializers.Serializer):
-    caption = serializers.CharField(max_length=2200, allow_blank=True)
-    product_ids = ProductIdsField(max_length=20, help_text=_("The products the post tags, in order."))
+    caption = TextField(max_length=2200, allow_blank=True)
+    product_ids = ProductIdsField(
+        max_length=20, required=False, default=list, help_text=_("The products the post tags, in order.")
+    )
     publish = serializers.BooleanField(default=True)
     image = serializers.ImageField(required=False, allow_null=True)
     video = serializers.FileField(required=False, allow_null=True)
