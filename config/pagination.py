@@ -5,7 +5,11 @@ from rest_framework import exceptions, pagination
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """DRF's page numbers, but a page that is not a positive whole number is bad input, not page one."""
+    """DRF's page numbers, but a page that is not a positive whole number is bad input, not page one.
+    `page_size` asks for up to 100 rows a page."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100
 
     def paginate_queryset(self, queryset, request, view=None):
         given = request.query_params.getlist(self.page_query_param)

@@ -1,8 +1,11 @@
 """A client that knows only HTTP and the published schema browses, buys and tracks an order,
 and the seller sees it: a live server, a plain HTTP client, no Django test client."""
 
+import http.cookiejar
 import json
+import re
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -28,8 +31,18 @@ def _call(base: str, method: str, path: str, body=None, token: str = "", **heade
         return error.code, json.loads(error.read())
 
 
+def _pay_on_the_gateway_page(base: str, pay_url: str) -> int:
+    """What a browser does on the hosted page: load it (CSRF cookie and token) and submit its form."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = browser.open(base + pay_url, timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode()
+    with browser.open(urllib.request.Request(base + pay_url, data=form, method="POST"), timeout=10) as answer:
+        return answer.status
+
+
 @pytest.mark.django_db(transaction=True, databases=["default", "storefront", "marketplace"])
-def test_a_plain_http_client_buys_and_the_seller_sees_the_order(live_server, rebuild_cards):
+def test_a_plain_http_client_buys_pays_and_tracks_while_the_seller_stocks_and_ships(live_server, rebuild_cards):
     # Given a seller's product on sale and a shopper with an account
     seller = UserFactory(username="toko")
     VariantFactory(
@@ -45,7 +58,14 @@ def test_a_plain_http_client_buys_and_the_seller_sees_the_order(live_server, reb
     # The schema lists what follows
     status, schema = _call(base, "GET", "/api/schema/?format=json")
     assert status == 200
-    assert {"/api/v1/products/", "/api/v1/cart/items/", "/api/v1/checkout/"} <= set(schema["paths"])
+    assert {
+        "/api/v1/products/",
+        "/api/v1/cart/items/",
+        "/api/v1/checkout/",
+        "/api/v1/orders/{order_id}/pay/",
+        "/api/v1/seller/orders/{order_id}/ship/",
+        "/api/v1/seller/variants/{variant_id}/stock/",
+    } <= set(schema["paths"])
 
     # The shopper signs in, browses and picks a variant
     status, body = _call(base, "POST", "/api/v1/auth/token/", {"username": "ayu", "password": "jalin-test-pw"})
@@ -81,3 +101,32 @@ def test_a_plain_http_client_buys_and_the_seller_sees_the_order(live_server, reb
     status, stock = _call(base, "GET", "/api/v1/seller/products/", token=seller_token)
     variant = stock["results"][0]["variants"][0]
     assert (variant["stock_on_hand"], variant["stock_reserved"], variant["stock_available"]) == (5, 2, 3)
+
+    # The shopper pays: the API says where, the gateway's page takes the payment
+    status, payment = _call(base, "POST", f"/api/v1/orders/{order_id}/pay/", token=token)
+    assert (status, payment["status"], payment["amount"]) == (200, "pending", 265_000)
+    assert _pay_on_the_gateway_page(base, payment["pay_url"]) == 200
+    status, order = _call(base, "GET", f"/api/v1/orders/{order_id}/", token=token)
+    assert (status, order["status"]) == (200, "paid")
+
+    # The seller restocks, packs and ships
+    status, adjusted = _call(
+        base,
+        "POST",
+        f"/api/v1/seller/variants/{variant['id']}/stock/",
+        {"delta": 10, "reason": "Restock"},
+        seller_token,
+    )
+    assert (status, adjusted["on_hand_after"]) == (201, 13)
+    status, packed = _call(base, "POST", f"/api/v1/seller/orders/{order_id}/pack/", token=seller_token)
+    assert (status, packed["status"]) == (200, "packed")
+    ship = {"courier": "jne-reg", "tracking_number": "JNE0042"}
+    status, shipped = _call(base, "POST", f"/api/v1/seller/orders/{order_id}/ship/", ship, seller_token)
+    assert (status, shipped["status"]) == (200, "shipped")
+
+    # ...and the shopper tracks the parcel, then confirms it arrived
+    status, order = _call(base, "GET", f"/api/v1/orders/{order_id}/", token=token)
+    assert (order["courier"], order["tracking_number"]) == ("jne-reg", "JNE0042")
+    assert [change["status"] for change in order["timeline"]][-3:] == ["paid", "packed", "shipped"]
+    status, delivered = _call(base, "POST", f"/api/v1/orders/{order_id}/confirm-delivery/", token=token)
+    assert (status, delivered["status"]) == (200, "delivered")
