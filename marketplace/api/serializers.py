@@ -16,6 +16,9 @@ from ..models import (
     VoucherKind,
 )
 
+# Ids fit the smallest id column of either database (PostgreSQL's integer).
+ID_MAX = 2**31 - 1
+
 
 class TextField(serializers.CharField):
     """Text only: a number or a list where text belongs is bad input, not text."""
@@ -143,13 +146,13 @@ class VariantUpdateSerializer(VariantWriteSerializer):
 class ProductWriteSerializer(serializers.Serializer):
     title = TextField(max_length=200)
     description = TextField(allow_blank=True, required=False, max_length=10_000)
-    category_id = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    category_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, allow_null=True, required=False)
     image_url = TextField(allow_blank=True, required=False, max_length=300)
     commission_bp = serializers.IntegerField(min_value=0, max_value=8000, required=False)
 
 
 class ProductCreateSerializer(ProductWriteSerializer):
-    shop_id = serializers.IntegerField(min_value=1)
+    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     variants = VariantCreateSerializer(many=True, max_length=50)
 
 
@@ -223,7 +226,7 @@ class VoucherWriteSerializer(serializers.Serializer):
 
 
 class VoucherCreateSerializer(VoucherWriteSerializer):
-    shop_id = serializers.IntegerField(min_value=1)
+    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class SellerReviewSerializer(serializers.ModelSerializer):

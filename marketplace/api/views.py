@@ -20,8 +20,16 @@ class IsSeller(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and selectors.owner_has_shop(request.user.id))
 
 
+class WholeNumberField(forms.IntegerField):
+    def to_python(self, value):
+        # Absent is "no filter"; present but empty is bad input.
+        if value == "":
+            raise forms.ValidationError(_("Enter a whole number."), code="invalid")
+        return super().to_python(value)
+
+
 class ShopFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 class SellerProductFilter(filters.FilterSet):

@@ -6,10 +6,18 @@ from django_filters import rest_framework as filters
 from ..models import ProductCard
 
 
+class WholeNumberField(forms.IntegerField):
+    def to_python(self, value):
+        # Absent is "no filter"; present but empty is bad input.
+        if value == "":
+            raise forms.ValidationError(_("Enter a whole number."), code="invalid")
+        return super().to_python(value)
+
+
 class IdOrAmountFilter(filters.NumberFilter):
     """Ids and rupiah are whole numbers: `0.5` is bad input, not a filter."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 class TrueFalseField(forms.Field):

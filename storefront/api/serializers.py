@@ -6,6 +6,9 @@ from rest_framework import serializers
 from ..forms import PAYMENT_METHODS
 from ..models import Campaign, Comment, Creator, Post, ProductCard
 
+# Ids fit the smallest id column of either database (PostgreSQL's integer).
+ID_MAX = 2**31 - 1
+
 
 class TextField(serializers.CharField):
     """Text only: a number or a list where text belongs is bad input, not text."""
@@ -119,7 +122,7 @@ class CartSerializer(serializers.Serializer):
 
 
 class CartItemCreateSerializer(serializers.Serializer):
-    variant_id = serializers.IntegerField(min_value=1)
+    variant_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     quantity = serializers.IntegerField(min_value=1, max_value=999)
 
 
@@ -140,21 +143,21 @@ class AddressSerializer(serializers.Serializer):
 
 
 class ShippingChoiceSerializer(serializers.Serializer):
-    shop_id = serializers.IntegerField(min_value=1)
+    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     courier = TextField(max_length=40)
 
 
 class VoucherChoiceSerializer(serializers.Serializer):
-    shop_id = serializers.IntegerField(min_value=1)
+    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     code = TextField(max_length=40)
 
 
 class AttributionSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])
-    creator_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    post_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    campaign_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    creator_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+    post_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+    campaign_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
@@ -257,7 +260,7 @@ class CheckoutPreviewSerializer(serializers.Serializer):
 
 
 class ReviewCreateSerializer(serializers.Serializer):
-    order_line_id = serializers.IntegerField(min_value=1)
+    order_line_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     stars = serializers.IntegerField(min_value=1, max_value=5)
     text = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -339,7 +342,7 @@ class CreatorPostSerializer(serializers.ModelSerializer):
 
 
 class ProductIdsField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class CreatorPostCreateSerializer(serializers.Serializer):
@@ -357,7 +360,7 @@ class ProductIdsSerializer(serializers.Serializer):
 
 
 class ShowcaseItemCreateSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class CreatorStatsSerializer(serializers.ModelSerializer):

@@ -102,3 +102,9 @@ def test_the_seller_product_list_runs_a_constant_number_of_queries(world, django
         VariantFactory(product__shop=world.shop)
     with django_assert_max_num_queries(6):  # auth, shop check, count, page, variants
         world.client("seller").get("/api/v1/seller/products/")
+
+
+def test_an_empty_shop_filter_is_bad_input(world):
+    response = world.client("seller").get("/api/v1/seller/orders/?shop=")
+
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["shop"])

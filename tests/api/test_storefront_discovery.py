@@ -71,6 +71,10 @@ def test_products_filter_by_category_and_shop(api, catalogue):
         "local=maybe",
         "min_price=0.5",
         "category=1.5",
+        "shop=",
+        "page_size=0",
+        "page_size=101",
+        "page_size=ten",
     ],
 )
 def test_bad_filters_are_rejected_by_name(api, catalogue, query):
