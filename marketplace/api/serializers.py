@@ -180,6 +180,7 @@ class StockAdjustmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockAdjustment
         fields = ["id", "variant_id", "delta", "on_hand_after", "reason", "created_at"]
+        read_only_fields = fields  # answers only; and no database-dependent bounds in the schema
 
 
 class OrderShipSerializer(serializers.Serializer):
@@ -233,6 +234,7 @@ class SellerReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "product_id", "shop_id", "order_line_id", "stars", "text", "seller_reply", "created_at"]
+        read_only_fields = fields
 
 
 class ReviewReplySerializer(serializers.Serializer):
