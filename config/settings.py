@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_htmx",
+    "import_export",  # bulk product import and export in the seller centre
     "config",  # composition root: cross-context management commands only
     "storefront",
     "marketplace",
@@ -234,6 +235,59 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Reliability, the split deployment and hardening -------------------------
+# Request ids (and the 503 answer to an unreachable marketplace) wrap every request.
+MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
+MIDDLEWARE += [
+    "config.middleware.UnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+INSTALLED_APPS += ["csp", "axes"]
+# Pages that never call the marketplace still say when checkout is paused.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.marketplace_status")
+
+# HTTP transport: the storefront calls MARKETPLACE_API_URL with the service token;
+# the marketplace's internal endpoints accept only that token (closed when unset).
+MARKETPLACE_API_URL = env.str("MARKETPLACE_API_URL", default="http://127.0.0.1:8001/internal/marketplace/")
+MARKETPLACE_SERVICE_TOKEN = env.str("MARKETPLACE_SERVICE_TOKEN", default="")
+MARKETPLACE_API_TIMEOUT = env.float("MARKETPLACE_API_TIMEOUT", default=5.0)
+MARKETPLACE_API_RETRIES = env.int("MARKETPLACE_API_RETRIES", default=2)
+# Relay tasks are fire-and-forget: no result to store, so a Redis outage costs no result wait.
+CELERY_TASK_IGNORE_RESULT = True
+# How often beat re-dispatches undelivered outbox rows.
+CELERY_BEAT_SCHEDULE["relay-outboxes"]["schedule"] = env.float("INTEGRATION_SWEEP_SECONDS", default=30.0)
+
+# Brute-force protection on every sign-in that passes a request (pages, admin, token endpoint).
+AUTHENTICATION_BACKENDS = ["config.auth.RequestAxesBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Content Security Policy: enforced in production (config.settings_production), reported here.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Logs carry the request id; LOG_FORMAT=json gives one JSON object per line.
+LOGGING["filters"] = {"request_id": {"()": "integration.correlation.RequestIdFilter"}}
+LOGGING["formatters"]["plain"]["format"] = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+LOGGING["formatters"]["json"] = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["handlers"]["console"]["formatter"] = "json" if env.str("LOG_FORMAT", default="plain") == "json" else "plain"
+
 # --- Marketplace: payment, expiry, completion --------------------------------
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="marketplace.payments.SimulatedGateway")
 # Shared secret of the simulated gateway's signed callbacks; set a long random one in production.
@@ -258,3 +312,13 @@ STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6
 # Post views are counted in the cache and moved into the database in bulk.
 CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
 STOREFRONT_MAX_VIDEO_BYTES = env.int("STOREFRONT_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)
+
+# --- Marketplace: retention of checkout idempotency keys ---------------------
+# A key replays its checkout for this many days (at least one), then is forgotten.
+CHECKOUT_KEY_RETENTION_DAYS = env.int("CHECKOUT_KEY_RETENTION_DAYS", default=7)
+CELERY_BEAT_SCHEDULE |= {
+    "marketplace-purge-checkout-keys": {
+        "task": "marketplace.purge_checkout_keys",
+        "schedule": env.float("CHECKOUT_KEY_PURGE_SECONDS", default=3600.0),
+    },
+}

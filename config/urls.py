@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -11,6 +13,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("marketplace.urls")),  # the simulated payment gateway
     path("", include("storefront.urls")),
+]
+
+# Health checks and the marketplace's internal endpoints (service token only).
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("internal/marketplace/", include("marketplace.internal_api")),
+    *urlpatterns,
 ]
 
 if settings.DEBUG:

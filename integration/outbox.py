@@ -34,6 +34,8 @@ class AbstractOutboxEvent(models.Model):
     available_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The request that caused the event (see integration.correlation), for the logs.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         abstract = True

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 
+from . import correlation
 from .events import Envelope, Subscription, from_payload, subscriptions_for
 from .outbox import OutboxStatus
 
@@ -71,7 +72,8 @@ def relay_outbox(outbox_label: str, *, batch_size: int | None = None, max_batche
                 break
             for row in rows:
                 try:
-                    deliver(row.envelope())
+                    with correlation.bound(row.request_id or correlation.new_id()):
+                        deliver(row.envelope())
                 except Exception as exc:
                     row.attempts += 1
                     row.last_error = str(exc)[:2000]

@@ -1,7 +1,10 @@
 """How a context reaches a port. The composition root (settings) names the provider.
 
 `inprocess` (default) loads the provider class by dotted path and calls it
-directly; the caller never imports the providing context itself.
+directly; the caller never imports the providing context itself. A refused
+or lost database connection becomes `Unavailable` (`integration.guard`).
+`http` calls the marketplace's internal endpoints at `MARKETPLACE_API_URL`
+with the service token (`integration.http`).
 """
 
 from functools import cache
@@ -10,14 +13,29 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .contracts import MarketplacePort
+from .guard import Guarded
+from .http import HttpPort
 
 
 @cache
-def _build_marketplace(transport: str, provider_path: str) -> MarketplacePort:
+def _build_marketplace(transport: str, provider_path: str, api_url: str, token: str) -> MarketplacePort:
     if transport == "inprocess":
-        return import_string(provider_path)()
+        return Guarded(import_string(provider_path)())
+    if transport == "http":
+        return HttpPort(
+            MarketplacePort,
+            base_url=api_url,
+            token=token,
+            timeout=settings.MARKETPLACE_API_TIMEOUT,
+            retries=settings.MARKETPLACE_API_RETRIES,
+        )
     raise ValueError(f"unknown INTEGRATION_TRANSPORT {transport!r}")
 
 
 def marketplace() -> MarketplacePort:
-    return _build_marketplace(settings.INTEGRATION_TRANSPORT, settings.MARKETPLACE_PROVIDER)
+    return _build_marketplace(
+        settings.INTEGRATION_TRANSPORT,
+        settings.MARKETPLACE_PROVIDER,
+        settings.MARKETPLACE_API_URL,
+        settings.MARKETPLACE_SERVICE_TOKEN,
+    )

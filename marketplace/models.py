@@ -238,17 +238,24 @@ class Checkout(models.Model):
     """One checkout request, keyed by the buyer's idempotency key.
 
     The same key with the same request returns the same orders; with a different
-    request it is refused.
+    request it is refused. The key is forgotten (set to null) after the retention
+    period, so the row still groups its orders and payment.
     """
 
     buyer_id = models.BigIntegerField()
-    idempotency_key = models.CharField(max_length=100)
-    request_fingerprint = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=100, null=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["buyer_id", "idempotency_key"], name="checkout_idempotency_key_once"),
+        ]
+        indexes = [
+            # The purge looks only at keys still held, oldest first.
+            models.Index(
+                fields=["created_at"], name="checkout_key_held_created", condition=Q(idempotency_key__isnull=False)
+            ),
         ]
 
     def __str__(self):

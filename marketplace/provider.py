@@ -66,8 +66,8 @@ class MarketplaceProvider:
         payment_id = next((o.payment_id for o in orders if o.payment_id), None)
         if payment_id is not None:
             # The checkout transaction has committed: the gateway is asked without any stock lock.
-            services.payment_open_session(payment_id=payment_id)
-            payment = selectors.payment_dto(selectors.payment_by_id(payment_id))
+            opened = services.payment_open_session(payment_id=payment_id)
+            payment = selectors.payment_dto(opened, order_ids=[o.id for o in orders if o.payment_id == payment_id])
         placed = selectors.orders_for_buyer(command.buyer_id, order_ids=[o.id for o in orders])
         return contracts.CheckoutResult(orders=tuple(sorted(placed, key=lambda o: o.id)), payment=payment)
 

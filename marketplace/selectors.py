@@ -230,14 +230,17 @@ def rating_of(reviews) -> tuple[int, int]:
     return (round(row["average"] * 100) if row["count"] else 0), row["count"]
 
 
-def payment_dto(payment: Payment) -> contracts.PaymentDTO:
+def payment_dto(payment: Payment, *, order_ids: list[int] | None = None) -> contracts.PaymentDTO:
+    """Expects `orders` prefetched, unless the caller knows the order ids already."""
+    if order_ids is None:
+        order_ids = [o.id for o in payment.orders.all()]
     return contracts.PaymentDTO(
         id=payment.id,
         method=payment.method,
         status=payment.status,
         amount=payment.amount,
         currency=payment.currency,
-        order_ids=tuple(sorted(o.id for o in payment.orders.all())),
+        order_ids=tuple(sorted(order_ids)),
         pay_url=payment.pay_url,
         virtual_account=payment.virtual_account,
         expires_at=payment.expires_at,

@@ -8,17 +8,17 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from dataclasses import asdict
-from datetime import timedelta
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integration import contracts, events
-from integration.publish import publish
+from integration.publish import publish, publish_many
 
 from . import payments, pricing, selectors
 from .models import (
@@ -287,11 +287,16 @@ def _out_of_stock(name: str) -> contracts.InvalidRequest:
     )
 
 
-def _reserve(variant: Variant, quantity: int) -> None:
+def _reserve(variant: Variant, quantity: int, *, sold: bool = False) -> None:
+    """Reserves units; with `sold` (cash on delivery) takes them off the shelf at once."""
+    if sold:
+        change = {"stock_on_hand": F("stock_on_hand") - quantity}
+    else:
+        change = {"stock_reserved": F("stock_reserved") + quantity}
     updated = (
         Variant.objects.using(ALIAS)
         .filter(id=variant.id, stock_reserved__lte=F("stock_on_hand") - quantity)
-        .update(stock_reserved=F("stock_reserved") + quantity)
+        .update(**change)
     )
     if not updated:
         raise _out_of_stock(variant.name)
@@ -328,6 +333,10 @@ def _publish_stock_crossings(before: dict[int, bool]) -> None:
 
 
 def _order_facts(order: Order) -> tuple[events.OrderLineFact, ...]:
+    return _line_facts(order.lines.all())
+
+
+def _line_facts(lines) -> tuple[events.OrderLineFact, ...]:
     return tuple(
         events.OrderLineFact(
             product_id=line.product_id,
@@ -339,7 +348,7 @@ def _order_facts(order: Order) -> tuple[events.OrderLineFact, ...]:
             post_id=line.post_id,
             campaign_id=line.campaign_id,
         )
-        for line in order.lines.all()
+        for line in lines
     )
 
 
@@ -411,15 +420,12 @@ def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
     orders; the same key with another request is refused.
     """
     _validate_command(command)
-    existing = (
-        Checkout.objects.using(ALIAS).filter(buyer_id=command.buyer_id, idempotency_key=command.idempotency_key).first()
-    )
-    if existing is not None:
-        return _replay(existing, command)
     try:
+        # No lookup first: claiming the key is the transaction's first write, and a
+        # key seen before fails right there, before anything else is read or written.
         return _checkout_new(command)
     except IntegrityError:
-        # A concurrent call with the same key won the race: answer as it did.
+        # The key was used before, or a concurrent call with it won the race: answer as it did.
         existing = (
             Checkout.objects.using(ALIAS)
             .filter(buyer_id=command.buyer_id, idempotency_key=command.idempotency_key)
@@ -441,10 +447,8 @@ def _replay(existing: Checkout, command: contracts.CheckoutCommand) -> list[Orde
 
 
 def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
-    attribution = {a.product_id: a for a in command.attributions}
     shipping = {c.shop_id: c.courier for c in command.shipping}
     voucher_codes = {c.shop_id: c.code.strip().upper() for c in command.vouchers}
-    now = timezone.now()
     with transaction.atomic(using=ALIAS):
         # Claim the key first: a concurrent call with the same key waits here on
         # the unique index, then fails and replays this call's answer.
@@ -505,7 +509,7 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
         }
         couriers = selectors.active_couriers()
         in_stock_before = _in_stock(item.variant.product_id for item in items)
-        orders = []
+        parts = []
         for shop_id, shop_items in sorted(by_shop.items()):
             shop = shop_items[0].variant.product.shop
             lines = [(locked[i.variant_id], i.quantity) for i in shop_items]
@@ -518,137 +522,189 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
                 problem = selectors.voucher_problem(voucher=voucher, buyer_id=command.buyer_id, subtotal=subtotal)
                 if problem:
                     raise contracts.InvalidRequest(problem, code="voucher", fields={"vouchers": [problem]})
-            subtotal, fee, discount = selectors.shop_quote(
+            quote = selectors.shop_quote(
                 shop=shop, lines=lines, province=command.address.province, courier=courier, voucher=voucher
             )
-            orders.append(
-                _place_shop_order(
-                    command, checkout, shop_items, locked, attribution, courier, voucher, (subtotal, fee, discount)
-                )
-            )
-        online = [o for o in orders if o.payment_method != PaymentMethod.COD]
-        if online:
-            pay_before = now + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES)
-            payment = Payment.objects.using(ALIAS).create(
-                checkout=checkout,
-                buyer_id=command.buyer_id,
-                method=command.payment_method,
-                amount=sum(o.total for o in online),
-                reference=payments.new_reference(),
-                expires_at=pay_before,
-            )
-            for order in online:
-                order.payment, order.pay_before = payment, pay_before
-            Order.objects.using(ALIAS).filter(id__in=[o.id for o in online]).update(
-                payment=payment, pay_before=pay_before
-            )
+            parts.append(_ShopPart(shop_id, shop_items, courier, voucher, *quote))
+        orders = _place_orders(command, checkout, parts, locked)
         CartItem.objects.using(ALIAS).filter(id__in=[i.id for i in items]).delete()
         _publish_stock_crossings(in_stock_before)
     return orders
 
 
-def _place_shop_order(command, checkout, items, locked, attribution, courier, voucher, quote) -> Order:
-    subtotal, fee, discount = quote
-    address = command.address
+@dataclass
+class _ShopPart:
+    """One shop's share of a checkout, priced and ready to become an order."""
+
+    shop_id: int
+    items: list[CartItem]
+    courier: Courier
+    voucher: Voucher | None
+    subtotal: int
+    fee: int
+    discount: int
+
+    @property
+    def total(self) -> int:
+        return pricing.order_total(subtotal=self.subtotal, shipping_fee=self.fee, discount=self.discount)
+
+
+def _place_orders(command, checkout, parts: list[_ShopPart], locked: dict[int, Variant]) -> list[Order]:
+    """Writes a checkout's orders. The number of statements does not grow with the
+    lines: one insert or update per table, plus one conditional update per variant
+    (stock) and per voucher (uses)."""
     cod = command.payment_method == PaymentMethod.COD
-    order = Order.objects.using(ALIAS).create(
-        number=f"PENDING-{checkout.id}-{items[0].variant.product.shop_id}",
-        buyer_id=command.buyer_id,
-        shop_id=items[0].variant.product.shop_id,
-        # Cash on delivery has nothing to wait for: the order is accepted at once.
-        status=OrderStatus.PAID if cod else OrderStatus.PENDING_PAYMENT,
-        payment_method=command.payment_method,
-        subtotal=subtotal,
-        shipping_fee=fee,
-        discount=discount,
-        total=pricing.order_total(subtotal=subtotal, shipping_fee=fee, discount=discount),
-        recipient=address.recipient,
-        phone=address.phone,
-        street=address.street,
-        city=address.city,
-        province=address.province,
-        postal_code=address.postal_code,
-        checkout=checkout,
-        courier=courier.code,
-        voucher=voucher,
-        stock_committed=cod,
+    payment = pay_before = None
+    if not cod:
+        # Created first, so the orders are inserted already pointing at it.
+        pay_before = timezone.now() + timedelta(minutes=settings.PAYMENT_WINDOW_MINUTES)
+        payment = Payment.objects.using(ALIAS).create(
+            checkout=checkout,
+            buyer_id=command.buyer_id,
+            method=command.payment_method,
+            amount=sum(part.total for part in parts),
+            reference=payments.new_reference(),
+            expires_at=pay_before,
+        )
+    address = command.address
+    orders = [
+        Order(
+            number=f"PENDING-{checkout.id}-{part.shop_id}",
+            buyer_id=command.buyer_id,
+            shop_id=part.shop_id,
+            # Cash on delivery has nothing to wait for: the order is accepted at once.
+            status=OrderStatus.PAID if cod else OrderStatus.PENDING_PAYMENT,
+            payment_method=command.payment_method,
+            subtotal=part.subtotal,
+            shipping_fee=part.fee,
+            discount=part.discount,
+            total=part.total,
+            recipient=address.recipient,
+            phone=address.phone,
+            street=address.street,
+            city=address.city,
+            province=address.province,
+            postal_code=address.postal_code,
+            checkout=checkout,
+            courier=part.courier.code,
+            voucher=part.voucher,
+            stock_committed=cod,
+            payment=payment,
+            pay_before=pay_before,
+        )
+        for part in parts
+    ]
+    Order.objects.using(ALIAS).bulk_create(orders)
+    for order in orders:
+        order.number = _invoice_number(order.shop_id, order.id)
+    Order.objects.using(ALIAS).bulk_update(orders, ["number"])
+    changes = []
+    for order in orders:
+        changes.append(OrderStatusChange(order=order, status=OrderStatus.PENDING_PAYMENT))
+        if cod:
+            changes.append(OrderStatusChange(order=order, status=OrderStatus.PAID, note="cod"))
+    OrderStatusChange.objects.using(ALIAS).bulk_create(changes)
+    _take_vouchers(command.buyer_id, [(order, part.voucher) for order, part in zip(orders, parts, strict=True)])
+    quantities = {item.variant_id: item.quantity for part in parts for item in part.items}
+    for variant_id in sorted(quantities):  # the variants are locked already; id order all the same
+        _reserve(locked[variant_id], quantities[variant_id], sold=cod)
+    sold: dict[int, int] = defaultdict(int)
+    for part in parts:
+        for item in part.items:
+            sold[item.variant.product_id] += item.quantity
+    Product.objects.using(ALIAS).filter(id__in=list(sold)).update(
+        sold_count=F("sold_count")
+        + Case(*(When(id=pid, then=Value(n)) for pid, n in sold.items()), default=0, output_field=IntegerField())
     )
-    order.number = _invoice_number(order.shop_id, order.id)
-    order.save(using=ALIAS, update_fields=["number"])
-    OrderStatusChange.objects.using(ALIAS).create(order=order, status=OrderStatus.PENDING_PAYMENT)
-    if voucher is not None:
+    attribution = {a.product_id: a for a in command.attributions}
+    lines = {
+        order.id: [
+            _order_line(order, locked[item.variant_id], item, attribution.get(item.variant.product_id))
+            for item in part.items
+        ]
+        for order, part in zip(orders, parts, strict=True)
+    }
+    OrderLine.objects.using(ALIAS).bulk_create([line for order_lines in lines.values() for line in order_lines])
+    placed = []
+    for order in orders:
+        facts = _line_facts(lines[order.id])
+        placed.append(events.OrderPlaced(status=order.status, **_order_event_fields(order, facts)))
+        if cod:
+            placed.append(_paid_event(order, facts))
+    publish_many(OutboxEvent, placed)
+    return orders
+
+
+def _take_vouchers(buyer_id: int, uses: list[tuple[Order, Voucher | None]]) -> None:
+    uses = [(order, voucher) for order, voucher in uses if voucher is not None]
+    for _order, voucher in uses:
+        taken = Voucher.objects.using(ALIAS).filter(id=voucher.id)
         if voucher.usage_limit is not None:
             # Conditional, like stock: the limit holds even if a lock were ever missed.
-            taken = (
-                Voucher.objects.using(ALIAS)
-                .filter(id=voucher.id, used_count__lt=voucher.usage_limit)
-                .update(used_count=F("used_count") + 1)
-            )
-        else:
-            taken = Voucher.objects.using(ALIAS).filter(id=voucher.id).update(used_count=F("used_count") + 1)
-        if not taken:
+            taken = taken.filter(used_count__lt=voucher.usage_limit)
+        if not taken.update(used_count=F("used_count") + 1):
             raise contracts.InvalidRequest(
                 _("This voucher has been fully used."), code="voucher", fields={"vouchers": [_("Fully used.")]}
             )
-        VoucherUse.objects.using(ALIAS).create(voucher=voucher, buyer_id=command.buyer_id, order=order)
-    lines = []
-    for item in items:
-        variant, product = locked[item.variant_id], item.variant.product
-        _reserve(variant, item.quantity)
-        if cod:
-            _commit(variant.id, item.quantity)
-        origin = attribution.get(product.id)
-        lines.append(
-            OrderLine(
-                order=order,
-                variant=variant,
-                product_id=product.id,
-                title=product.title,
-                variant_name=variant.name,
-                unit_price=variant.price,
-                quantity=item.quantity,
-                attribution_source=origin.source if origin else "",
-                creator_id=origin.creator_id if origin else None,
-                post_id=origin.post_id if origin else None,
-                campaign_id=origin.campaign_id if origin else None,
-                commission_bp=product.commission_bp if origin else 0,
-            )
-        )
-        Product.objects.using(ALIAS).filter(id=product.id).update(sold_count=F("sold_count") + item.quantity)
-    OrderLine.objects.using(ALIAS).bulk_create(lines)
-    facts = _order_facts(order)
-    publish(
-        OutboxEvent,
-        events.OrderPlaced(
-            order_id=order.id,
-            number=order.number,
-            buyer_id=order.buyer_id,
-            shop_id=order.shop_id,
-            status=order.status,
-            total=order.total,
-            currency=order.currency,
-            lines=facts,
-        ),
+    VoucherUse.objects.using(ALIAS).bulk_create(
+        [VoucherUse(voucher=voucher, buyer_id=buyer_id, order=order) for order, voucher in uses]
     )
-    if cod:
-        OrderStatusChange.objects.using(ALIAS).create(order=order, status=OrderStatus.PAID, note="cod")
-        _publish_paid(order, facts)
-    return order
+
+
+def _order_line(order: Order, variant: Variant, item: CartItem, origin) -> OrderLine:
+    product = item.variant.product
+    return OrderLine(
+        order=order,
+        variant=variant,
+        product_id=product.id,
+        title=product.title,
+        variant_name=variant.name,
+        unit_price=variant.price,
+        quantity=item.quantity,
+        attribution_source=origin.source if origin else "",
+        creator_id=origin.creator_id if origin else None,
+        post_id=origin.post_id if origin else None,
+        campaign_id=origin.campaign_id if origin else None,
+        commission_bp=product.commission_bp if origin else 0,
+    )
+
+
+def _order_event_fields(order: Order, facts) -> dict:
+    return {
+        "order_id": order.id,
+        "number": order.number,
+        "buyer_id": order.buyer_id,
+        "shop_id": order.shop_id,
+        "total": order.total,
+        "currency": order.currency,
+        "lines": facts,
+    }
+
+
+def _paid_event(order: Order, facts) -> events.OrderPaid:
+    return events.OrderPaid(**_order_event_fields(order, facts))
 
 
 def _publish_paid(order: Order, facts) -> None:
-    publish(
-        OutboxEvent,
-        events.OrderPaid(
-            order_id=order.id,
-            number=order.number,
-            buyer_id=order.buyer_id,
-            shop_id=order.shop_id,
-            total=order.total,
-            currency=order.currency,
-            lines=facts,
-        ),
-    )
+    publish(OutboxEvent, _paid_event(order, facts))
+
+
+def checkout_keys_purge(*, created_before: datetime, limit: int = 1000) -> int:
+    """Forgets the idempotency keys of checkouts created before `created_before`, at
+    most `limit` of them; returns how many. A checkout with an order still awaiting
+    payment keeps its key: the shopper may still retry it. The checkout row stays,
+    grouping its orders and payment; the same key then starts a new checkout."""
+    with transaction.atomic(using=ALIAS):
+        due = (
+            Checkout.objects.using(ALIAS)
+            .filter(idempotency_key__isnull=False, created_at__lt=created_before)
+            .exclude(orders__status=OrderStatus.PENDING_PAYMENT)
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        return (
+            Checkout.objects.using(ALIAS).filter(id__in=list(due)).update(idempotency_key=None, request_fingerprint="")
+        )
 
 
 # --- Order life cycle ------------------------------------------------------------------
@@ -872,11 +928,14 @@ def payment_open_session(*, payment_id: int) -> Payment:
         return payment
     gateway = payments.gateway()
     session = gateway.create_session(reference=payment.reference, amount=payment.amount, method=payment.method)
+    opened = {"gateway": gateway.name, "pay_url": session.pay_url, "virtual_account": session.virtual_account}
     with transaction.atomic(using=ALIAS):
-        Payment.objects.using(ALIAS).filter(id=payment.id, pay_url="").update(
-            gateway=gateway.name, pay_url=session.pay_url, virtual_account=session.virtual_account
-        )
-    payment.refresh_from_db(using=ALIAS)
+        won = Payment.objects.using(ALIAS).filter(id=payment.id, pay_url="").update(**opened)
+    if won:
+        for name, value in opened.items():
+            setattr(payment, name, value)
+    else:  # a concurrent call opened it first: show its session
+        payment.refresh_from_db(using=ALIAS)
     return payment
 
 

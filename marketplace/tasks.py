@@ -13,6 +13,8 @@ from . import services
 from .models import Order, OrderStatus, Payment, PaymentStatus
 
 ALIAS = "marketplace"
+PURGE_BATCH_SIZE = 1000
+PURGE_BATCHES = 20
 
 
 @shared_task(name="marketplace.expire_unpaid_orders")
@@ -35,3 +37,18 @@ def complete_delivered_orders() -> int:
             continue
         done += 1
     return done
+
+
+@shared_task(name="marketplace.purge_checkout_keys")
+def purge_checkout_keys() -> int:
+    """Forgets checkout idempotency keys older than CHECKOUT_KEY_RETENTION_DAYS; returns how many."""
+    # A key is honoured for at least a day, whatever the setting says.
+    days = max(1, settings.CHECKOUT_KEY_RETENTION_DAYS)
+    cutoff = timezone.now() - timedelta(days=days)
+    purged = 0
+    for _batch in range(PURGE_BATCHES):  # bounded per run; the next run picks up the rest
+        done = services.checkout_keys_purge(created_before=cutoff, limit=PURGE_BATCH_SIZE)
+        purged += done
+        if done < PURGE_BATCH_SIZE:
+            break
+    return purged

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -312,6 +313,51 @@ def category_choices() -> list[tuple[int, str]]:
         .values_list("category_id", "category_name")
         .distinct()
         .order_by("category_name", "category_id")
+    )
+
+
+# --- Creator centre (admin) ------------------------------------------------------
+
+
+def product_card_search(*, term: str, limit: int = 20) -> list[ProductCard]:
+    """Visible product cards whose title or shop matches, for tagging a post."""
+    cards = ProductCard.objects.using(ALIAS).filter(is_visible=True)
+    if term:
+        cards = cards.filter(Q(title__icontains=term) | Q(shop_name__icontains=term))
+    return list(cards.order_by("title", "product_id")[:limit])
+
+
+@dataclass(frozen=True)
+class CreatorDashboard:
+    creator: Creator
+    post_count: int
+    views: int
+    likes: int
+    views_by_day: dict  # local date -> views of the posts published that day
+
+
+def creator_dashboard(*, user_id: int, since) -> CreatorDashboard | None:
+    """The signed-in creator's totals and, per day since `since`, the views of that day's posts.
+
+    Views are counted per post, not per day, so a day's bar is the views of the posts published then.
+    """
+    creator = Creator.objects.using(ALIAS).filter(user_id=user_id).first()
+    if creator is None:
+        return None
+    posts = Post.objects.using(ALIAS).filter(creator=creator)
+    totals = posts.aggregate(count=Count("id"), views=Sum("view_count"), likes=Sum("like_count"))
+    daily = (
+        posts.filter(published_at__gte=since)
+        .annotate(day=TruncDate("published_at"))
+        .values("day")
+        .annotate(views=Sum("view_count"))
+    )
+    return CreatorDashboard(
+        creator=creator,
+        post_count=totals["count"],
+        views=totals["views"] or 0,
+        likes=totals["likes"] or 0,
+        views_by_day={row["day"]: row["views"] for row in daily},
     )
 
 

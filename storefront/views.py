@@ -27,7 +27,9 @@ FEED_PAGE_SIZE = 20
 
 
 def _unavailable(request):
-    return render(request, "storefront/unavailable.html", status=503, headers={"Retry-After": "30"})
+    response = render(request, "storefront/unavailable.html", status=503)
+    response["Retry-After"] = "30"  # render() takes no headers argument
+    return response
 
 
 def _viewer_id(request) -> int | None:

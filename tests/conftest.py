@@ -1,7 +1,10 @@
 import pytest
+from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connections
 
 from config.celery import app as celery_app
+from config.roles import roles_sync
 from integration.relay import relay_all_outboxes
 from integration.transport import marketplace
 from marketplace.couriers import ensure_default_couriers
@@ -25,9 +28,63 @@ def _celery_mode(request):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _marketplace_availability_forgotten():
+    """A test that found the marketplace down must not leave its notice to the next one."""
+    from integration.availability import KEY
+
+    yield
+    cache.delete(KEY)
+
+
 @pytest.fixture
-def port():
-    return marketplace()
+def port(request):
+    """The marketplace port; contract tests get it once in process and once over HTTP
+    to a separate server process (see pytest_generate_tests)."""
+    if getattr(request, "param", "inprocess") == "inprocess":
+        return marketplace()
+    if not on_postgres():
+        pytest.skip("the HTTP transport runs against a marketplace server on PostgreSQL (the CI's PostgreSQL run)")
+    return request.getfixturevalue("http_port")
+
+
+# --- The HTTP transport against a marketplace server process ------------------------------
+
+
+@pytest.fixture(scope="session")
+def marketplace_server(django_db_setup, django_db_blocker):
+    from tests.integration.processes import start_marketplace_server, stop
+
+    server, url = start_marketplace_server()
+    yield url
+    stop(server)
+
+
+@pytest.fixture
+def http_port(marketplace_server):
+    from integration.contracts import MarketplacePort
+    from integration.http import HttpPort
+    from tests.integration.processes import SERVICE_TOKEN
+
+    port = HttpPort(MarketplacePort, base_url=marketplace_server, token=SERVICE_TOKEN)
+    yield port
+    port.close()
+
+
+def pytest_generate_tests(metafunc):
+    if "port" in metafunc.fixturenames and "/contract/" in metafunc.definition.nodeid:
+        metafunc.parametrize("port", ["inprocess", "http"], indirect=True)
+
+
+def pytest_collection_modifyitems(items):
+    """The server process sees only committed rows: its tests run in real transactions."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("port") != "http":
+            continue
+        marker = item.get_closest_marker("django_db")
+        databases = marker.kwargs.get("databases", "__all__") if marker else "__all__"
+        item.add_marker(pytest.mark.django_db(databases=databases, transaction=True), append=False)
 
 
 @pytest.fixture
@@ -48,13 +105,17 @@ def rebuild_cards(port):
 
 
 @pytest.fixture(autouse=True)
-def _couriers(request):
-    """The couriers come from a data migration, which a transactional test's flush
-    wipes; each database test puts back the missing ones (checkout needs them)."""
+def _reference_data(request):
+    """Couriers and roles come from data migrations, which a transactional test's flush
+    wipes; each database test puts back what its databases are missing."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return
-    databases = marker.kwargs.get("databases", ())
-    if databases == "__all__" or "marketplace" in databases:
+    databases = marker.kwargs.get("databases", ["default"])
+    touches = (lambda alias: True) if databases == "__all__" else (lambda alias: alias in databases)
+    if touches("marketplace") or touches("default"):
         request.getfixturevalue("_django_db_helper")
+    if touches("marketplace"):
         ensure_default_couriers(Courier, "marketplace")
+    if touches("default"):
+        roles_sync(django_apps, "default")

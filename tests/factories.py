@@ -95,6 +95,54 @@ class VoucherFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=30))
 
 
+# --- Orders and the product read model (seller and creator centre tests) ----------
+
+
+class CheckoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.Checkout
+
+    buyer_id = factory.Sequence(lambda n: 30_000 + n)
+    idempotency_key = factory.Sequence(lambda n: f"key-{n}")
+    request_fingerprint = "0" * 64
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order of one line; `placed_at` is set on creation (auto_now_add), update it to move it in time."""
+
+    class Meta:
+        model = mp.Order
+
+    number = factory.Sequence(lambda n: f"INV/TEST/{n:08d}")
+    buyer_id = factory.SelfAttribute("checkout.buyer_id")
+    shop = factory.SubFactory(ShopFactory)
+    checkout = factory.SubFactory(CheckoutFactory)
+    status = mp.OrderStatus.PAID
+    payment_method = mp.PaymentMethod.VIRTUAL_ACCOUNT
+    subtotal = 125_000
+    shipping_fee = 15_000
+    total = factory.LazyAttribute(lambda o: o.subtotal + o.shipping_fee)
+    recipient = "Ayu Lestari"
+    phone = "0812 3456 7890"
+    street = "Jl. Malioboro 52"
+    city = "Yogyakarta"
+    province = "DI Yogyakarta"
+    postal_code = "55271"
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    variant = factory.SubFactory(VariantFactory, product__shop=factory.SelfAttribute("...order.shop"))
+    product_id = factory.SelfAttribute("variant.product_id")
+    title = factory.SelfAttribute("variant.product.title")
+    variant_name = factory.SelfAttribute("variant.name")
+    unit_price = factory.SelfAttribute("variant.price")
+    quantity = 1
+
+
 # --- Storefront: read model, showcases, campaigns --------------------------------------
 
 

@@ -1,12 +1,13 @@
 """The outbox relay: at-least-once delivery, handled once, retried with backoff."""
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from integration import events
 from integration.outbox import OutboxStatus
-from integration.publish import publish
+from integration.publish import publish, publish_many
 from marketplace.models import OutboxEvent
 from marketplace.selectors import product_summary_by_id
 from storefront.models import InboxEvent, ProductCard
@@ -31,6 +32,26 @@ def test_publish_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
         publish(OutboxEvent, events.ProductUnpublished(product_id=1))
     assert OutboxEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_publish_many_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        publish_many(OutboxEvent, [events.ProductUnpublished(product_id=1)])
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_publish_many_writes_its_events_in_one_insert_in_order():
+    # Given three events
+    batch = [events.ProductUnpublished(product_id=n) for n in (3, 1, 2)]
+
+    # When they are published together
+    with transaction.atomic(using="marketplace"), CaptureQueriesContext(connections["marketplace"]) as queries:
+        publish_many(OutboxEvent, batch)
+
+    # Then one statement wrote them, ids in the order given
+    assert [q["sql"].split()[0] for q in queries.captured_queries if "outboxevent" in q["sql"]] == ["INSERT"]
+    assert [row.payload["product_id"] for row in OutboxEvent.objects.order_by("id")] == [3, 1, 2]
 
 
 def test_relay_builds_the_card_from_a_published_event(relay):

@@ -6,10 +6,12 @@ context writes its own data through its own demo module.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
+from config.roles import CREATORS, SELLERS
 from integration.transport import marketplace
 from marketplace import demo as marketplace_demo
 from storefront import demo as storefront_demo
@@ -73,6 +75,9 @@ class Command(BaseCommand):
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])
                 accounts[username] = user
+            # The demo seller and creator work in the admin through their roles.
+            accounts["seller"].groups.add(Group.objects.using("default").get(name=SELLERS))
+            accounts["creator"].groups.add(Group.objects.using("default").get(name=CREATORS))
         return accounts
 
     def _bulk_users(self, prefix: str, first: int, last: int) -> list[int]:

@@ -1,0 +1,67 @@
+"""Health endpoints for load balancers and orchestrators.
+
+`/healthz`: the process answers. `/readyz`: every database, Redis when
+configured and the marketplace port answer; the JSON body names what failed.
+"""
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from integration.transport import marketplace
+
+logger = logging.getLogger(__name__)
+
+
+def _database(alias: str) -> None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _redis() -> None:
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _marketplace_port() -> None:
+    port = marketplace()
+    ping = getattr(port, "ping", None)
+    if ping is not None:  # over HTTP; in process the marketplace database check covers it
+        ping()
+
+
+def _checks() -> dict:
+    checks = {f"database:{alias}": (lambda alias=alias: _database(alias)) for alias in settings.DATABASES}
+    if settings.REDIS_URL:
+        checks["redis"] = _redis
+    if settings.INTEGRATION_TRANSPORT == "http":
+        checks["marketplace"] = _marketplace_port
+    return checks
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    results, failed = {}, []
+    for name, check in _checks().items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "not ready", reported by name
+            logger.warning("readiness check %s failed: %r", name, exc)
+            results[name] = f"failed: {type(exc).__name__}"
+            failed.append(name)
+        else:
+            results[name] = "ok"
+    status = 503 if failed else 200
+    return JsonResponse({"status": "fail" if failed else "ok", "failed": failed, "checks": results}, status=status)

@@ -1,0 +1,59 @@
+"""Cross-cutting request handling: the request id, and the answer to an unreachable marketplace."""
+
+import logging
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from integration import correlation
+from integration.contracts import Unavailable
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "30"
+
+
+class RequestIdMiddleware:
+    """Binds a request id (the caller's X-Request-ID when well-formed) for logs and outbox rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = correlation.clean(request.headers.get(correlation.HEADER))
+        request.request_id = request_id
+        with correlation.bound(request_id):
+            response = self.get_response(request)
+        response[correlation.HEADER] = request_id
+        return response
+
+
+class UnavailableMiddleware:
+    """An uncaught `Unavailable` from a port is a 503 with Retry-After, never a 500:
+    problem JSON (RFC 9457) under /api/, the "checkout unavailable" page elsewhere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, Unavailable):
+            return None
+        logger.warning("answering 503 to %s: %s", request.path, exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "type": "urn:jalin:problem:unavailable",
+                    "title": _("Service unavailable"),
+                    "status": 503,
+                    "detail": _("Checkout is briefly unavailable. Please try again shortly."),
+                },
+                status=503,
+                content_type="application/problem+json",
+            )
+        else:
+            response = render(request, "storefront/unavailable.html", status=503)
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response

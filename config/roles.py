@@ -1,0 +1,62 @@
+"""The platform's roles: which model permissions a seller and a creator hold.
+
+What a role may touch is narrowed further by ownership in each context's admin
+(a seller sees only their own shops' rows). Superusers hold every permission.
+
+To give a role a new permission, add it below and a migration of this app that
+runs `roles_sync`, depending on the migration that creates the model.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+SELLERS = "Sellers"
+CREATORS = "Creators"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SELLERS: [
+        "marketplace.view_shop",
+        "marketplace.change_shop",
+        "marketplace.view_product",
+        "marketplace.add_product",
+        "marketplace.change_product",
+        "marketplace.view_variant",
+        "marketplace.add_variant",
+        "marketplace.change_variant",
+        "marketplace.delete_variant",
+        "marketplace.view_order",
+        "marketplace.change_order",  # the fulfilment actions; order fields stay read-only
+    ],
+    CREATORS: [
+        "storefront.view_creator",
+        "storefront.change_creator",
+        "storefront.view_post",
+        "storefront.add_post",
+        "storefront.change_post",
+        "storefront.delete_post",
+        "storefront.view_postproduct",
+        "storefront.add_postproduct",
+        "storefront.change_postproduct",
+        "storefront.delete_postproduct",
+    ],
+}
+
+
+def roles_sync(apps, using: str) -> None:
+    """Creates the groups and sets exactly their permissions; running it again changes nothing.
+
+    Called from migrations with the historical `apps`; permissions are created
+    first because on a fresh database they appear only after migrate ends.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, labels in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = []
+        for label in labels:
+            app_label, codename = label.split(".")
+            wanted.append(Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,115 @@
+"""A port reached over internal HTTP: one POST per call to `<base>/<method>/`.
+
+Any method of the protocol is served generically (`integration.wire`): the
+arguments travel as JSON built from the type hints and the result is rebuilt
+into its DTOs. Port errors travel as RFC 9457 problem details and are raised
+again on this side. Only retry-safe calls are retried (queries, and commands
+that carry an idempotency key); a refused connection never reached the
+provider, so it is retried for every call.
+"""
+
+import logging
+import random
+import time
+
+import httpx
+
+from . import correlation, wire
+from .availability import mark_unavailable
+from .contracts import PortError, Unavailable
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_MESSAGE = "The marketplace is briefly unavailable. Please try again shortly."
+
+
+class HttpPort:
+    def __init__(
+        self,
+        protocol: type,
+        *,
+        base_url: str,
+        token: str,
+        timeout: float = 5.0,
+        connect_timeout: float = 2.0,
+        retries: int = 2,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        self._protocol = protocol
+        self._methods = wire.port_methods(protocol)
+        self._retries = retries
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/") + "/",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            transport=transport,
+        )
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._methods:
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            return self._call(name, wire.bind_call(self._protocol, name, args, kwargs))
+
+        call.__name__ = name
+        return call
+
+    def _call(self, name: str, arguments: dict):
+        try:
+            return self._attempts(name, arguments)
+        except Unavailable:
+            mark_unavailable()
+            raise
+
+    def _attempts(self, name: str, arguments: dict):
+        retry_safe = wire.is_retry_safe(name, arguments)
+        body = wire.dumps(arguments)
+        headers = {correlation.HEADER: correlation.current() or correlation.new_id()}
+        for attempt in range(self._retries + 1):
+            last = attempt == self._retries
+            try:
+                response = self._client.post(f"{name}/", content=body, headers=headers)
+            except httpx.ConnectError as exc:
+                # Refused or unresolvable: the request never arrived, any call may repeat.
+                logger.warning("marketplace %s: cannot connect (%s), attempt %d", name, exc, attempt + 1)
+                if last:
+                    raise Unavailable(UNAVAILABLE_MESSAGE) from exc
+            except httpx.TransportError as exc:
+                # A timeout or a dropped connection: the call may have run.
+                logger.warning("marketplace %s: %r, attempt %d", name, exc, attempt + 1)
+                if last or not retry_safe:
+                    raise Unavailable(UNAVAILABLE_MESSAGE) from exc
+            else:
+                if response.status_code < 300:
+                    return wire.decode_result(self._protocol, name, response.json())
+                # Only "try again later" is worth repeating; a refused token or a bug is not.
+                if response.status_code != 503 or last or not retry_safe:
+                    raise self._error(response)
+            time.sleep(random.uniform(0, 0.1 * 2**attempt))  # jittered backoff between attempts
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _error(response: httpx.Response) -> PortError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code >= 500 and response.status_code != 503:
+            logger.error("marketplace answered %s: %s", response.status_code, response.text[:500])
+            return Unavailable(UNAVAILABLE_MESSAGE)
+        if response.status_code in (401, 403):
+            logger.error("marketplace refused the service token (%s)", response.status_code)
+            return Unavailable(UNAVAILABLE_MESSAGE)
+        return wire.error_from_problem(response.status_code, body if isinstance(body, dict) else {})
+
+    def ping(self) -> None:
+        """Raises `Unavailable` unless the provider answers and accepts the token."""
+        try:
+            response = self._client.get("")
+        except httpx.TransportError as exc:
+            raise Unavailable(UNAVAILABLE_MESSAGE) from exc
+        if response.status_code != 200:
+            raise self._error(response) if response.status_code != 404 else Unavailable(UNAVAILABLE_MESSAGE)
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,83 @@
+"""Two sellers and two creators with a little of everything, for the admin tests.
+
+Party B's rows carry the word "Rahasia" (secret) in every name, so a test can
+assert that party A never sees it.
+"""
+
+from django.contrib.auth.models import Group
+
+from config.roles import CREATORS, SELLERS
+from tests.factories import (
+    CategoryFactory,
+    CreatorFactory,
+    OrderLineFactory,
+    PostFactory,
+    ProductCardFactory,
+    ProductFactory,
+    ShopFactory,
+    UserFactory,
+    VariantFactory,
+)
+
+SECRET = "rahasia"
+# Hashing a password properly takes a noticeable fraction of a second; these tests make many users.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def staff_user(username: str, role: str):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def seller_with_shop(username: str, *, secret: bool = False):
+    word = " Rahasia" if secret else ""
+    user = staff_user(username, SELLERS)
+    shop = ShopFactory(owner_user_id=user.id, name=f"Toko{word} {username}", slug=f"toko-{username}")
+    product = ProductFactory(shop=shop, title=f"Produk{word} {username}", category=CategoryFactory(name="Batik"))
+    variant = VariantFactory(product=product, sku=f"SKU{'-RAHASIA' if secret else ''}-{username}".upper())
+    OrderLineFactory(order__shop=shop, order__recipient=f"Penerima{word}", variant=variant)
+    return user
+
+
+def creator_with_post(username: str, *, secret: bool = False):
+    word = " Rahasia" if secret else ""
+    user = staff_user(username, CREATORS)
+    creator = CreatorFactory(
+        user_id=user.id, handle=f"{'rahasia-' if secret else ''}{username}", display_name=f"Kreator{word}"
+    )
+    post = PostFactory(creator=creator, caption=f"Caption{word} {username}", image_url="/static/img/post-0.svg")
+    card = ProductCardFactory()
+    post.tags.create(product_id=card.product_id)
+    return user
+
+
+def platform_rows() -> None:
+    """One row of each platform model registered by a library (sign-in lockouts, the
+    integration outbox), so that their change, delete and history URLs are exercised too."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from marketplace.models import OutboxEvent
+
+    seen = {"username": SECRET, "ip_address": "10.0.0.9", "user_agent": "test", "path_info": "/admin/login/"}
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", http_accept="*/*", failures_since_start=3)
+    AccessLog.objects.create(**seen, http_accept="*/*")
+    AccessFailureLog.objects.create(**seen, http_accept="*/*", locked_out=True)
+    OutboxEvent.objects.create(
+        type="marketplace.product.unpublished", version=1, payload={"product_id": 1}, status="dead", last_error=SECRET
+    )
+
+
+def build_world() -> dict[str, object]:
+    platform_rows()
+    world = {
+        "seller_a": seller_with_shop("penjual-a"),
+        "seller_b": seller_with_shop("penjual-b", secret=True),
+        "creator_a": creator_with_post("kreator-a"),
+        "creator_b": creator_with_post("kreator-b", secret=True),
+    }
+    # Party B's API token: the token admin is platform data too.
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=world["seller_b"])
+    return world

@@ -1,0 +1,77 @@
+"""A worker killed with SIGKILL in the middle of relaying: after a restart every
+event's effect has happened exactly once (late acks, the beat sweep, the inbox)."""
+
+import signal
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from config.celery import app as celery_app
+from integration import events
+from integration.outbox import OutboxStatus
+from integration.publish import publish
+from marketplace.models import OutboxEvent
+from storefront.models import InboxEvent, ProductCard
+from tests.conftest import on_postgres
+from tests.factories import VariantFactory
+from tests.integration.processes import start_worker, stop, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", transaction=True)]
+EVENTS = 500
+
+
+def _placed(product, number: int) -> events.OrderPlaced:
+    line = events.OrderLineFact(product_id=product.id, variant_id=1, quantity=1, unit_price=10_000)
+    return events.OrderPlaced(
+        order_id=number,
+        number=f"INV/{number}",
+        buyer_id=number,
+        shop_id=product.shop_id,
+        status="pending_payment",
+        total=10_000,
+        currency="IDR",
+        lines=(line,),
+    )
+
+
+def _handled() -> int:
+    return InboxEvent.objects.filter(handler="storefront.card.sold").count()
+
+
+def test_a_worker_killed_mid_batch_delivers_every_event_once_after_restart(tmp_path, rebuild_cards):
+    if not (settings.REDIS_URL and on_postgres()):
+        pytest.skip("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
+    celery_app.control.purge()
+    # Given a product card and 500 "order placed" events waiting in the outbox
+    product = VariantFactory().product
+    rebuild_cards()
+    with transaction.atomic(using="marketplace"):
+        for number in range(1, EVENTS + 1):
+            publish(OutboxEvent, _placed(product, number))
+
+    # When a worker starts relaying them and is killed with SIGKILL part-way
+    worker = start_worker(INTEGRATION_RELAY_BATCH_SIZE="50")
+    try:
+        assert wait_for(lambda: _handled() >= 100, timeout=60, interval=0.01)
+    finally:
+        stop(worker, signal.SIGKILL)
+    handled_at_kill = _handled()
+    delivered_at_kill = OutboxEvent.objects.filter(status=OutboxStatus.DELIVERED).count()
+    assert 0 < handled_at_kill < EVENTS
+
+    # ...and a new worker (with the beat sweep) takes over
+    worker = start_worker(beat_schedule=tmp_path / "beat", INTEGRATION_SWEEP_SECONDS="1")
+    try:
+        assert wait_for(lambda: OutboxEvent.objects.filter(status=OutboxStatus.DELIVERED).count() == EVENTS, timeout=90)
+    finally:
+        stop(worker)
+
+    # Then every event took effect exactly once
+    assert _handled() == EVENTS
+    assert ProductCard.objects.get(product_id=product.id).sold_count == EVENTS
+    assert OutboxEvent.objects.exclude(status=OutboxStatus.DELIVERED).count() == 0
+    print(
+        f"\nworker SIGKILL: {EVENTS} events; {handled_at_kill} handled and {delivered_at_kill} marked delivered "
+        f"at the kill; after restart {_handled()} handled once each, sold count {EVENTS}"
+    )
