@@ -212,6 +212,24 @@ def test_a_seller_reads_reviews_and_replies(world):
 
 
 def test_a_seller_reads_attributed_sales_and_commission_owed(world):
+    # Given a completed order that came through a creator's post, at 10% commission
+    Product.objects.filter(id=world.variant.product_id).update(commission_bp=1000)
+    shopper = world.client("shopper")
+    shopper.post("/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 2}, format="json")
+    attribution = {"product_id": world.variant.product_id, "source": "post", "creator_id": 7, "post_id": 9}
+    body = {"address": ADDRESS, "payment_method": "cod", "attributions": [attribution]}
+    order_id = shopper.post("/api/v1/checkout/", body, format="json", HTTP_IDEMPOTENCY_KEY="a").json()["orders"][0][
+        "id"
+    ]
+    mp.order_pack(order_id=order_id)
+    mp.order_ship(order_id=order_id, courier="jne-reg", tracking_number="J2")
+    mp.order_deliver(order_id=order_id)
+    mp.order_complete(order_id=order_id)
+
+    # When the seller asks
     response = world.client("seller").get("/api/v1/seller/attributed-sales/")
 
-    assert response.json() == [{"shop_id": world.shop.id, "shop_name": "Toko Ayu", "sales": 0, "commission_owed": 0}]
+    # Then the sale and the commission owed on it are there
+    assert response.json() == [
+        {"shop_id": world.shop.id, "shop_name": "Toko Ayu", "sales": 250_000, "commission_owed": 25_000}
+    ]

@@ -6,6 +6,7 @@ from marketplace.models import Order
 from storefront.models import ApiIdempotencyRecord
 from storefront.services import api_idempotency_claim
 from tests.api.conftest import ADDRESS
+from tests.factories import VoucherFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
@@ -171,3 +172,37 @@ def test_orders_are_listed_and_read_by_their_buyer_only(world):
     assert (detail["total"], detail["lines"][0]["quantity"]) == (140_000, 1)
     assert other.get("/api/v1/orders/").json()["results"] == []
     assert other.get(f"/api/v1/orders/{order_id}/").status_code == 404
+
+
+def test_checkout_with_a_courier_and_a_voucher_per_shop(world):
+    # Given a cart at two shops and a voucher at the first
+    client = world.client("shopper")
+    _fill_cart(client, world.variant, world.other_variant)
+    VoucherFactory(shop=world.shop, code="HEMAT10", value=10)
+    body = {
+        **BODY,
+        "shipping": [{"shop_id": world.shop.id, "courier": "jne-yes"}],
+        "vouchers": [{"shop_id": world.shop.id, "code": "HEMAT10"}],
+    }
+
+    # When the shopper checks out choosing the express courier there
+    response = _checkout(client, body)
+
+    # Then that shop's order uses it and the discount; the other gets its cheapest courier (the first of equals)
+    orders = response.json()["orders"]
+    assert [(o["courier"], o["shipping_fee"], o["discount"], o["voucher_code"], o["total"]) for o in orders] == [
+        ("jne-yes", 28_000, 12_500, "HEMAT10", 140_500),
+        ("jne-reg", 23_000, 0, "", 103_000),
+    ]
+
+
+def test_checkout_with_an_unknown_courier_is_refused_and_orders_nothing(world):
+    client = world.client("shopper")
+    _fill_cart(client, world.variant)
+    body = {**BODY, "shipping": [{"shop_id": world.shop.id, "courier": "kilat"}]}
+
+    response = _checkout(client, body)
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["shipping"]
+    assert Order.objects.count() == 0
