@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATABASES := default storefront marketplace
 
-.PHONY: run test pytest migrate seed lint worker messages bench clean
+.PHONY: run test pytest migrate seed lint worker messages bench clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ pytest: $(VENV)/.dev
 	$(BIN)/pytest
 
 test: lint pytest
+
+# The REST API's published schema, checked in and compared with the code by the tests.
+schema: $(VENV)/.dev
+	$(BIN)/python manage.py spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
 
 clean:
 	rm -rf var/*.sqlite3* staticfiles

@@ -177,6 +177,59 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 
+# --- REST API ------------------------------------------------------------------
+# Everything under /api/: token and session authentication (CSRF enforced for
+# sessions), throttles, problem-details errors, the OpenAPI schema.
+INSTALLED_APPS += ["rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
+MIDDLEWARE += ["config.api.ApiProblemMiddleware"]
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            # Token first: an anonymous call then gets 401 with `WWW-Authenticate: Token`.
+            "rest_framework.authentication.TokenAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+        "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
+        "PAGE_SIZE": 20,
+        "DEFAULT_THROTTLE_CLASSES": [
+            "rest_framework.throttling.AnonRateThrottle",
+            "rest_framework.throttling.UserRateThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+            "user": env.str("API_THROTTLE_USER", default="600/min"),
+            "token": env.str("API_THROTTLE_TOKEN", default="10/min"),
+        },
+        "EXCEPTION_HANDLER": "config.api.exception_handler",
+        "DEFAULT_SCHEMA_CLASS": "config.api.ProblemAutoSchema",
+        "DEFAULT_VERSIONING_CLASS": None,
+        "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    }
+)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jalin API",
+    "DESCRIPTION": "Shop, sell and create on Jalin. Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProductStatusEnum": "marketplace.models.ProductStatus",
+        "OrderStatusEnum": "marketplace.models.OrderStatus",
+        "PostStatusEnum": "storefront.models.PostStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.drop_database_integer_bounds",
+    ],
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -33,3 +33,21 @@ if settings.BENCH:
     from config import bench
 
     urlpatterns += [path("bench/", include(bench))]
+
+# --- REST API ------------------------------------------------------------------
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # noqa: E402
+
+from config.api import ObtainTokenView  # noqa: E402
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("", include("storefront.api.urls")),
+    path("seller/", include("marketplace.api.urls")),
+]
+urlpatterns += [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+handler404 = "config.api.handler404"
+handler500 = "config.api.handler500"

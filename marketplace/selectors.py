@@ -504,3 +504,23 @@ def checkout_preview(
 
 def _rupiah(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
+
+
+# --- Seller API: a seller's own records ------------------------------------------------------
+
+
+def owner_has_shop(user_id: int) -> bool:
+    return shops_for_owner(user_id).exists()
+
+
+def products_of_owner(user_id: int):
+    """Every product of the owner's shops, whatever its status, with its variants' stock."""
+    return _products().filter(shop__owner_user_id=user_id).prefetch_related("variants").order_by("-id")
+
+
+def vouchers_of_owner(user_id: int):
+    return Voucher.objects.using(ALIAS).filter(shop__owner_user_id=user_id).order_by("-id")
+
+
+def reviews_of_owner(user_id: int):
+    return Review.objects.using(ALIAS).filter(shop__owner_user_id=user_id).order_by("-id")

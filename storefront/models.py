@@ -261,3 +261,35 @@ class Address(models.Model):
 
     def __str__(self):
         return f"{self.label or self.recipient}, {self.street}, {self.city}"
+
+
+# --- REST API --------------------------------------------------------------------
+
+
+class ApiIdempotencyRecord(models.Model):
+    """A client's `Idempotency-Key` on an API write, with the answer it got.
+
+    A repeat with the same body gets the stored answer; another body is refused;
+    a repeat while the first call still runs is told to wait.
+    """
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", _("In flight")
+        DONE = "done", _("Done")
+
+    user_id = models.BigIntegerField()
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IN_FLIGHT)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API idempotency record")
+        verbose_name_plural = _("API idempotency records")
+        constraints = [models.UniqueConstraint(fields=["user_id", "key"], name="api_idempotency_key_once")]
+
+    def __str__(self):
+        return f"{self.key} of user {self.user_id}"

@@ -87,13 +87,16 @@ def _shown_by(views: list[PostView]) -> list[str]:
     return names + [fragments.product(t.product_id) for v in views for t in v.post.tags.all()]
 
 
-def _published_posts() -> QuerySet[Post]:
+def _posts_with_tags() -> QuerySet[Post]:
     return (
         Post.objects.using(ALIAS)
-        .filter(status=PostStatus.PUBLISHED)
         .select_related("creator")
         .prefetch_related(Prefetch("tags", queryset=PostProduct.objects.using(ALIAS).order_by("position", "id")))
     )
+
+
+def _published_posts() -> QuerySet[Post]:
+    return _posts_with_tags().filter(status=PostStatus.PUBLISHED)
 
 
 def _bad_cursor() -> ValidationError:
@@ -246,6 +249,10 @@ def product_page(product_id: int, *, port: contracts.MarketplacePort) -> Product
 
 
 # --- Creators and showcases --------------------------------------------------------
+
+
+def creator_by_user(user_id: int) -> Creator | None:
+    return Creator.objects.using(ALIAS).filter(user_id=user_id).first()
 
 
 @dataclass(frozen=True)
@@ -487,4 +494,43 @@ def creator_dashboard(*, user_id: int, since) -> CreatorDashboard | None:
         views=totals["views"] or 0,
         likes=totals["likes"] or 0,
         views_by_day={row["day"]: row["views"] for row in daily},
+    )
+
+
+# --- REST API ------------------------------------------------------------------------
+
+
+def product_card_queryset():
+    """Visible cards, newest first; the API filters and pages them."""
+    return ProductCard.objects.using(ALIAS).filter(is_visible=True).order_by("-product_id")
+
+
+def post_queryset_for_feed():
+    """Published posts in feed order, with creators and tags; pair a page with `posts_with_cards`."""
+    return _published_posts().order_by("-published_at", "-id")
+
+
+def posts_with_cards(posts: list[Post]) -> list[PostView]:
+    return _with_cards(list(posts))
+
+
+def creator_queryset():
+    return Creator.objects.using(ALIAS).order_by("handle")
+
+
+def posts_of_creator(creator_id: int):
+    """A creator's own posts, any status, newest first, with their tags."""
+    return _posts_with_tags().filter(creator_id=creator_id).order_by("-id")
+
+
+def comment_queryset(post_id: int):
+    return Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")
+
+
+def creator_stats(creator_id: int) -> Creator:
+    """The creator with `post_count`: published posts."""
+    return (
+        Creator.objects.using(ALIAS)
+        .annotate(post_count=Count("posts", filter=Q(posts__status=PostStatus.PUBLISHED)))
+        .get(id=creator_id)
     )

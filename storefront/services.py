@@ -1,6 +1,6 @@
 """Commands of the storefront. Each opens one transaction on the storefront database."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,9 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integration import contracts
+
 from . import fragments, ranking
 from .models import (
     Address,
+    ApiIdempotencyRecord,
     Campaign,
     Comment,
     Creator,
@@ -67,6 +70,17 @@ def _media_errors(image: File | None, video: File | None) -> dict[str, list[str]
     return errors
 
 
+def _tag_errors(product_ids: list[int]) -> tuple[list[int], list[str]]:
+    """The tags without repeats, and what is wrong with them."""
+    max_tags = getattr(settings, "STOREFRONT_MAX_TAGS_PER_POST", 6)
+    unique_ids = list(dict.fromkeys(product_ids))
+    if len(unique_ids) > max_tags:
+        return unique_ids, [_("A post tags at most %(n)d products.") % {"n": max_tags}]
+    if unknown := _unknown_products(unique_ids):
+        return unique_ids, [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
+    return unique_ids, []
+
+
 def post_create(
     *,
     creator: Creator,
@@ -79,16 +93,12 @@ def post_create(
 ) -> Post:
     """Creates a post tagging products known to the read model. Uploaded files go
     through Django's storage API (local files unless STORAGES says otherwise)."""
-    max_tags = getattr(settings, "STOREFRONT_MAX_TAGS_PER_POST", 6)
     max_caption = Post._meta.get_field("caption").max_length
     errors = {}
     if len(caption) > max_caption:
         errors["caption"] = [_("A caption has at most %(n)d characters.") % {"n": max_caption}]
-    unique_ids = list(dict.fromkeys(product_ids))
-    if len(unique_ids) > max_tags:
-        errors["product_ids"] = [_("A post tags at most %(n)d products.") % {"n": max_tags}]
-    elif unknown := _unknown_products(unique_ids):
-        errors["product_ids"] = [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
+    unique_ids, errors["product_ids"] = _tag_errors(product_ids)
+    errors = {field: messages for field, messages in errors.items() if messages}
     errors |= _media_errors(image, video)
     if errors:
         raise ValidationError(errors)
@@ -264,6 +274,37 @@ def showcase_item_move(*, creator: Creator, product_id: int, position: int) -> S
     return moved
 
 
+def showcase_reorder(*, creator: Creator, product_ids: list[int]) -> list[ShowcaseItem]:
+    """Puts the creator's showcase in the given order; the list names every item once."""
+    with transaction.atomic(using=ALIAS):
+        items = {
+            item.product_id: item
+            for item in ShowcaseItem.objects.using(ALIAS).select_for_update().filter(creator=creator)
+        }
+        if sorted(product_ids) != sorted(items):
+            raise ValidationError({"product_ids": [_("List every product of your showcase exactly once.")]})
+        for position, product_id in enumerate(product_ids):
+            items[product_id].position = position
+        ShowcaseItem.objects.using(ALIAS).bulk_update(list(items.values()), ["position"])
+    return [items[product_id] for product_id in product_ids]
+
+
+def post_tags_set(*, creator: Creator, post_id: int, product_ids: list[int]) -> Post:
+    """Replaces the products a creator's own post tags, in the given order."""
+    unique_ids, problems = _tag_errors(product_ids)
+    if problems:
+        raise ValidationError({"product_ids": problems})
+    with transaction.atomic(using=ALIAS):
+        post = Post.objects.using(ALIAS).select_for_update().filter(id=post_id, creator=creator).first()
+        if post is None:
+            raise ValidationError({"post": [_("This post is not available.")]})
+        PostProduct.objects.using(ALIAS).filter(post=post).delete()
+        PostProduct.objects.using(ALIAS).bulk_create(
+            PostProduct(post=post, product_id=pid, position=i) for i, pid in enumerate(unique_ids)
+        )
+    return post
+
+
 def campaign_create(
     *,
     slug: str,
@@ -413,3 +454,59 @@ def user_sign_up(*, username: str, email: str, password: str):
     User = get_user_model()
     with transaction.atomic(using="default"):
         return User.objects.db_manager("default").create_user(username=username, email=email, password=password)
+
+
+# --- REST API: idempotency keys ----------------------------------------------------------
+
+# A call that has not finished by then crashed; its key may be claimed again.
+IDEMPOTENCY_IN_FLIGHT_TIMEOUT = timedelta(seconds=60)
+
+
+def api_idempotency_claim(*, user_id: int, key: str, fingerprint: str) -> ApiIdempotencyRecord:
+    """Claims `key` for a call whose body hashes to `fingerprint`.
+
+    Returns the record: in flight when this call should run, done when it ran
+    already (its stored answer is the answer). Raises `Conflict` when the key
+    was used for another body, or while another call with it still runs.
+    """
+    now = timezone.now()
+    with transaction.atomic(using=ALIAS):
+        record, created = (
+            ApiIdempotencyRecord.objects.using(ALIAS)
+            .select_for_update()
+            .get_or_create(user_id=user_id, key=key, defaults={"fingerprint": fingerprint, "started_at": now})
+        )
+        if created:
+            return record
+        if record.fingerprint != fingerprint:
+            raise contracts.Conflict(
+                _("This Idempotency-Key was already used with a different request."),
+                code="idempotency_key_reused",
+                fields={"Idempotency-Key": [_("Already used with a different request.")]},
+            )
+        if record.state == ApiIdempotencyRecord.State.DONE:
+            return record
+        if record.started_at > now - IDEMPOTENCY_IN_FLIGHT_TIMEOUT:
+            raise contracts.Conflict(
+                _("A request with this Idempotency-Key is still being processed; retry shortly."),
+                code="idempotency_key_in_flight",
+            )
+        record.started_at = now
+        record.save(using=ALIAS, update_fields=["started_at"])
+    return record
+
+
+def api_idempotency_complete(*, record_id: int, status: int, body: dict) -> None:
+    """Stores the answer that every repeat of the call gets."""
+    with transaction.atomic(using=ALIAS):
+        ApiIdempotencyRecord.objects.using(ALIAS).filter(id=record_id).update(
+            state=ApiIdempotencyRecord.State.DONE, response_status=status, response_body=body
+        )
+
+
+def api_idempotency_release(*, record_id: int) -> None:
+    """Frees the key of a call that failed, so that the client may fix the request and retry."""
+    with transaction.atomic(using=ALIAS):
+        ApiIdempotencyRecord.objects.using(ALIAS).filter(
+            id=record_id, state=ApiIdempotencyRecord.State.IN_FLIGHT
+        ).delete()

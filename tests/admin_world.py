@@ -82,9 +82,14 @@ def platform_rows() -> None:
 def build_world() -> dict[str, object]:
     CampaignFactory(name="Kampanye Rahasia", slug="kampanye-rahasia")  # platform data: staff only
     platform_rows()
-    return {
+    world = {
         "seller_a": seller_with_shop("penjual-a"),
         "seller_b": seller_with_shop("penjual-b", secret=True),
         "creator_a": creator_with_post("kreator-a"),
         "creator_b": creator_with_post("kreator-b", secret=True),
     }
+    # Party B's API token: the token admin is platform data too.
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=world["seller_b"])
+    return world

@@ -15,6 +15,7 @@ def test_the_storefront_database_holds_only_social_and_display_tables():
     assert tables == {
         "django_migrations",
         "storefront_address",  # the shopper's address book, copied into each checkout command
+        "storefront_apiidempotencyrecord",
         "storefront_campaign",
         "storefront_comment",
         "storefront_creator",

@@ -1,0 +1,252 @@
+"""The seller's REST API: a seller sees only the shops they own and what belongs to them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, parsers, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import OrderStatus, ProductStatus
+from . import serializers as s
+
+
+class IsSeller(permissions.BasePermission):
+    message = _("Only the owner of a shop may use the seller API.")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and selectors.owner_has_shop(request.user.id))
+
+
+class WholeNumberField(forms.IntegerField):
+    def to_python(self, value):
+        # Absent is "no filter"; present but empty is bad input.
+        if value == "":
+            raise forms.ValidationError(_("Enter a whole number."), code="invalid")
+        return super().to_python(value)
+
+
+class ShopFilter(filters.NumberFilter):
+    field_class = WholeNumberField
+
+
+class SellerProductFilter(filters.FilterSet):
+    shop = ShopFilter(field_name="shop_id", min_value=1)
+    status = filters.ChoiceFilter(choices=ProductStatus.choices)
+
+
+class SellerOrderFilter(filters.FilterSet):
+    shop = ShopFilter(field_name="shop_id", min_value=1)
+    status = filters.ChoiceFilter(choices=OrderStatus.choices)
+
+
+class SellerView:
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+
+
+class ShopList(SellerView, generics.ListAPIView):
+    serializer_class = s.ShopSerializer
+
+    def get_queryset(self):
+        return selectors.shops_for_owner(self.request.user.id)
+
+
+def _product(request, product_id: int) -> dict:
+    product = selectors.products_of_owner(request.user.id).get(id=product_id)
+    return s.SellerProductSerializer(product).data
+
+
+class ProductList(SellerView, generics.ListAPIView):
+    """The products of the seller's shops, any status, with each variant's stock. A new
+    product starts as a draft with its variants; publish it through its status."""
+
+    serializer_class = s.SellerProductSerializer
+    filterset_class = SellerProductFilter
+
+    def get_queryset(self):
+        return selectors.products_of_owner(self.request.user.id)
+
+    @extend_schema(request=s.ProductCreateSerializer, responses={201: s.SellerProductSerializer})
+    def post(self, request):
+        given = s.ProductCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        product = services.product_create(owner_user_id=request.user.id, **given.validated_data)
+        return Response(_product(request, product.id), status=status.HTTP_201_CREATED)
+
+
+class ProductDetail(SellerView, generics.RetrieveAPIView):
+    serializer_class = s.SellerProductSerializer
+    lookup_url_kwarg = "product_id"
+
+    def get_queryset(self):
+        return selectors.products_of_owner(self.request.user.id)
+
+    @extend_schema(request=s.ProductUpdateSerializer, responses=s.SellerProductSerializer)
+    def patch(self, request, product_id: int):
+        given = s.ProductUpdateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.product_update(product_id=product_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(_product(request, product_id))
+
+
+class ProductStatus(SellerView, APIView):
+    """Publishes (`active`), returns to draft or archives a product."""
+
+    @extend_schema(request=s.ProductStatusSerializer, responses=s.SellerProductSerializer)
+    def post(self, request, product_id: int):
+        given = s.ProductStatusSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.product_set_status(product_id=product_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(_product(request, product_id))
+
+
+class ProductImage(SellerView, APIView):
+    """Uploads the product's image as multipart form data (`image`)."""
+
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": s.ProductImageSerializer}, responses=s.SellerProductSerializer)
+    def put(self, request, product_id: int):
+        given = s.ProductImageSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.product_update(product_id=product_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(_product(request, product_id))
+
+
+class VariantDetail(SellerView, APIView):
+    """Edits a variant's name, SKU, price, weight or limit; stock moves through its stock endpoint."""
+
+    @extend_schema(request=s.VariantUpdateSerializer, responses=s.SellerVariantSerializer)
+    def patch(self, request, variant_id: int):
+        given = s.VariantUpdateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        variant = services.variant_update(variant_id=variant_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(s.SellerVariantSerializer(variant).data)
+
+
+class VariantStock(SellerView, APIView):
+    """Adds or removes units on hand, with the reason kept in the audit trail."""
+
+    @extend_schema(request=s.StockAdjustSerializer, responses={201: s.StockAdjustmentSerializer})
+    def post(self, request, variant_id: int):
+        given = s.StockAdjustSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        adjustment = services.stock_adjust(
+            variant_id=variant_id, actor_user_id=request.user.id, owner_user_id=request.user.id, **given.validated_data
+        )
+        return Response(s.StockAdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
+
+
+class OrderList(SellerView, generics.ListAPIView):
+    serializer_class = s.SellerOrderSerializer
+    filterset_class = SellerOrderFilter
+
+    def get_queryset(self):
+        return selectors.orders_for_seller(self.request.user.id)
+
+
+class OrderDetail(SellerView, generics.RetrieveAPIView):
+    serializer_class = s.SellerOrderSerializer
+    lookup_url_kwarg = "order_id"
+
+    def get_queryset(self):
+        return selectors.orders_for_seller(self.request.user.id)
+
+
+def _order(request, order_id: int) -> dict:
+    return s.SellerOrderSerializer(selectors.orders_for_seller(request.user.id).get(id=order_id)).data
+
+
+class OrderPack(SellerView, APIView):
+    @extend_schema(request=None, responses=s.SellerOrderSerializer)
+    def post(self, request, order_id: int):
+        services.order_pack(order_id=order_id, owner_user_id=request.user.id)
+        return Response(_order(request, order_id))
+
+
+class OrderShip(SellerView, APIView):
+    """Hands a packed order to a courier, with its tracking number."""
+
+    @extend_schema(request=s.OrderShipSerializer, responses=s.SellerOrderSerializer)
+    def post(self, request, order_id: int):
+        given = s.OrderShipSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.order_ship(order_id=order_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(_order(request, order_id))
+
+
+class OrderCancel(SellerView, APIView):
+    """Cancels an order before it ships; a paid one is refunded."""
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.SellerOrderSerializer)
+    def post(self, request, order_id: int):
+        given = s.ReasonSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.order_cancel(order_id=order_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(_order(request, order_id))
+
+
+class VoucherList(SellerView, generics.ListAPIView):
+    serializer_class = s.VoucherSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.vouchers_of_owner(self.request.user.id)
+
+    @extend_schema(request=s.VoucherCreateSerializer, responses={201: s.VoucherSerializer})
+    def post(self, request):
+        given = s.VoucherCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        voucher = services.voucher_create(owner_user_id=request.user.id, **given.validated_data)
+        return Response(s.VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
+
+
+class VoucherDetail(SellerView, generics.RetrieveAPIView):
+    """A voucher of the seller's. Deleting one deactivates it: orders keep pointing at it."""
+
+    serializer_class = s.VoucherSerializer
+    lookup_url_kwarg = "voucher_id"
+
+    def get_queryset(self):
+        return selectors.vouchers_of_owner(self.request.user.id)
+
+    @extend_schema(request=s.VoucherWriteSerializer(partial=True), responses=s.VoucherSerializer)
+    def patch(self, request, voucher_id: int):
+        given = s.VoucherWriteSerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        voucher = services.voucher_update(voucher_id=voucher_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(s.VoucherSerializer(voucher).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, voucher_id: int):
+        services.voucher_update(voucher_id=voucher_id, owner_user_id=request.user.id, is_active=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReviewList(SellerView, generics.ListAPIView):
+    """Reviews of the seller's products, newest first."""
+
+    serializer_class = s.SellerReviewSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.reviews_of_owner(self.request.user.id)
+
+
+class ReviewReply(SellerView, APIView):
+    @extend_schema(request=s.ReviewReplySerializer, responses=s.SellerReviewSerializer)
+    def post(self, request, review_id: int):
+        given = s.ReviewReplySerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        review = services.review_reply(review_id=review_id, owner_user_id=request.user.id, **given.validated_data)
+        return Response(s.SellerReviewSerializer(review).data)
+
+
+class AttributedSales(SellerView, APIView):
+    """Per shop: sales that came through creators, and the commission owed on them."""
+
+    @extend_schema(responses=s.AttributedSalesSerializer(many=True))
+    def get(self, request):
+        return Response(s.AttributedSalesSerializer(selectors.attributed_sales(request.user.id), many=True).data)

@@ -1,0 +1,104 @@
+"""A creator's own corner: posts (with uploads), their tags, the showcase and statistics."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, parsers, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from . import serializers as s
+
+
+class IsCreator(permissions.BasePermission):
+    message = _("Only creators may use the creator API.")
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        view.creator = selectors.creator_by_user(request.user.id)
+        return view.creator is not None
+
+
+class CreatorView:
+    permission_classes = [permissions.IsAuthenticated, IsCreator]
+
+
+class Posts(CreatorView, generics.ListAPIView):
+    """The creator's posts, any status, newest first. Create one as multipart form data
+    (`image` and `video` are files; repeat `product_ids` once per tagged product)."""
+
+    serializer_class = s.CreatorPostSerializer
+    filter_backends = []
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+
+    def get_queryset(self):
+        return selectors.posts_of_creator(self.creator.id)
+
+    @extend_schema(
+        request={"multipart/form-data": s.CreatorPostCreateSerializer}, responses={201: s.CreatorPostSerializer}
+    )
+    def post(self, request):
+        given = s.CreatorPostCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        post = services.post_create(creator=self.creator, **given.validated_data)
+        return Response(
+            s.CreatorPostSerializer(selectors.posts_of_creator(self.creator.id).get(id=post.id)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PostTags(CreatorView, APIView):
+    """Replaces the products one of the creator's posts tags."""
+
+    @extend_schema(request=s.ProductIdsSerializer, responses=s.CreatorPostSerializer)
+    def put(self, request, post_id: int):
+        if not selectors.posts_of_creator(self.creator.id).filter(id=post_id).exists():
+            raise Http404
+        given = s.ProductIdsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.post_tags_set(creator=self.creator, post_id=post_id, **given.validated_data)
+        return Response(s.CreatorPostSerializer(selectors.posts_of_creator(self.creator.id).get(id=post_id)).data)
+
+
+class Showcase(CreatorView, APIView):
+    """The creator's showcase: add a product, or put the products in a new order."""
+
+    def _answer(self, code=status.HTTP_200_OK):
+        cards = selectors.showcase_cards(creator_id=self.creator.id)
+        return Response(s.ProductCardSerializer(cards, many=True).data, status=code)
+
+    @extend_schema(responses=s.ProductCardSerializer(many=True))
+    def get(self, request):
+        return self._answer()
+
+    @extend_schema(request=s.ShowcaseItemCreateSerializer, responses={201: s.ProductCardSerializer(many=True)})
+    def post(self, request):
+        given = s.ShowcaseItemCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.showcase_item_add(creator=self.creator, **given.validated_data)
+        return self._answer(status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ProductIdsSerializer, responses=s.ProductCardSerializer(many=True))
+    def put(self, request):
+        given = s.ProductIdsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.showcase_reorder(creator=self.creator, **given.validated_data)
+        return self._answer()
+
+
+class ShowcaseItem(CreatorView, APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, product_id: int):
+        if not services.showcase_item_remove(creator=self.creator, product_id=product_id):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class Stats(CreatorView, APIView):
+    """Followers, posts, and the sales and commission the creator's links brought."""
+
+    @extend_schema(responses=s.CreatorStatsSerializer)
+    def get(self, request):
+        return Response(s.CreatorStatsSerializer(selectors.creator_stats(self.creator.id)).data)

@@ -1,0 +1,379 @@
+"""Shapes of the storefront API. Marketplace answers arrive as integration DTOs and are shaped here, read-only."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..forms import PAYMENT_METHODS
+from ..models import Campaign, Comment, Creator, Post, ProductCard
+
+# Ids fit the smallest id column of either database (PostgreSQL's integer).
+ID_MAX = 2**31 - 1
+
+
+class TextField(serializers.CharField):
+    """Text only: a number or a list where text belongs is bad input, not text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+# --- Discovery ------------------------------------------------------------------------
+
+
+class ProductCardSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="product_id", read_only=True)
+
+    class Meta:
+        model = ProductCard
+        fields = [
+            "id",
+            "title",
+            "image_url",
+            "price_min",
+            "price_max",
+            "currency",
+            "in_stock",
+            "rating",
+            "review_count",
+            "sold_count",
+            "category_id",
+            "category_name",
+            "shop_id",
+            "shop_name",
+            "shop_slug",
+            "shop_city",
+            "shop_province",
+            "is_local_business",
+        ]
+
+
+class VariantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = TextField()
+    sku = TextField()
+    price = serializers.IntegerField(help_text=_("Rupiah"))
+    currency = TextField()
+    stock_available = serializers.IntegerField()
+    in_stock = serializers.BooleanField()
+    max_per_order = serializers.IntegerField()
+
+
+class ProductDetailSerializer(ProductCardSerializer):
+    description = TextField(read_only=True)
+    stock_state = serializers.ChoiceField(choices=["in_stock", "out_of_stock"], read_only=True)
+    variants = VariantSerializer(many=True, read_only=True)
+
+    class Meta(ProductCardSerializer.Meta):
+        fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants"]
+
+
+class CreatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Creator
+        fields = ["id", "handle", "display_name", "bio", "follower_count"]
+
+
+class CreatorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Creator
+        fields = ["id", "handle", "display_name"]
+
+
+class PostSerializer(serializers.Serializer):
+    """A `selectors.PostView`: the post and the cards of the products it tags."""
+
+    id = serializers.IntegerField(source="post.id")
+    creator = CreatorBriefSerializer(source="post.creator")
+    caption = TextField(source="post.caption")
+    poster_url = TextField(source="post.poster_url")
+    like_count = serializers.IntegerField(source="post.like_count")
+    comment_count = serializers.IntegerField(source="post.comment_count")
+    published_at = serializers.DateTimeField(source="post.published_at", allow_null=True)
+    products = ProductCardSerializer(many=True)
+
+
+# --- Cart -----------------------------------------------------------------------------
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    variant_id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    shop_id = serializers.IntegerField()
+    shop_name = TextField()
+    title = TextField()
+    variant_name = TextField()
+    unit_price = serializers.IntegerField()
+    price_when_added = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    stock_available = serializers.IntegerField()
+    line_total = serializers.IntegerField()
+    price_changed = serializers.BooleanField()
+    short_of_stock = serializers.BooleanField()
+
+
+class CartSerializer(serializers.Serializer):
+    lines = CartLineSerializer(many=True)
+    currency = TextField()
+    total = serializers.IntegerField()
+    item_count = serializers.IntegerField()
+
+
+class CartItemCreateSerializer(serializers.Serializer):
+    variant_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    quantity = serializers.IntegerField(min_value=1, max_value=999)
+
+
+class CartItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=999, help_text=_("DELETE removes the line."))
+
+
+# --- Checkout and orders -----------------------------------------------------------------
+
+
+class AddressSerializer(serializers.Serializer):
+    recipient = TextField(max_length=120)
+    phone = serializers.RegexField(r"^\+?[0-9 -]{8,20}$", max_length=30)
+    street = TextField(max_length=255)
+    city = TextField(max_length=80)
+    province = TextField(max_length=80)
+    postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5)
+
+
+class ShippingChoiceSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    courier = TextField(max_length=40)
+
+
+class VoucherChoiceSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    code = TextField(max_length=40)
+
+
+class AttributionSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])
+    creator_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+    post_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+    campaign_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+
+
+class CheckoutRequestSerializer(serializers.Serializer):
+    address = AddressSerializer()
+    payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS)
+    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    attributions = AttributionSerializer(many=True, required=False, default=list, max_length=100)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = TextField()
+    at = serializers.DateTimeField()
+    note = TextField()
+
+
+class OrderLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    variant_id = serializers.IntegerField()
+    title = TextField()
+    variant_name = TextField()
+    unit_price = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    line_total = serializers.IntegerField()
+    reviewed = serializers.BooleanField()
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = TextField()
+    shop_id = serializers.IntegerField()
+    shop_name = TextField()
+    status = TextField()
+    subtotal = serializers.IntegerField()
+    shipping_fee = serializers.IntegerField()
+    discount = serializers.IntegerField()
+    total = serializers.IntegerField()
+    currency = TextField()
+    payment_method = TextField()
+    voucher_code = TextField()
+    courier = TextField()
+    tracking_number = TextField()
+    payment_id = serializers.IntegerField(allow_null=True)
+    placed_at = serializers.DateTimeField()
+    pay_before = serializers.DateTimeField(allow_null=True)
+    lines = OrderLineSerializer(many=True)
+    timeline = StatusChangeSerializer(many=True)
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = TextField()
+    status = TextField()
+    amount = serializers.IntegerField()
+    currency = TextField()
+    order_ids = serializers.ListField(child=serializers.IntegerField())
+    pay_url = TextField()
+    virtual_account = TextField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class CheckoutResultSerializer(serializers.Serializer):
+    orders = OrderSerializer(many=True)
+    payment = PaymentSerializer(allow_null=True)
+    total = serializers.IntegerField()
+
+
+class CheckoutPreviewRequestSerializer(serializers.Serializer):
+    province = TextField(max_length=80)
+    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
+
+
+class ShippingOptionSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField()
+    courier = TextField()
+    name = TextField()
+    fee = serializers.IntegerField()
+    etd_days = TextField()
+
+
+class ShopTotalSerializer(serializers.Serializer):
+    shop_id = serializers.IntegerField()
+    subtotal = serializers.IntegerField()
+    shipping_fee = serializers.IntegerField()
+    discount = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        shop_id, subtotal, fee, discount = instance
+        return {"shop_id": shop_id, "subtotal": subtotal, "shipping_fee": fee, "discount": discount}
+
+
+class CheckoutPreviewSerializer(serializers.Serializer):
+    cart = CartSerializer()
+    shipping_options = ShippingOptionSerializer(many=True)
+    shop_totals = ShopTotalSerializer(many=True)
+    total = serializers.IntegerField()
+    problems = serializers.DictField(child=serializers.ListField(child=TextField()))
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    order_line_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    stars = serializers.IntegerField(min_value=1, max_value=5)
+    text = TextField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    stars = serializers.IntegerField()
+    text = TextField()
+    created_at = serializers.DateTimeField()
+    seller_reply = TextField()
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = TextField()
+    slug = TextField()
+    parent_id = serializers.IntegerField(allow_null=True)
+
+
+# --- Social ------------------------------------------------------------------------------
+
+
+class FeedPageSerializer(serializers.Serializer):
+    """A `selectors.FeedPage`; pass `next_cursor` back as `?cursor=` for the next page."""
+
+    results = PostSerializer(many=True, source="items")
+    next_cursor = TextField(allow_null=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Comment
+        fields = ["id", "author_name", "body", "created_at"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = TextField(max_length=500)
+
+
+class FollowSerializer(serializers.Serializer):
+    following = serializers.BooleanField()
+    follower_count = serializers.IntegerField()
+
+
+class LikeSerializer(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    banner_url = TextField(source="banner_src", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "slug", "name", "headline", "description", "banner_url", "starts_at", "ends_at"]
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    products = ProductCardSerializer(many=True, read_only=True)
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "products"]
+
+
+# --- Creator's own ---------------------------------------------------------------------------
+
+
+class CreatorPostSerializer(serializers.ModelSerializer):
+    poster_url = TextField(read_only=True)
+    product_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "caption", "status", "poster_url", "published_at", "like_count", "comment_count", "product_ids"]
+
+    def get_product_ids(self, post) -> list[int]:
+        return [tag.product_id for tag in post.tags.all()]
+
+
+class ProductIdsField(serializers.ListField):
+    child = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+
+
+class CreatorPostCreateSerializer(serializers.Serializer):
+    caption = TextField(max_length=2200, allow_blank=True)
+    product_ids = ProductIdsField(
+        max_length=20, required=False, default=list, help_text=_("The products the post tags, in order.")
+    )
+    publish = serializers.BooleanField(default=True)
+    image = serializers.ImageField(required=False, allow_null=True)
+    video = serializers.FileField(required=False, allow_null=True)
+
+
+class ProductIdsSerializer(serializers.Serializer):
+    product_ids = ProductIdsField(max_length=200)
+
+
+class ShowcaseItemCreateSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+
+
+class CreatorStatsSerializer(serializers.ModelSerializer):
+    post_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Creator
+        fields = [
+            "id",
+            "handle",
+            "follower_count",
+            "post_count",
+            "attributed_orders",
+            "attributed_sales",
+            "commission_earned",
+        ]

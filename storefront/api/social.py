@@ -1,0 +1,138 @@
+"""Social endpoints: the following feed, likes, comments, follows, campaigns and showcases."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from . import serializers as s
+
+CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page.")
+LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Posts per page, 1 to 50.")
+
+
+def _limit(request) -> int:
+    given = request.query_params.get("limit", "20")
+    if not given.isdigit() or not 1 <= int(given) <= selectors.MAX_PAGE_SIZE:
+        raise exceptions.ValidationError({"limit": ["A whole number from 1 to 50."]})
+    return int(given)
+
+
+def _creator(handle: str):
+    creator = selectors.creator_queryset().filter(handle=handle).first()
+    if creator is None:
+        raise Http404
+    return creator
+
+
+class FollowingFeed(APIView):
+    """Posts of the creators the caller follows, newest first."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[CURSOR, LIMIT], responses=s.FeedPageSerializer)
+    def get(self, request):
+        page = selectors.post_feed_following(
+            user_id=request.user.id, cursor=request.query_params.get("cursor") or None, limit=_limit(request)
+        )
+        return Response(s.FeedPageSerializer(page).data)
+
+
+class PostLike(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _answer(self, post_id: int, liked: bool):
+        view = selectors.post_detail(post_id)
+        count = view.post.like_count if view else 0
+        return Response(s.LikeSerializer({"liked": liked, "like_count": count}).data)
+
+    @extend_schema(request=None, responses=s.LikeSerializer)
+    def post(self, request, post_id: int):
+        services.post_like(post_id=post_id, user_id=request.user.id)
+        return self._answer(post_id, True)
+
+    @extend_schema(responses=s.LikeSerializer)
+    def delete(self, request, post_id: int):
+        services.post_unlike(post_id=post_id, user_id=request.user.id)
+        return self._answer(post_id, False)
+
+
+class PostComments(generics.ListAPIView):
+    """Visible comments of a post, oldest first; signed-in callers may add one."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    serializer_class = s.CommentSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.comment_queryset(self.kwargs["post_id"])
+
+    @extend_schema(request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})
+    def post(self, request, post_id: int):
+        given = s.CommentCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        comment = services.comment_create(
+            post_id=post_id,
+            user_id=request.user.id,
+            author_name=request.user.get_username(),
+            body=given.validated_data["body"],
+        )
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CreatorFollow(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _answer(self, handle: str, following: bool):
+        creator = _creator(handle)
+        return Response(s.FollowSerializer({"following": following, "follower_count": creator.follower_count}).data)
+
+    @extend_schema(request=None, responses=s.FollowSerializer)
+    def post(self, request, handle: str):
+        services.creator_follow(creator_id=_creator(handle).id, user_id=request.user.id)
+        return self._answer(handle, True)
+
+    @extend_schema(responses=s.FollowSerializer)
+    def delete(self, request, handle: str):
+        services.creator_unfollow(creator_id=_creator(handle).id, user_id=request.user.id)
+        return self._answer(handle, False)
+
+
+class CreatorShowcase(APIView):
+    """The products a creator promotes, in the creator's order."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.ProductCardSerializer(many=True))
+    def get(self, request, handle: str):
+        return Response(
+            s.ProductCardSerializer(selectors.showcase_cards(creator_id=_creator(handle).id), many=True).data
+        )
+
+
+class CampaignList(generics.ListAPIView):
+    """Campaigns running now, ending soonest first."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.CampaignSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.campaign_list_live()
+
+
+class CampaignDetail(APIView):
+    """A campaign and, while it runs, the products it promotes."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.CampaignDetailSerializer)
+    def get(self, request, slug: str):
+        campaign = selectors.campaign_by_slug(slug)
+        if campaign is None:
+            raise Http404
+        campaign.products = selectors.campaign_landing(campaign)
+        return Response(s.CampaignDetailSerializer(campaign).data)

@@ -1,0 +1,295 @@
+"""The storefront's REST API: discovery from the storefront database; cart, checkout
+and orders through `MarketplacePort`, exactly as the pages do."""
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, pagination, permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from integration import contracts
+from integration.transport import marketplace
+
+from .. import selectors, services
+from ..models import ApiIdempotencyRecord
+from . import serializers as s
+from .filters import ProductCardFilter
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class FeedPagination(pagination.CursorPagination):
+    ordering = ("-published_at", "-id")
+    page_size = 20
+
+
+# --- Discovery -----------------------------------------------------------------------
+
+
+class ProductList(generics.ListAPIView):
+    """Products from the storefront's read model, filtered and ordered."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.ProductCardSerializer
+    filterset_class = ProductCardFilter
+
+    def get_queryset(self):
+        return selectors.product_card_queryset()
+
+
+class ProductDetail(APIView):
+    """A product with its variants and their stock, read from the marketplace."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.ProductDetailSerializer)
+    def get(self, request, product_id: int):
+        card = selectors.product_card(product_id)
+        if card is None:
+            raise Http404
+        detail = marketplace().get_product(product_id)
+        card.description = detail.description
+        card.variants = [{**asdict(v), "in_stock": v.in_stock} for v in detail.variants]
+        card.stock_state = "in_stock" if any(v.in_stock for v in detail.variants) else "out_of_stock"
+        return Response(s.ProductDetailSerializer(card).data)
+
+
+class Feed(generics.ListAPIView):
+    """Published posts, newest first, with the products they tag."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.PostSerializer
+    pagination_class = FeedPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.post_queryset_for_feed()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.PostSerializer(selectors.posts_with_cards(page), many=True).data)
+
+
+class PostDetail(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.PostSerializer)
+    def get(self, request, post_id: int):
+        view = selectors.post_detail(post_id)
+        if view is None:
+            raise Http404
+        return Response(s.PostSerializer(view).data)
+
+
+class CreatorList(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.CreatorSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.creator_queryset()
+
+
+class CreatorDetail(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.CreatorSerializer
+    lookup_field = "handle"
+
+    def get_queryset(self):
+        return selectors.creator_queryset()
+
+
+# --- Cart ---------------------------------------------------------------------------------
+
+
+class Cart(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=s.CartSerializer)
+    def get(self, request):
+        return Response(s.CartSerializer(marketplace().get_cart(request.user.id)).data)
+
+
+class CartItems(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.CartItemCreateSerializer, responses={201: s.CartSerializer})
+    def post(self, request):
+        given = s.CartItemCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        cart = marketplace().add_to_cart(buyer_id=request.user.id, **given.validated_data)
+        return Response(s.CartSerializer(cart).data, status=status.HTTP_201_CREATED)
+
+
+class CartItem(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.CartItemUpdateSerializer, responses=s.CartSerializer)
+    def patch(self, request, line_id: int):
+        given = s.CartItemUpdateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        cart = marketplace().update_cart_line(buyer_id=request.user.id, line_id=line_id, **given.validated_data)
+        return Response(s.CartSerializer(cart).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, line_id: int):
+        marketplace().update_cart_line(buyer_id=request.user.id, line_id=line_id, quantity=0)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Checkout and orders -----------------------------------------------------------------
+
+
+def _fingerprint(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Checkout(APIView):
+    """Places the cart as one order per shop. Repeat a call with the same `Idempotency-Key`
+    and body to get the same answer; nothing is ordered twice."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    problem_statuses = (409, 422)  # key still in flight; key reused with another body
+
+    @extend_schema(
+        request=s.CheckoutRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=_("A unique key per checkout (e.g. a UUID), at most 100 characters."),
+            )
+        ],
+        responses={201: s.CheckoutResultSerializer},
+    )
+    def post(self, request):
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if not key or len(key) > 100:
+            raise exceptions.ValidationError(
+                {IDEMPOTENCY_HEADER: [_("Send a unique Idempotency-Key header of at most 100 characters.")]}
+            )
+        given = s.CheckoutRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        record = services.api_idempotency_claim(user_id=request.user.id, key=key, fingerprint=_fingerprint(data))
+        if record.state == ApiIdempotencyRecord.State.DONE:
+            return Response(record.response_body, status=record.response_status)
+        command = contracts.CheckoutCommand(
+            buyer_id=request.user.id,
+            address=contracts.Address(**data["address"]),
+            payment_method=data["payment_method"],
+            idempotency_key=key,
+            attributions=tuple(contracts.Attribution(**a) for a in data["attributions"]),
+            shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
+            vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+        )
+        try:
+            result = marketplace().checkout(command)
+        except Exception:
+            services.api_idempotency_release(record_id=record.id)
+            raise
+        body = s.CheckoutResultSerializer(result).data
+        services.api_idempotency_complete(record_id=record.id, status=status.HTTP_201_CREATED, body=body)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OrderList(generics.ListAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.OrderSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return marketplace().list_orders(self.request.user.id)
+
+
+class OrderDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=s.OrderSerializer)
+    def get(self, request, order_id: int):
+        return Response(s.OrderSerializer(marketplace().get_order(buyer_id=request.user.id, order_id=order_id)).data)
+
+
+class OrderPay(APIView):
+    """Opens (or reopens) the payment of an order awaiting it; complete it at `pay_url`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=s.PaymentSerializer)
+    def post(self, request, order_id: int):
+        payment = marketplace().start_payment(buyer_id=request.user.id, order_id=order_id)
+        return Response(s.PaymentSerializer(payment).data)
+
+
+class OrderConfirmDelivery(APIView):
+    """The buyer confirms the parcel arrived."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=s.OrderSerializer)
+    def post(self, request, order_id: int):
+        order = marketplace().confirm_delivery(buyer_id=request.user.id, order_id=order_id)
+        return Response(s.OrderSerializer(order).data)
+
+
+class Reviews(APIView):
+    """Reviews a delivered order line, once."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    problem_statuses = (409,)  # already reviewed
+
+    @extend_schema(request=s.ReviewCreateSerializer, responses={201: s.ReviewSerializer})
+    def post(self, request):
+        given = s.ReviewCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        review = marketplace().submit_review(buyer_id=request.user.id, **given.validated_data)
+        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class CheckoutPreview(APIView):
+    """What checking out the cart would cost now: couriers per shop, vouchers, totals and problems.
+    Nothing is reserved or placed."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.CheckoutPreviewRequestSerializer, responses=s.CheckoutPreviewSerializer)
+    def post(self, request):
+        given = s.CheckoutPreviewRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        preview = marketplace().preview_checkout(
+            buyer_id=request.user.id,
+            province=data["province"],
+            shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
+            vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+        )
+        return Response(s.CheckoutPreviewSerializer(preview).data)
+
+
+class ProductReviews(APIView):
+    """The latest reviews of a product, with the seller's replies."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.ReviewSerializer(many=True))
+    def get(self, request, product_id: int):
+        if selectors.product_card(product_id) is None:
+            raise Http404
+        reviews = marketplace().list_reviews(product_id=product_id, limit=50)
+        return Response(s.ReviewSerializer(reviews, many=True).data)
+
+
+class Categories(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.CategorySerializer(many=True))
+    def get(self, request):
+        return Response(s.CategorySerializer(marketplace().list_categories(), many=True).data)
