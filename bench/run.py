@@ -58,6 +58,9 @@ ENV = {
     "CACHE_URL": REDIS,
     "REDIS_URL": REDIS,  # broker only: the relay scenario drains the outbox itself
     "BENCH": "true",
+    # One load generator on loopback is one client: throttling it would measure the throttle.
+    "API_THROTTLE_ANON": "1000000/min",
+    "API_THROTTLE_USER": "1000000/min",
     "LOG_LEVEL": "WARNING",
     "LOG_FORMAT": "plain",
 }
@@ -83,6 +86,7 @@ SCENARIOS = [
     Scenario("add to cart", "/cart/add/", "POST", "variant_id={variant}&quantity=1", signed_in=True),
     Scenario("campaign page", "/campaigns/{campaign}/"),
     Scenario("search", "/search/?q={word}"),
+    Scenario("product list API", "/api/v1/products/?page_size=20&category={category}"),
 ]
 SCALE_SCENARIOS = ["feed", "product page"]  # also measured on the small catalogue
 
@@ -106,6 +110,9 @@ def _pools() -> dict[str, list]:
         ),
         "word": sorted({word.lower() for noun in NOUNS for word in noun.split()}),
         "campaign": list(Campaign.objects.values_list("slug", flat=True)) or ["none"],
+        "category": sorted(
+            set(ProductCard.objects.exclude(category_id=None).values_list("category_id", flat=True).distinct())
+        ),
     }
 
 
@@ -667,7 +674,11 @@ def budgets(by: dict, small_n: int, large_n: int, checkout: dict) -> list[str]:
         ratio = by[(name, large_n)].p50_ms / by[(name, small_n)].p50_ms
         lines.append(f"- {name} p50 at {large_n:,} within 1.2x of {small_n:,}: {ratio:.2f}x, {verdict(ratio <= 1.2)}")
     lines.append(f"- checkout oversold units 0: {checkout['oversold']}, {verdict(checkout['oversold'] == 0)}")
-    lines.append("- product list API at least 50% of the one-read reference: not measured (the API is not on main yet)")
+    api = by[("product list API", large_n)]
+    share = api.rps / api.references["reference: one read"]
+    lines.append(
+        f"- product list API at least 50% of the one-read reference's req/s: {share:.0%}, {verdict(share >= 0.5)}"
+    )
     return lines
 
 
