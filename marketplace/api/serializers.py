@@ -1,5 +1,6 @@
 """Shapes of the seller API: the marketplace's own records, read by their owner."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -21,21 +22,34 @@ ID_MAX = 2**31 - 1
 
 
 class TextField(serializers.CharField):
-    """Text only: a number or a list where text belongs is bad input, not text."""
+    """Text only: a number or a list where text belongs is bad input, not text. Its length
+    is checked as sent, before trimming, so the documented maxLength holds for the raw value."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 
-class ShopSerializer(serializers.ModelSerializer):
+# Model text fields become `TextField`s: text only, length checked as sent. (A comment, not
+# a docstring: drf-spectacular would copy a docstring into every subclass's schema.)
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
+
+
+class ShopSerializer(ModelSerializer):
     class Meta:
         model = Shop
         fields = ["id", "name", "slug", "city", "province", "is_local_business", "rating", "review_count"]
 
 
-class SellerVariantSerializer(serializers.ModelSerializer):
+class SellerVariantSerializer(ModelSerializer):
     stock_available = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -53,7 +67,7 @@ class SellerVariantSerializer(serializers.ModelSerializer):
         ]
 
 
-class SellerProductSerializer(serializers.ModelSerializer):
+class SellerProductSerializer(ModelSerializer):
     image_url = TextField(source="display_image_url", read_only=True)
     variants = SellerVariantSerializer(many=True, read_only=True)
 
@@ -77,7 +91,7 @@ class SellerProductSerializer(serializers.ModelSerializer):
         ]
 
 
-class SellerOrderLineSerializer(serializers.ModelSerializer):
+class SellerOrderLineSerializer(ModelSerializer):
     class Meta:
         model = OrderLine
         fields = [
@@ -92,7 +106,7 @@ class SellerOrderLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class SellerOrderSerializer(serializers.ModelSerializer):
+class SellerOrderSerializer(ModelSerializer):
     lines = SellerOrderLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -176,7 +190,7 @@ class StockAdjustSerializer(serializers.Serializer):
     reason = TextField(max_length=255)
 
 
-class StockAdjustmentSerializer(serializers.ModelSerializer):
+class StockAdjustmentSerializer(ModelSerializer):
     class Meta:
         model = StockAdjustment
         fields = ["id", "variant_id", "delta", "on_hand_after", "reason", "created_at"]
@@ -192,7 +206,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = TextField(max_length=255)
 
 
-class VoucherSerializer(serializers.ModelSerializer):
+class VoucherSerializer(ModelSerializer):
     class Meta:
         model = Voucher
         fields = [
@@ -230,7 +244,7 @@ class VoucherCreateSerializer(VoucherWriteSerializer):
     shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
-class SellerReviewSerializer(serializers.ModelSerializer):
+class SellerReviewSerializer(ModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "product_id", "shop_id", "order_line_id", "stars", "text", "seller_reply", "created_at"]

@@ -1,5 +1,6 @@
 """Shapes of the storefront API. Marketplace answers arrive as integration DTOs and are shaped here, read-only."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,18 +12,31 @@ ID_MAX = 2**31 - 1
 
 
 class TextField(serializers.CharField):
-    """Text only: a number or a list where text belongs is bad input, not text."""
+    """Text only: a number or a list where text belongs is bad input, not text. Its length
+    is checked as sent, before trimming, so the documented maxLength holds for the raw value."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
+
+
+# Model text fields become `TextField`s: text only, length checked as sent. (A comment, not
+# a docstring: drf-spectacular would copy a docstring into every subclass's schema.)
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
 
 
 # --- Discovery ------------------------------------------------------------------------
 
 
-class ProductCardSerializer(serializers.ModelSerializer):
+class ProductCardSerializer(ModelSerializer):
     id = serializers.IntegerField(source="product_id", read_only=True)
 
     class Meta:
@@ -69,13 +83,13 @@ class ProductDetailSerializer(ProductCardSerializer):
         fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants"]
 
 
-class CreatorSerializer(serializers.ModelSerializer):
+class CreatorSerializer(ModelSerializer):
     class Meta:
         model = Creator
         fields = ["id", "handle", "display_name", "bio", "follower_count"]
 
 
-class CreatorBriefSerializer(serializers.ModelSerializer):
+class CreatorBriefSerializer(ModelSerializer):
     class Meta:
         model = Creator
         fields = ["id", "handle", "display_name"]
@@ -291,7 +305,7 @@ class FeedPageSerializer(serializers.Serializer):
     next_cursor = TextField(allow_null=True)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     class Meta:
         model = Comment
         fields = ["id", "author_name", "body", "created_at"]
@@ -311,7 +325,7 @@ class LikeSerializer(serializers.Serializer):
     like_count = serializers.IntegerField()
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     banner_url = TextField(source="banner_src", read_only=True)
 
     class Meta:
@@ -329,7 +343,7 @@ class CampaignDetailSerializer(CampaignSerializer):
 # --- Creator's own ---------------------------------------------------------------------------
 
 
-class CreatorPostSerializer(serializers.ModelSerializer):
+class CreatorPostSerializer(ModelSerializer):
     poster_url = TextField(read_only=True)
     product_ids = serializers.SerializerMethodField()
 
@@ -363,7 +377,7 @@ class ShowcaseItemCreateSerializer(serializers.Serializer):
     product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
-class CreatorStatsSerializer(serializers.ModelSerializer):
+class CreatorStatsSerializer(ModelSerializer):
     post_count = serializers.IntegerField(read_only=True)
 
     class Meta:

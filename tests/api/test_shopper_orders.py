@@ -138,3 +138,13 @@ def test_categories_are_listed_by_name(api, world):
 
     assert response.status_code == 200
     assert [c["slug"] for c in response.json() if c["slug"] in ("batik", "kopi")] == ["batik", "kopi"]
+
+
+def test_a_text_over_its_documented_length_is_refused_even_when_padded(world):
+    # The schema says maxLength 80; trimming the padding first would accept 85 characters.
+    client = world.client("shopper")
+
+    response = client.post("/api/v1/checkout/preview/", {"province": "\x1e" * 5 + "x" * 80}, format="json")
+
+    assert response.status_code == 400
+    assert "province" in response.json()["errors"]
