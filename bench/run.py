@@ -158,7 +158,7 @@ def seed(*, products: int, shops: int, creators: int, posts: int) -> float:
     from django.db import connections
 
     started = time.perf_counter()
-    call_command("seed_demo", products=products, shops=shops, creators=creators, posts=posts, verbosity=1)
+    call_command("seed_demo", products=products, shops=shops, creators=creators, posts=posts, verbosity=1, force=True)
     elapsed = time.perf_counter() - started
     for alias in DATABASES:  # fresh planner statistics, as autovacuum would give a live database
         with connections[alias].cursor() as cursor:
