@@ -202,11 +202,9 @@ class ReviewPosted:
 
 
 @dataclass(frozen=True)
-class CommissionEarned:
-    """An attributed order line completed: the creator earned `amount` rupiah."""
+class CommissionFact:
+    """What both commission events carry: the attributed line and the amount in rupiah."""
 
-    TYPE: ClassVar[str] = "marketplace.commission.earned"
-    VERSION: ClassVar[int] = 1
     commission_id: int
     order_id: int
     order_line_id: int
@@ -220,21 +218,19 @@ class CommissionEarned:
 
 
 @dataclass(frozen=True)
-class CommissionReversed:
+class CommissionEarned(CommissionFact):
+    """An attributed order line completed: the creator earned `amount` rupiah."""
+
+    TYPE: ClassVar[str] = "marketplace.commission.earned"
+    VERSION: ClassVar[int] = 1
+
+
+@dataclass(frozen=True)
+class CommissionReversed(CommissionFact):
     """An earned commission was taken back (the order was refunded)."""
 
     TYPE: ClassVar[str] = "marketplace.commission.reversed"
     VERSION: ClassVar[int] = 1
-    commission_id: int
-    order_id: int
-    order_line_id: int
-    product_id: int
-    creator_id: int | None
-    post_id: int | None
-    campaign_id: int | None
-    source: str
-    sale_amount: int
-    amount: int
 
 
 EVENT_TYPES: dict[tuple[str, int], type] = {
