@@ -83,6 +83,8 @@ class PostProduct(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["post", "product_id"], name="post_tags_product_once")]
+        # The product page's gallery and attribution look posts up by the product they tag.
+        indexes = [models.Index(fields=["product_id", "post"], name="post_tags_by_product")]
 
     def __str__(self):
         return f"post {self.post_id} tags product {self.product_id}"
