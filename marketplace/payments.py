@@ -78,5 +78,14 @@ def gateway() -> PaymentGateway:
     return import_string(settings.PAYMENT_GATEWAY)()
 
 
+def online_payment_available() -> bool:
+    """False where no gateway can be built (the simulator switched off and none other set)."""
+    try:
+        gateway()
+    except ImproperlyConfigured:
+        return False
+    return True
+
+
 def new_reference() -> str:
     return secrets.token_hex(16)

@@ -437,6 +437,8 @@ def _invoice_number(shop_id: int, order_id: int) -> str:
 def _validate_command(command: contracts.CheckoutCommand) -> None:
     if command.payment_method not in PaymentMethod.values:
         raise _invalid("payment_method", _("Choose a payment method."))
+    if command.payment_method != PaymentMethod.COD and not payments.online_payment_available():
+        raise _invalid("payment_method", _("Online payment is not available right now; choose cash on delivery."))
     if not command.idempotency_key or len(command.idempotency_key) > 100:
         raise _invalid("idempotency_key", _("A checkout needs an idempotency key of at most 100 characters."))
     for name in ("recipient", "phone", "street", "city", "province", "postal_code"):

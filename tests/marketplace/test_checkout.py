@@ -167,6 +167,19 @@ def test_bad_checkout_input_is_refused_with_the_field_and_writes_nothing(change,
     assert _nothing_written() == (0, 0, 0)
 
 
+def test_without_a_usable_gateway_online_payment_is_refused_and_cash_on_delivery_still_works(settings):
+    settings.PAYMENT_SIMULATOR_ENABLED = False  # production with no gateway configured
+    variant = VariantFactory(stock_on_hand=5)
+    fill_cart(BUYER, (variant, 1))
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.checkout_place(command=command(BUYER, method="ewallet"))
+
+    assert list(refused.value.fields) == ["payment_method"]
+    assert _nothing_written() == (0, 0, 0)
+    assert len(services.checkout_place(command=command(BUYER, method="cod"))) == 1
+
+
 def test_an_empty_cart_unknown_courier_or_foreign_shop_is_refused():
     with pytest.raises(contracts.InvalidRequest, match="Your cart is empty"):
         services.checkout_place(command=command(BUYER))
