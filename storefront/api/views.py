@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, pagination, permissions, status
@@ -165,7 +166,7 @@ class Checkout(APIView):
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 required=True,
-                description=_("A unique key per checkout (e.g. a UUID), at most 100 characters."),
+                description=gettext_lazy("A unique key per checkout (e.g. a UUID), at most 100 characters."),
             )
         ],
         responses={201: s.CheckoutResultSerializer},
