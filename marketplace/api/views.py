@@ -46,7 +46,7 @@ class SellerView:
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
 
-class ShopList(SellerView, generics.ListAPIView):
+class ShopListApi(SellerView, generics.ListAPIView):
     serializer_class = s.ShopSerializer
 
     def get_queryset(self):
@@ -58,7 +58,7 @@ def _product(request, product_id: int) -> dict:
     return s.SellerProductSerializer(product).data
 
 
-class ProductList(SellerView, generics.ListAPIView):
+class ProductListApi(SellerView, generics.ListAPIView):
     """The products of the seller's shops, any status, with each variant's stock. A new
     product starts as a draft with its variants; publish it through its status."""
 
@@ -76,7 +76,7 @@ class ProductList(SellerView, generics.ListAPIView):
         return Response(_product(request, product.id), status=status.HTTP_201_CREATED)
 
 
-class ProductDetail(SellerView, generics.RetrieveAPIView):
+class ProductDetailApi(SellerView, generics.RetrieveAPIView):
     serializer_class = s.SellerProductSerializer
     lookup_url_kwarg = "product_id"
 
@@ -91,7 +91,7 @@ class ProductDetail(SellerView, generics.RetrieveAPIView):
         return Response(_product(request, product_id))
 
 
-class ProductStatus(SellerView, APIView):
+class ProductStatusUpdateApi(SellerView, APIView):
     """Publishes (`active`), returns to draft or archives a product."""
 
     @extend_schema(request=s.ProductStatusSerializer, responses=s.SellerProductSerializer)
@@ -102,7 +102,7 @@ class ProductStatus(SellerView, APIView):
         return Response(_product(request, product_id))
 
 
-class ProductImage(SellerView, APIView):
+class ProductImageUpdateApi(SellerView, APIView):
     """Uploads the product's image as multipart form data (`image`)."""
 
     parser_classes = [parsers.MultiPartParser]
@@ -115,7 +115,7 @@ class ProductImage(SellerView, APIView):
         return Response(_product(request, product_id))
 
 
-class VariantDetail(SellerView, APIView):
+class VariantDetailApi(SellerView, APIView):
     """Edits a variant's name, SKU, price, weight or limit; stock moves through its stock endpoint."""
 
     @extend_schema(request=s.VariantUpdateSerializer, responses=s.SellerVariantSerializer)
@@ -126,7 +126,7 @@ class VariantDetail(SellerView, APIView):
         return Response(s.SellerVariantSerializer(variant).data)
 
 
-class VariantStock(SellerView, APIView):
+class VariantStockAdjustApi(SellerView, APIView):
     """Adds or removes units on hand, with the reason kept in the audit trail."""
 
     @extend_schema(request=s.StockAdjustSerializer, responses={201: s.StockAdjustmentSerializer})
@@ -139,7 +139,7 @@ class VariantStock(SellerView, APIView):
         return Response(s.StockAdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
 
 
-class OrderList(SellerView, generics.ListAPIView):
+class OrderListApi(SellerView, generics.ListAPIView):
     serializer_class = s.SellerOrderSerializer
     filterset_class = SellerOrderFilter
 
@@ -147,7 +147,7 @@ class OrderList(SellerView, generics.ListAPIView):
         return selectors.orders_for_seller(self.request.user.id)
 
 
-class OrderDetail(SellerView, generics.RetrieveAPIView):
+class OrderDetailApi(SellerView, generics.RetrieveAPIView):
     serializer_class = s.SellerOrderSerializer
     lookup_url_kwarg = "order_id"
 
@@ -159,14 +159,14 @@ def _order(request, order_id: int) -> dict:
     return s.SellerOrderSerializer(selectors.orders_for_seller(request.user.id).get(id=order_id)).data
 
 
-class OrderPack(SellerView, APIView):
+class OrderPackApi(SellerView, APIView):
     @extend_schema(request=None, responses=s.SellerOrderSerializer)
     def post(self, request, order_id: int):
         services.order_pack(order_id=order_id, owner_user_id=request.user.id)
         return Response(_order(request, order_id))
 
 
-class OrderShip(SellerView, APIView):
+class OrderShipApi(SellerView, APIView):
     """Hands a packed order to a courier, with its tracking number."""
 
     @extend_schema(request=s.OrderShipSerializer, responses=s.SellerOrderSerializer)
@@ -177,7 +177,7 @@ class OrderShip(SellerView, APIView):
         return Response(_order(request, order_id))
 
 
-class OrderCancel(SellerView, APIView):
+class OrderCancelApi(SellerView, APIView):
     """Cancels an order before it ships; a paid one is refunded."""
 
     @extend_schema(request=s.ReasonSerializer, responses=s.SellerOrderSerializer)
@@ -188,7 +188,7 @@ class OrderCancel(SellerView, APIView):
         return Response(_order(request, order_id))
 
 
-class VoucherList(SellerView, generics.ListAPIView):
+class VoucherListApi(SellerView, generics.ListAPIView):
     serializer_class = s.VoucherSerializer
     filter_backends = []
 
@@ -203,7 +203,7 @@ class VoucherList(SellerView, generics.ListAPIView):
         return Response(s.VoucherSerializer(voucher).data, status=status.HTTP_201_CREATED)
 
 
-class VoucherDetail(SellerView, generics.RetrieveAPIView):
+class VoucherDetailApi(SellerView, generics.RetrieveAPIView):
     """A voucher of the seller's. Deleting one deactivates it: orders keep pointing at it."""
 
     serializer_class = s.VoucherSerializer
@@ -225,7 +225,7 @@ class VoucherDetail(SellerView, generics.RetrieveAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ReviewList(SellerView, generics.ListAPIView):
+class ReviewListApi(SellerView, generics.ListAPIView):
     """Reviews of the seller's products, newest first."""
 
     serializer_class = s.SellerReviewSerializer
@@ -235,7 +235,7 @@ class ReviewList(SellerView, generics.ListAPIView):
         return selectors.reviews_of_owner(self.request.user.id)
 
 
-class ReviewReply(SellerView, APIView):
+class ReviewReplyApi(SellerView, APIView):
     @extend_schema(request=s.ReviewReplySerializer, responses=s.SellerReviewSerializer)
     def post(self, request, review_id: int):
         given = s.ReviewReplySerializer(data=request.data)
@@ -244,7 +244,7 @@ class ReviewReply(SellerView, APIView):
         return Response(s.SellerReviewSerializer(review).data)
 
 
-class AttributedSales(SellerView, APIView):
+class AttributedSalesListApi(SellerView, APIView):
     """Per shop: sales that came through creators, and the commission owed on them."""
 
     @extend_schema(responses=s.AttributedSalesSerializer(many=True))

@@ -25,7 +25,7 @@ class CreatorView:
     permission_classes = [permissions.IsAuthenticated, IsCreator]
 
 
-class Posts(CreatorView, generics.ListAPIView):
+class CreatorPostListApi(CreatorView, generics.ListAPIView):
     """The creator's posts, any status, newest first. Create one as multipart form data
     (`image` and `video` are files; repeat `product_ids` once per tagged product)."""
 
@@ -49,7 +49,7 @@ class Posts(CreatorView, generics.ListAPIView):
         )
 
 
-class PostTags(CreatorView, APIView):
+class PostTagsUpdateApi(CreatorView, APIView):
     """Replaces the products one of the creator's posts tags."""
 
     @extend_schema(request=s.ProductIdsSerializer, responses=s.CreatorPostSerializer)
@@ -62,7 +62,7 @@ class PostTags(CreatorView, APIView):
         return Response(s.CreatorPostSerializer(selectors.posts_of_creator(self.creator.id).get(id=post_id)).data)
 
 
-class Showcase(CreatorView, APIView):
+class ShowcaseListApi(CreatorView, APIView):
     """The creator's showcase: add a product, or put the products in a new order."""
 
     def _answer(self, code=status.HTTP_200_OK):
@@ -88,7 +88,7 @@ class Showcase(CreatorView, APIView):
         return self._answer()
 
 
-class ShowcaseItem(CreatorView, APIView):
+class ShowcaseItemUpdateApi(CreatorView, APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, product_id: int):
         if not services.showcase_item_remove(creator=self.creator, product_id=product_id):
@@ -96,7 +96,7 @@ class ShowcaseItem(CreatorView, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class Stats(CreatorView, APIView):
+class CreatorStatsApi(CreatorView, APIView):
     """Followers, posts, and the sales and commission the creator's links brought."""
 
     @extend_schema(responses=s.CreatorStatsSerializer)

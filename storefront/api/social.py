@@ -28,7 +28,7 @@ def _creator(handle: str):
     return creator
 
 
-class FollowingFeed(APIView):
+class FollowingFeedListApi(APIView):
     """Posts of the creators the caller follows, newest first."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -41,7 +41,7 @@ class FollowingFeed(APIView):
         return Response(s.FeedPageSerializer(page).data)
 
 
-class PostLike(APIView):
+class PostLikeApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def _answer(self, post_id: int, liked: bool):
@@ -60,7 +60,7 @@ class PostLike(APIView):
         return self._answer(post_id, False)
 
 
-class PostComments(generics.ListAPIView):
+class PostCommentListApi(generics.ListAPIView):
     """Visible comments of a post, oldest first; signed-in callers may add one."""
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -83,7 +83,7 @@ class PostComments(generics.ListAPIView):
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class CreatorFollow(APIView):
+class CreatorFollowApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def _answer(self, handle: str, following: bool):
@@ -101,7 +101,7 @@ class CreatorFollow(APIView):
         return self._answer(handle, False)
 
 
-class CreatorShowcase(APIView):
+class CreatorShowcaseListApi(APIView):
     """The products a creator promotes, in the creator's order."""
 
     permission_classes = [permissions.AllowAny]
@@ -113,7 +113,7 @@ class CreatorShowcase(APIView):
         )
 
 
-class CampaignList(generics.ListAPIView):
+class CampaignListApi(generics.ListAPIView):
     """Campaigns running now, ending soonest first."""
 
     permission_classes = [permissions.AllowAny]
@@ -124,7 +124,7 @@ class CampaignList(generics.ListAPIView):
         return selectors.campaign_list_live()
 
 
-class CampaignDetail(APIView):
+class CampaignDetailApi(APIView):
     """A campaign and, while it runs, the products it promotes."""
 
     permission_classes = [permissions.AllowAny]

@@ -33,7 +33,7 @@ class FeedPagination(pagination.CursorPagination):
 # --- Discovery -----------------------------------------------------------------------
 
 
-class ProductList(generics.ListAPIView):
+class ProductListApi(generics.ListAPIView):
     """Products from the storefront's read model, filtered and ordered."""
 
     permission_classes = [permissions.AllowAny]
@@ -44,7 +44,7 @@ class ProductList(generics.ListAPIView):
         return selectors.product_card_queryset()
 
 
-class ProductDetail(APIView):
+class ProductDetailApi(APIView):
     """A product with its variants and their stock, read from the marketplace."""
 
     permission_classes = [permissions.AllowAny]
@@ -61,7 +61,7 @@ class ProductDetail(APIView):
         return Response(s.ProductDetailSerializer(card).data)
 
 
-class Feed(generics.ListAPIView):
+class FeedListApi(generics.ListAPIView):
     """Published posts, newest first, with the products they tag."""
 
     permission_classes = [permissions.AllowAny]
@@ -77,7 +77,7 @@ class Feed(generics.ListAPIView):
         return self.get_paginated_response(s.PostSerializer(selectors.posts_with_cards(page), many=True).data)
 
 
-class PostDetail(APIView):
+class PostDetailApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=s.PostSerializer)
@@ -88,7 +88,7 @@ class PostDetail(APIView):
         return Response(s.PostSerializer(view).data)
 
 
-class CreatorList(generics.ListAPIView):
+class CreatorListApi(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.CreatorSerializer
     filter_backends = []
@@ -97,7 +97,7 @@ class CreatorList(generics.ListAPIView):
         return selectors.creator_queryset()
 
 
-class CreatorDetail(generics.RetrieveAPIView):
+class CreatorDetailApi(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = s.CreatorSerializer
     lookup_field = "handle"
@@ -109,7 +109,7 @@ class CreatorDetail(generics.RetrieveAPIView):
 # --- Cart ---------------------------------------------------------------------------------
 
 
-class Cart(APIView):
+class CartDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=s.CartSerializer)
@@ -117,7 +117,7 @@ class Cart(APIView):
         return Response(s.CartSerializer(marketplace().get_cart(request.user.id)).data)
 
 
-class CartItems(APIView):
+class CartItemCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=s.CartItemCreateSerializer, responses={201: s.CartSerializer})
@@ -128,7 +128,7 @@ class CartItems(APIView):
         return Response(s.CartSerializer(cart).data, status=status.HTTP_201_CREATED)
 
 
-class CartItem(APIView):
+class CartItemUpdateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=s.CartItemUpdateSerializer, responses=s.CartSerializer)
@@ -151,7 +151,7 @@ def _fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-class Checkout(APIView):
+class CheckoutPlaceApi(APIView):
     """Places the cart as one order per shop. Repeat a call with the same `Idempotency-Key`
     and body to get the same answer; nothing is ordered twice."""
 
@@ -202,7 +202,7 @@ class Checkout(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class OrderList(generics.ListAPIView):
+class OrderListApi(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.OrderSerializer
     filter_backends = []
@@ -211,7 +211,7 @@ class OrderList(generics.ListAPIView):
         return marketplace().list_orders(self.request.user.id)
 
 
-class OrderDetail(APIView):
+class OrderDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=s.OrderSerializer)
@@ -219,7 +219,7 @@ class OrderDetail(APIView):
         return Response(s.OrderSerializer(marketplace().get_order(buyer_id=request.user.id, order_id=order_id)).data)
 
 
-class OrderPay(APIView):
+class OrderPayApi(APIView):
     """Opens (or reopens) the payment of an order awaiting it; complete it at `pay_url`."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -230,7 +230,7 @@ class OrderPay(APIView):
         return Response(s.PaymentSerializer(payment).data)
 
 
-class OrderConfirmDelivery(APIView):
+class OrderConfirmDeliveryApi(APIView):
     """The buyer confirms the parcel arrived."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -241,7 +241,7 @@ class OrderConfirmDelivery(APIView):
         return Response(s.OrderSerializer(order).data)
 
 
-class Reviews(APIView):
+class ReviewCreateApi(APIView):
     """Reviews a delivered order line, once."""
 
     permission_classes = [permissions.IsAuthenticated]
@@ -255,7 +255,7 @@ class Reviews(APIView):
         return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-class CheckoutPreview(APIView):
+class CheckoutPreviewApi(APIView):
     """What checking out the cart would cost now: couriers per shop, vouchers, totals and problems.
     Nothing is reserved or placed."""
 
@@ -275,7 +275,7 @@ class CheckoutPreview(APIView):
         return Response(s.CheckoutPreviewSerializer(preview).data)
 
 
-class ProductReviews(APIView):
+class ProductReviewListApi(APIView):
     """The latest reviews of a product, with the seller's replies."""
 
     permission_classes = [permissions.AllowAny]
@@ -288,7 +288,7 @@ class ProductReviews(APIView):
         return Response(s.ReviewSerializer(reviews, many=True).data)
 
 
-class Categories(APIView):
+class CategoryListApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=s.CategorySerializer(many=True))

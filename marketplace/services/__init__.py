@@ -1,0 +1,63 @@
+"""Commands of the marketplace, by sub-domain. Each opens one transaction on the
+marketplace database, validates, writes, and publishes its events through the
+outbox in the same transaction. Callers import this package (`from marketplace
+import services`); the modules are its internal layout."""
+
+from .cart import MAX_CART_QUANTITY, cart_add_item, cart_update_line
+from .catalogue import (
+    PRODUCT_FIELDS,
+    VARIANT_FIELDS,
+    product_create,
+    product_publish_card,
+    product_set_status,
+    product_update,
+    variant_create,
+    variant_update,
+)
+from .checkout import checkout_keys_purge, checkout_place
+from .orders import (
+    TRANSITIONS,
+    order_cancel,
+    order_complete,
+    order_deliver,
+    order_pack,
+    order_refund,
+    order_ship,
+)
+from .payments import payment_expire, payment_for_order, payment_notification_receive, payment_open_session
+from .reviews import review_reply, review_submit
+from .stock import stock_adjust
+from .vouchers import VOUCHER_FIELDS, voucher_create, voucher_update
+
+__all__ = [
+    "MAX_CART_QUANTITY",
+    "PRODUCT_FIELDS",
+    "TRANSITIONS",
+    "VARIANT_FIELDS",
+    "VOUCHER_FIELDS",
+    "cart_add_item",
+    "cart_update_line",
+    "checkout_keys_purge",
+    "checkout_place",
+    "order_cancel",
+    "order_complete",
+    "order_deliver",
+    "order_pack",
+    "order_refund",
+    "order_ship",
+    "payment_expire",
+    "payment_for_order",
+    "payment_notification_receive",
+    "payment_open_session",
+    "product_create",
+    "product_publish_card",
+    "product_set_status",
+    "product_update",
+    "review_reply",
+    "review_submit",
+    "stock_adjust",
+    "variant_create",
+    "variant_update",
+    "voucher_create",
+    "voucher_update",
+]

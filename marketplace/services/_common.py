@@ -1,0 +1,41 @@
+"""Helpers shared by the marketplace's commands: errors, ownership, reasons."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils.translation import gettext as _
+
+from integration import contracts
+
+ALIAS = "marketplace"
+
+
+logger = logging.getLogger(__name__)
+
+
+def _invalid(field: str, message: str) -> contracts.InvalidRequest:
+    return contracts.InvalidRequest(message, fields={field: [message]})
+
+
+def _only_known(fields: dict, allowed) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise _invalid(unknown[0], _("Unknown field."))
+
+
+def _owned(queryset, owner_user_id: int | None, owner_path: str, missing: str):
+    """The first row of `queryset`, limited to one owner's when `owner_user_id` is given."""
+    if owner_user_id is not None:
+        queryset = queryset.filter(**{owner_path: owner_user_id})
+    found = queryset.first()
+    if found is None:
+        raise contracts.NotFound(missing)
+    return found
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", message)
+    return reason[:255]

@@ -1,0 +1,55 @@
+"""Commands of the storefront, by sub-domain. Each opens one transaction on the
+storefront database. Callers import this package (`from storefront import
+services`); the modules are its internal layout."""
+
+from .accounts import address_create, address_delete, user_sign_up
+from .api_idempotency import (
+    IDEMPOTENCY_IN_FLIGHT_TIMEOUT,
+    api_idempotency_claim,
+    api_idempotency_complete,
+    api_idempotency_release,
+)
+from .campaigns import campaign_create
+from .cards import product_cards_rebuild
+from .engagement import comment_create, comment_hide, creator_follow, creator_unfollow, post_like, post_unlike
+from .posts import (
+    VIDEO_EXTENSIONS,
+    VIEWS_DIRTY_KEY,
+    VIEWS_KEY,
+    post_create,
+    post_set_status,
+    post_tags_set,
+    post_view_record,
+    post_views_flush,
+)
+from .showcase import showcase_item_add, showcase_item_move, showcase_item_remove, showcase_reorder
+
+__all__ = [
+    "IDEMPOTENCY_IN_FLIGHT_TIMEOUT",
+    "VIDEO_EXTENSIONS",
+    "VIEWS_DIRTY_KEY",
+    "VIEWS_KEY",
+    "address_create",
+    "address_delete",
+    "api_idempotency_claim",
+    "api_idempotency_complete",
+    "api_idempotency_release",
+    "campaign_create",
+    "comment_create",
+    "comment_hide",
+    "creator_follow",
+    "creator_unfollow",
+    "post_create",
+    "post_like",
+    "post_set_status",
+    "post_tags_set",
+    "post_unlike",
+    "post_view_record",
+    "post_views_flush",
+    "product_cards_rebuild",
+    "showcase_item_add",
+    "showcase_item_move",
+    "showcase_item_remove",
+    "showcase_reorder",
+    "user_sign_up",
+]

@@ -1,0 +1,96 @@
+"""Likes, comments and follows, with the counters they keep."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Comment,
+    Creator,
+    Follow,
+    Like,
+)
+from ._common import ALIAS
+from .posts import _bump, _locked_post
+
+
+def post_like(*, post_id: int, user_id: int) -> bool:
+    """Likes a published post once; returns False when it was liked already."""
+    with transaction.atomic(using=ALIAS):
+        post = _locked_post(post_id)
+        if Like.objects.using(ALIAS).filter(post=post, user_id=user_id).exists():
+            return False
+        Like.objects.using(ALIAS).create(post=post, user_id=user_id)
+        _bump(post, like_count=1)
+    return True
+
+
+def post_unlike(*, post_id: int, user_id: int) -> bool:
+    with transaction.atomic(using=ALIAS):
+        post = _locked_post(post_id, published_only=False)
+        deleted, _rows = Like.objects.using(ALIAS).filter(post=post, user_id=user_id).delete()
+        if deleted:
+            _bump(post, like_count=-1)
+    return bool(deleted)
+
+
+def comment_create(*, post_id: int, user_id: int, author_name: str, body: str) -> Comment:
+    body = body.strip()
+    max_length = Comment._meta.get_field("body").max_length
+    if not body:
+        raise ValidationError({"body": [_("Write something first.")]})
+    if len(body) > max_length:
+        raise ValidationError({"body": [_("A comment has at most %(n)d characters.") % {"n": max_length}]})
+    with transaction.atomic(using=ALIAS):
+        post = _locked_post(post_id)
+        comment = Comment.objects.using(ALIAS).create(
+            post=post, user_id=user_id, author_name=author_name[:150], body=body
+        )
+        _bump(post, comment_count=1)
+    return comment
+
+
+def comment_hide(*, comment_id: int, user_id: int, is_staff: bool) -> Comment:
+    """Hides a comment; allowed to the post's creator and to staff. Hiding twice changes nothing."""
+    comment = Comment.objects.using(ALIAS).select_related("post__creator").filter(id=comment_id).first()
+    if comment is None:
+        raise ValidationError({"comment": [_("This comment does not exist.")]})
+    if not is_staff and comment.post.creator.user_id != user_id:
+        raise PermissionDenied(_("Only the post's creator or staff may hide a comment."))
+    with transaction.atomic(using=ALIAS):
+        post = _locked_post(comment.post_id, published_only=False)
+        if Comment.objects.using(ALIAS).filter(id=comment.id, is_hidden=False).update(is_hidden=True):
+            _bump(post, comment_count=-1)
+    comment.is_hidden = True
+    return comment
+
+
+def _locked_creator(creator_id: int) -> Creator:
+    creator = Creator.objects.using(ALIAS).select_for_update().filter(id=creator_id).first()
+    if creator is None:
+        raise ValidationError({"creator": [_("This creator does not exist.")]})
+    return creator
+
+
+def creator_follow(*, creator_id: int, user_id: int) -> bool:
+    """Follows a creator once; the follower count moves with the row, under the creator's lock."""
+    with transaction.atomic(using=ALIAS):
+        creator = _locked_creator(creator_id)
+        if creator.user_id == user_id:
+            raise ValidationError({"creator": [_("You cannot follow yourself.")]})
+        if Follow.objects.using(ALIAS).filter(creator=creator, user_id=user_id).exists():
+            return False
+        Follow.objects.using(ALIAS).create(creator=creator, user_id=user_id)
+        creator.follower_count += 1
+        creator.save(using=ALIAS, update_fields=["follower_count"])
+    return True
+
+
+def creator_unfollow(*, creator_id: int, user_id: int) -> bool:
+    with transaction.atomic(using=ALIAS):
+        creator = _locked_creator(creator_id)
+        deleted, _rows = Follow.objects.using(ALIAS).filter(creator=creator, user_id=user_id).delete()
+        if deleted:
+            creator.follower_count = max(0, creator.follower_count - 1)
+            creator.save(using=ALIAS, update_fields=["follower_count"])
+    return bool(deleted)
