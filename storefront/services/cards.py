@@ -16,7 +16,7 @@ def product_cards_rebuild(*, port, batch_size: int = 1000, progress=lambda n: No
     Cards of products the marketplace no longer shows are hidden. Returns the
     number of visible cards.
     """
-    from .handlers import card_values
+    from ..handlers import card_values
 
     started = timezone.now()
     visible = 0
