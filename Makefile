@@ -40,8 +40,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# In parallel: one test process per core (pytest-xdist), each on its own test databases.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint pytest
 

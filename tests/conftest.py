@@ -78,8 +78,13 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(items):
-    """The server process sees only committed rows: its tests run in real transactions."""
+    """The server process sees only committed rows: its tests run in real transactions.
+
+    Tests that start a Celery worker share one Redis broker queue, so under pytest-xdist
+    (`--dist loadgroup`) they all run on the same test process, one after another."""
     for item in items:
+        if item.get_closest_marker("worker") is not None:
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
         callspec = getattr(item, "callspec", None)
         if callspec is None or callspec.params.get("port") != "http":
             continue
