@@ -19,6 +19,7 @@ from marketplace.payments import SimulatedGateway
 from tests.conftest import on_postgres
 from tests.factories import VariantFactory, VoucherFactory
 from tests.marketplace.conftest import command, fill_cart
+from tests.postgres import postgres_unavailable
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,7 +31,7 @@ THREADS = 32  # the shared PostgreSQL allows 100 connections; leave room for oth
 @pytest.fixture(autouse=True)
 def _postgres_only(monkeypatch):
     if not on_postgres():
-        pytest.skip("needs PostgreSQL: SQLite serialises every writer, so there is no race to prove")
+        postgres_unavailable("needs PostgreSQL: SQLite serialises every writer, so there is no race to prove")
     # Relaying outbox rows after each commit would open storefront connections in every
     # thread; the rows themselves are what these tests are about, so they stay pending.
     monkeypatch.setattr("integration.publish.enqueue_relay", lambda label: None)

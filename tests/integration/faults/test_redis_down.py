@@ -13,6 +13,7 @@ from storefront.models import InboxEvent, ProductCard
 from tests.conftest import on_postgres
 from tests.factories import VariantFactory
 from tests.integration.processes import private_redis, start_worker, stop, wait_for
+from tests.postgres import postgres_unavailable
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", transaction=True)]
 SHOPPERS = 30
@@ -23,7 +24,7 @@ ADDRESS = contracts.Address("Ayu", "0812345678", "Jl. Kaliurang 5", "Sleman", "D
 def broker():
     """A Redis of our own, used by this process and by the worker, stoppable at will."""
     if not (settings.REDIS_URL and on_postgres()):
-        pytest.skip("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
+        postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
     previous = celery_app.conf.broker_url, celery_app.conf.result_backend
     with private_redis() as redis:
         _point_celery_at(redis.url, redis.url)

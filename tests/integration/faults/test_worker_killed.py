@@ -16,6 +16,7 @@ from storefront.models import InboxEvent, ProductCard
 from tests.conftest import on_postgres
 from tests.factories import VariantFactory
 from tests.integration.processes import start_worker, stop, wait_for
+from tests.postgres import postgres_unavailable
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", transaction=True)]
 EVENTS = 500
@@ -41,7 +42,7 @@ def _handled() -> int:
 
 def test_a_worker_killed_mid_batch_delivers_every_event_once_after_restart(tmp_path, rebuild_cards):
     if not (settings.REDIS_URL and on_postgres()):
-        pytest.skip("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
+        postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
     celery_app.control.purge()
     # Given a product card and 500 "order placed" events waiting in the outbox
     product = VariantFactory().product
