@@ -11,6 +11,7 @@ from integration.transport import marketplace
 from marketplace.couriers import ensure_default_couriers
 from marketplace.models import Courier
 from storefront.services import product_cards_rebuild
+from tests.postgres import postgres_unavailable
 
 ALL_DATABASES = ["default", "storefront", "marketplace"]
 
@@ -45,7 +46,9 @@ def port(request):
     if getattr(request, "param", "inprocess") == "inprocess":
         return marketplace()
     if not on_postgres():
-        pytest.skip("the HTTP transport runs against a marketplace server on PostgreSQL (the CI's PostgreSQL run)")
+        postgres_unavailable(
+            "the HTTP transport runs against a marketplace server on PostgreSQL (the CI's PostgreSQL run)"
+        )
     return request.getfixturevalue("http_port")
 
 

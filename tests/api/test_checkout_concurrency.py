@@ -8,6 +8,7 @@ from django.db import connections
 from marketplace.models import Order, Variant
 from tests.api.conftest import ADDRESS, client_for
 from tests.conftest import on_postgres
+from tests.postgres import postgres_unavailable
 
 CALLERS = 4
 
@@ -16,7 +17,7 @@ CALLERS = 4
 @pytest.mark.django_db(transaction=True, databases=["default", "storefront", "marketplace"])
 def test_concurrent_repeats_of_one_checkout_order_once(world):
     if not on_postgres():
-        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+        postgres_unavailable("needs PostgreSQL: SQLite serialises every writer")
     # Given a cart with two items
     client_for(world.shopper).post(
         "/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 2}, format="json"

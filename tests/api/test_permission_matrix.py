@@ -1,9 +1,10 @@
 """Every API endpoint, found in the URL configuration, called by every kind of caller.
 
 Nobody reads or changes what is not theirs: another caller's object is 403 or
-404 and nothing changes; a list never holds another caller's rows. A new
-endpoint joins the matrix by being routed; the test fails until its URL
-parameters (and, for a write, a valid body) are known below.
+404 and nothing changes; a list never holds another caller's rows. The owner's
+own write succeeds and leaves the row it should. A new endpoint joins the matrix
+by being routed; the test fails until its URL parameters (and, for a write, a
+valid body and what it writes) are known below.
 """
 
 import pytest
@@ -42,12 +43,122 @@ WRITE_BODIES = {
     "api:seller-order-cancel": {"reason": "Out of fabric"},
     "api:seller-voucher": {"value": 15},
     "api:seller-review-reply": {"reply": "Thank you"},
-    "api:creator-post-tags": {"product_ids": None},  # the product filled in by the world
+    "api:creator-post-tags": {"product_ids": None},  # the other shop's product, filled in below
+    "api:checkout-preview": {"province": "Bali"},
+    "api:post-comments": {"body": "Keren"},
+    "api:reviews": {"order_line_id": None, "stars": 4},  # a line of a fresh delivered order
+    "api:seller-products": {
+        "shop_id": None,  # the seller's shop
+        "title": "Kain Tenun",
+        "variants": [{"name": "M", "sku": "TENUN-M", "price": 150_000, "weight_grams": 400}],
+    },
+    "api:seller-vouchers": {
+        "shop_id": None,
+        "code": "BARU10",
+        "kind": "percent",
+        "value": 10,
+        "starts_at": "2026-01-01T00:00:00+07:00",
+        "ends_at": "2036-01-01T00:00:00+07:00",
+    },
+    ("api:creator-showcase-own", "post"): {"product_id": None},  # the other shop's product
+    ("api:creator-showcase-own", "put"): {"product_ids": "showcase"},
 }
 # Uploads: sent as multipart, so that a refusal is not about the media type.
 MULTIPART_WRITES = {"api:seller-product-image", "api:creator-posts"}
 # Writes on someone else's public object that every signed-in caller may make.
 SHARED_OBJECT_WRITES = {"api:post-like", "api:post-comments", "api:creator-follow"}
+# What the owner's own write leaves behind: a row of that model added ("+", also the new
+# version of a changed row) or removed ("-"), with these values (`o`: the `owned` ids);
+# None for a write that writes nothing (a preview).
+OWNER_WRITES = {
+    ("api:cart-item", "patch"): ("marketplace.CartItem", "+", lambda o: {"id": o["line_id"], "quantity": 2}),
+    ("api:cart-item", "delete"): ("marketplace.CartItem", "-", lambda o: {"id": o["line_id"]}),
+    ("api:cart-items", "post"): ("marketplace.CartItem", "+", lambda o: {"variant_id": o["variant_id"], "quantity": 2}),
+    ("api:checkout", "post"): ("marketplace.Order", "+", lambda o: {"buyer_id": o["shopper_id"], "status": "paid"}),
+    ("api:checkout-preview", "post"): None,
+    ("api:creator-follow", "post"): ("storefront.Follow", "+", lambda o: {"user_id": o["writer_id"]}),
+    ("api:creator-follow", "delete"): ("storefront.Follow", "-", lambda o: {"user_id": o["writer_id"]}),
+    ("api:creator-post-tags", "put"): (
+        "storefront.PostProduct",
+        "+",
+        lambda o: {"post_id": o["post_id"], "product_id": o["other_product_id"]},
+    ),
+    ("api:creator-posts", "post"): ("storefront.Post", "+", lambda o: {"caption": "x"}),
+    ("api:creator-showcase-item", "delete"): (
+        "storefront.ShowcaseItem",
+        "-",
+        lambda o: {"product_id": o["product_id"]},
+    ),
+    ("api:creator-showcase-own", "post"): (
+        "storefront.ShowcaseItem",
+        "+",
+        lambda o: {"product_id": o["other_product_id"]},
+    ),
+    ("api:creator-showcase-own", "put"): (
+        "storefront.ShowcaseItem",
+        "+",
+        lambda o: {"product_id": o["product_id"], "position": 1},
+    ),
+    ("api:order-confirm-delivery", "post"): (
+        "marketplace.Order",
+        "+",
+        lambda o: {"id": o["order_id"], "status": "delivered"},
+    ),
+    ("api:order-pay", "post"): None,  # the simulated gateway's session is the payment already stored
+    ("api:post-comments", "post"): ("storefront.Comment", "+", lambda o: {"user_id": o["writer_id"], "body": "Keren"}),
+    ("api:post-like", "post"): ("storefront.Like", "+", lambda o: {"user_id": o["writer_id"], "post_id": o["post_id"]}),
+    ("api:post-like", "delete"): (
+        "storefront.Like",
+        "-",
+        lambda o: {"user_id": o["writer_id"], "post_id": o["post_id"]},
+    ),
+    ("api:reviews", "post"): ("marketplace.Review", "+", lambda o: {"order_line_id": o["fresh_line_id"], "stars": 4}),
+    ("api:seller-order-cancel", "post"): (
+        "marketplace.Order",
+        "+",
+        lambda o: {"id": o["order_id"], "status": "cancelled"},
+    ),
+    ("api:seller-order-pack", "post"): ("marketplace.Order", "+", lambda o: {"id": o["order_id"], "status": "packed"}),
+    ("api:seller-order-ship", "post"): ("marketplace.Order", "+", lambda o: {"id": o["order_id"], "status": "shipped"}),
+    ("api:seller-product", "patch"): (
+        "marketplace.Product",
+        "+",
+        lambda o: {"id": o["product_id"], "title": "Batik Baru"},
+    ),
+    ("api:seller-product-image", "put"): ("marketplace.Product", "+", lambda o: {"id": o["product_id"]}),
+    ("api:seller-product-status", "post"): (
+        "marketplace.Product",
+        "+",
+        lambda o: {"id": o["product_id"], "status": "archived"},
+    ),
+    ("api:seller-products", "post"): (
+        "marketplace.Product",
+        "+",
+        lambda o: {"shop_id": o["shop_id"], "title": "Kain Tenun"},
+    ),
+    ("api:seller-review-reply", "post"): (
+        "marketplace.Review",
+        "+",
+        lambda o: {"id": o["review_id"], "seller_reply": "Thank you"},
+    ),
+    ("api:seller-variant", "patch"): ("marketplace.Variant", "+", lambda o: {"id": o["variant_id"], "price": 99_000}),
+    ("api:seller-variant-stock", "post"): (
+        "marketplace.StockAdjustment",
+        "+",
+        lambda o: {"variant_id": o["variant_id"], "delta": 1, "reason": "Counted again"},
+    ),
+    ("api:seller-voucher", "patch"): ("marketplace.Voucher", "+", lambda o: {"id": o["voucher_id"], "value": 15}),
+    ("api:seller-voucher", "delete"): (
+        "marketplace.Voucher",
+        "+",
+        lambda o: {"id": o["voucher_id"], "is_active": False},
+    ),
+    ("api:seller-vouchers", "post"): (
+        "marketplace.Voucher",
+        "+",
+        lambda o: {"shop_id": o["shop_id"], "code": "BARU10"},
+    ),
+}
 
 
 def _api_endpoints():
@@ -136,6 +247,62 @@ def owned(world):
     }
 
 
+def _fresh_order(world, method: str, *steps) -> dict:
+    """Another order of the shopper at the seller's shop, taken through `steps` (services)."""
+    shopper = world.client("shopper")
+    shopper.post("/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 1}, format="json")
+    placed = shopper.post(
+        "/api/v1/checkout/", {"address": ADDRESS, "payment_method": method}, format="json", HTTP_IDEMPOTENCY_KEY="fresh"
+    )
+    order = placed.json()["orders"][0]
+    for step in steps:
+        step(order_id=order["id"])
+    return order
+
+
+def _shipped(order_id):
+    marketplace_services.order_pack(order_id=order_id)
+    marketplace_services.order_ship(order_id=order_id, courier="jne-reg", tracking_number="JNE2")
+
+
+# Objects in the state the owner's write needs (the owned order is delivered already).
+ARRANGED = {
+    "api:order-pay": lambda world: {"order_id": _fresh_order(world, "virtual_account")["id"]},
+    "api:seller-order-cancel": lambda world: {"order_id": _fresh_order(world, "cod")["id"]},
+    "api:seller-order-pack": lambda world: {"order_id": _fresh_order(world, "cod")["id"]},
+    "api:seller-order-ship": lambda world: {
+        "order_id": _fresh_order(world, "cod", marketplace_services.order_pack)["id"]
+    },
+    "api:order-confirm-delivery": lambda world: {"order_id": _fresh_order(world, "cod", _shipped)["id"]},
+    "api:reviews": lambda world: {
+        "fresh_line_id": _fresh_order(world, "cod", _shipped, marketplace_services.order_deliver)["lines"][0]["id"]
+    },
+}
+
+
+def _body(name: str, method: str, world, ids: dict) -> dict:
+    body = dict(WRITE_BODIES.get((name, method), WRITE_BODIES.get(name, {})))
+    fills = {
+        "variant_id": world.variant.id,
+        "product_ids": (
+            [ids["other_product_id"], ids["product_id"]]  # the showcase (after the post), reversed
+            if body.get("product_ids") == "showcase"
+            else [ids["other_product_id"]]
+        ),
+        "product_id": ids["other_product_id"],
+        "shop_id": world.shop.id,
+        "order_line_id": ids.get("fresh_line_id"),
+    }
+    return {
+        key: fills[key] if key in fills and (value is None or value == "showcase") else value
+        for key, value in body.items()
+    }
+
+
+def _table(label: str) -> list[dict]:
+    return list(apps.get_model(label).objects.values())
+
+
 def _url(route: str, owned: dict) -> str:
     url = route
     for name, value in owned.items():
@@ -153,7 +320,14 @@ def test_the_matrix_covers_every_api_endpoint():
 @pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 @pytest.mark.parametrize(("name", "route", "view_class"), ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
 def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, view_class):
-    url = _url(route, owned)
+    ids = {
+        **owned,
+        **ARRANGED.get(name, lambda world: {})(world),
+        "shopper_id": world.shopper.id,
+        "shop_id": world.shop.id,
+        "other_product_id": world.other_variant.product_id,
+    }
+    url = _url(route, ids)
     audience = _audience(view_class)
     owner = None if audience == "public" else audience
     clients = {role: world.client(role) for role in ROLES}  # tokens first: they are not what is checked
@@ -187,11 +361,7 @@ def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, v
         # Writes: anonymous callers and, on someone's object, everybody but its owner are refused.
         if name in OPEN_WRITES:
             continue
-        body = dict(WRITE_BODIES.get(name, {}))
-        if "variant_id" in body:
-            body["variant_id"] = world.variant.id
-        if "product_ids" in body:
-            body["product_ids"] = [world.variant.product_id]
+        body = _body(name, method, world, ids)
         others = [r for r in ROLES if r not in ("anonymous", owner)]
         refused_roles = ["anonymous"] + (others if has_object and name not in SHARED_OBJECT_WRITES else [])
         for role in refused_roles:
@@ -208,3 +378,32 @@ def test_nobody_reads_or_changes_what_is_not_theirs(world, owned, name, route, v
             assert response.status_code in expected, (name, method, role, response.status_code)
             assert response["Content-Type"] == "application/problem+json"
             assert _snapshot() == before, f"{name}: {method} by {role} changed something"
+
+        # ...while the owner's own write (on a public object: anybody's) succeeds and writes what it says
+        writer = "other_shopper" if name in SHARED_OBJECT_WRITES or owner is None else owner
+        assert (name, method) in OWNER_WRITES, f"{name}: say in OWNER_WRITES what the owner's {method} writes"
+        expected = OWNER_WRITES[(name, method)]
+        label = expected[0] if expected else None
+        before, rows_before = _snapshot(), _table(label) if label else []
+        if name in MULTIPART_WRITES:
+            body = {"image": png_upload(), "caption": "x", "product_ids": [owned["product_id"]]}
+        response = getattr(clients[writer], method)(
+            url,
+            body,
+            format="multipart" if name in MULTIPART_WRITES else "json",
+            HTTP_IDEMPOTENCY_KEY=f"{name}-{writer}",
+        )
+        assert 200 <= response.status_code < 300, (name, method, writer, response.status_code, response.content)
+        if expected is None:
+            assert _snapshot() == before, f"{name}: {method} was to write nothing"
+            continue
+        _label, sign, values = expected
+        rows_after = _table(label)
+        seen_before, seen_after = set(map(repr, rows_before)), set(map(repr, rows_after))
+        changed = (
+            [r for r in rows_after if repr(r) not in seen_before]
+            if sign == "+"
+            else [r for r in rows_before if repr(r) not in seen_after]
+        )
+        wanted = values({**ids, "writer_id": getattr(world, writer).id})
+        assert any(wanted.items() <= row.items() for row in changed), (name, method, wanted, changed)

@@ -9,6 +9,7 @@ from storefront.models import ProductCard
 from tests.conftest import on_postgres
 from tests.factories import VariantFactory
 from tests.integration.processes import start_worker, stop, wait_for
+from tests.postgres import postgres_unavailable
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", transaction=True)]
 
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", tra
 @pytest.fixture
 def celery_worker():
     if not (settings.REDIS_URL and on_postgres()):
-        pytest.skip("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
+        postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
     celery_app.control.purge()
     worker = start_worker()
     yield worker

@@ -10,15 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
+from django.db.models import F
 from django.utils import timezone
 
 from integration import contracts
 from marketplace import services
-from marketplace.models import Checkout, Order, OrderLine, Payment, Variant, Voucher
+from marketplace.models import Checkout, Order, OrderLine, Payment, Variant, Voucher, VoucherUse
 from marketplace.payments import SimulatedGateway
+from marketplace.services import stock as stock_guards
 from tests.conftest import on_postgres
-from tests.factories import VariantFactory, VoucherFactory
+from tests.factories import ShopFactory, VariantFactory, VoucherFactory
 from tests.marketplace.conftest import command, fill_cart
+from tests.postgres import postgres_unavailable
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,7 +33,7 @@ THREADS = 32  # the shared PostgreSQL allows 100 connections; leave room for oth
 @pytest.fixture(autouse=True)
 def _postgres_only(monkeypatch):
     if not on_postgres():
-        pytest.skip("needs PostgreSQL: SQLite serialises every writer, so there is no race to prove")
+        postgres_unavailable("needs PostgreSQL: SQLite serialises every writer, so there is no race to prove")
     # Relaying outbox rows after each commit would open storefront connections in every
     # thread; the rows themselves are what these tests are about, so they stay pending.
     monkeypatch.setattr("integration.publish.enqueue_relay", lambda label: None)
@@ -60,12 +63,31 @@ def _race(calls):
     return Counter(kind for kind, _ in results), [r for _, r in results if r is not None], seconds
 
 
-def test_200_checkouts_of_10_units_sell_exactly_10():
-    # Given a variant with 10 units and 200 buyers with one in their cart
-    variant = VariantFactory(stock_on_hand=10)
-    buyers = range(50_001, 50_201)
+def _buyers_of_one_variant(first_buyer: int, count: int, stock: int) -> tuple[Variant, range]:
+    variant = VariantFactory(stock_on_hand=stock)
+    buyers = range(first_buyer, first_buyer + count)
     for buyer in buyers:
         fill_cart(buyer, (variant, 1))
+    return variant, buyers
+
+
+def _assert_10_of_10_units_sold(variant, outcomes):
+    stock = Variant.objects.get(id=variant.id)
+    sold = sum(OrderLine.objects.filter(variant=variant).values_list("quantity", flat=True))
+    assert outcomes == Counter({"ok": 10, "out_of_stock": 190})
+    assert (sold, stock.stock_reserved, stock.stock_available) == (10, 10, 0)
+    assert Order.objects.count() == 10 and Checkout.objects.count() == 10
+
+
+def _reserve_without_its_condition(variant, quantity, *, sold=False):
+    """A reservation that trusts its caller's check: only the row lock stands between buyers."""
+    assert not sold
+    Variant.objects.using("marketplace").filter(id=variant.id).update(stock_reserved=F("stock_reserved") + quantity)
+
+
+def test_200_checkouts_of_10_units_sell_exactly_10():
+    # Given a variant with 10 units and 200 buyers with one in their cart
+    variant, buyers = _buyers_of_one_variant(50_001, 200, stock=10)
 
     # When all of them check out at once
     outcomes, _results, seconds = _race(
@@ -74,30 +96,111 @@ def test_200_checkouts_of_10_units_sell_exactly_10():
 
     # Then exactly 10 units are sold, stock is 0 and everyone else is told it ran out
     stock = Variant.objects.get(id=variant.id)
-    sold = sum(OrderLine.objects.filter(variant=variant).values_list("quantity", flat=True))
-    print(f"\n200 checkouts / 10 units: {dict(outcomes)}, sold {sold}, left {stock.stock_available}, {seconds:.2f}s")
-    assert outcomes == Counter({"ok": 10, "out_of_stock": 190})
-    assert (sold, stock.stock_reserved, stock.stock_available) == (10, 10, 0)
-    assert Order.objects.count() == 10 and Checkout.objects.count() == 10
+    print(f"\n200 checkouts / 10 units: {dict(outcomes)}, left {stock.stock_available}, {seconds:.2f}s")
+    _assert_10_of_10_units_sold(variant, outcomes)
 
 
-def test_a_voucher_of_5_uses_is_used_5_times_by_50_concurrent_checkouts():
-    variant = VariantFactory(stock_on_hand=100, price=100_000)
-    voucher = VoucherFactory(shop=variant.product.shop, code="LIMA", usage_limit=5)
-    choice = (contracts.VoucherChoice(shop_id=voucher.shop_id, code="LIMA"),)
-    buyers = range(60_001, 60_051)
+def test_the_variant_row_lock_alone_sells_exactly_10_of_10_units(monkeypatch):
+    # Given the reservation's own condition taken away: only the checkout's row lock is left
+    monkeypatch.setattr("marketplace.services.checkout._reserve", _reserve_without_its_condition)
+    variant, buyers = _buyers_of_one_variant(51_001, 200, stock=10)
+
+    # When 200 buyers check out at once
+    outcomes, _results, seconds = _race(
+        [lambda b=buyer: services.checkout_place(command=command(b)) for buyer in buyers]
+    )
+
+    # Then the check made under the lock saw every earlier sale: still exactly 10 sold
+    print(f"\n200 checkouts / 10 units, lock only: {dict(outcomes)}, {seconds:.2f}s")
+    _assert_10_of_10_units_sold(variant, outcomes)
+
+
+def test_the_conditional_reservation_alone_never_oversells():
+    # Given a variant with 10 units, read once and then never locked again (a stale copy)
+    variant = VariantFactory(stock_on_hand=10)
+    stale = Variant.objects.get(id=variant.id)
+
+    # When 40 reservations of one unit run at once, each with that stale copy
+    outcomes, _results, seconds = _race([lambda: stock_guards._reserve(stale, 1)] * 40)
+
+    # Then the conditional update alone lets exactly 10 through
+    print(f"\n40 unlocked reservations / 10 units: {dict(outcomes)}, {seconds:.2f}s")
+    assert outcomes == Counter({"ok": 10, "out_of_stock": 30})
+    variant.refresh_from_db()
+    assert (variant.stock_on_hand, variant.stock_reserved) == (10, 10)
+
+
+def test_a_sale_on_delivery_without_a_lock_never_takes_more_than_is_free():
+    # Given 10 units of which 4 are reserved, and a stale copy of the row
+    variant = VariantFactory(stock_on_hand=10, stock_reserved=4)
+    stale = Variant.objects.get(id=variant.id)
+
+    # When 20 cash-on-delivery sales of one unit run at once
+    outcomes, _results, _seconds = _race([lambda: stock_guards._reserve(stale, 1, sold=True)] * 20)
+
+    # Then only the 6 free units leave the shelf; the reserved ones stay
+    assert outcomes == Counter({"ok": 6, "out_of_stock": 14})
+    variant.refresh_from_db()
+    assert (variant.stock_on_hand, variant.stock_reserved) == (4, 4)
+
+
+def _voucher_race(first_buyer: int):
+    """50 buyers, each with a variant of their own in the cart, try a 5-use voucher at once."""
+    shop = ShopFactory()
+    voucher = VoucherFactory(shop=shop, code="LIMA", usage_limit=5)
+    choice = (contracts.VoucherChoice(shop_id=shop.id, code="LIMA"),)
+    buyers = range(first_buyer, first_buyer + 50)
     for buyer in buyers:
-        fill_cart(buyer, (variant, 1))
-
+        fill_cart(buyer, (VariantFactory(product__shop=shop, stock_on_hand=1, price=100_000), 1))
     outcomes, _results, seconds = _race(
         [lambda b=buyer: services.checkout_place(command=command(b, vouchers=choice)) for buyer in buyers]
     )
+    return voucher, outcomes, seconds
 
-    used = Voucher.objects.get(id=voucher.id).used_count
-    print(f"\n50 checkouts / 5-use voucher: {dict(outcomes)}, voucher used {used}, {seconds:.2f}s")
+
+def _assert_used_5_times(voucher, outcomes):
     assert outcomes == Counter({"ok": 5, "voucher": 45})
-    assert used == 5 and Order.objects.filter(voucher=voucher, discount=10_000).count() == 5
-    assert Variant.objects.get(id=variant.id).stock_reserved == 5
+    assert Voucher.objects.get(id=voucher.id).used_count == 5
+    assert VoucherUse.objects.filter(voucher=voucher).count() == 5
+    assert Order.objects.filter(voucher=voucher, discount=10_000).count() == Order.objects.count() == 5
+    assert sum(Variant.objects.values_list("stock_reserved", flat=True)) == 5
+
+
+def test_a_voucher_of_5_uses_is_used_5_times_by_50_concurrent_checkouts():
+    # No two buyers share a variant, so no variant lock orders them: only the voucher's guards do.
+    voucher, outcomes, seconds = _voucher_race(60_001)
+
+    print(f"\n50 checkouts / 5-use voucher: {dict(outcomes)}, {seconds:.2f}s")
+    _assert_used_5_times(voucher, outcomes)
+
+
+def _take_vouchers_without_their_condition(buyer_id, uses):
+    """Counts a use whatever the count already is: only the voucher's row lock is left."""
+    uses = [(order, voucher) for order, voucher in uses if voucher is not None]
+    for _order, voucher in uses:
+        Voucher.objects.using("marketplace").filter(id=voucher.id).update(used_count=F("used_count") + 1)
+    VoucherUse.objects.using("marketplace").bulk_create(
+        [VoucherUse(voucher=voucher, buyer_id=buyer_id, order=order) for order, voucher in uses]
+    )
+
+
+def test_the_voucher_row_lock_alone_keeps_its_limit(monkeypatch):
+    monkeypatch.setattr("marketplace.services.checkout._take_vouchers", _take_vouchers_without_their_condition)
+
+    voucher, outcomes, seconds = _voucher_race(61_001)
+
+    print(f"\n50 checkouts / 5-use voucher, lock only: {dict(outcomes)}, {seconds:.2f}s")
+    _assert_used_5_times(voucher, outcomes)
+
+
+def test_the_conditional_use_alone_keeps_the_voucher_limit(monkeypatch):
+    # The check made under the lock is bypassed, as if it had read a stale count
+    monkeypatch.setattr("marketplace.selectors.voucher_problem", lambda **kwargs: None)
+
+    voucher, outcomes, seconds = _voucher_race(62_001)
+
+    print(f"\n50 checkouts / 5-use voucher, conditional use only: {dict(outcomes)}, {seconds:.2f}s")
+    _assert_used_5_times(voucher, outcomes)
 
 
 def test_50_concurrent_checkouts_with_one_key_place_the_orders_once():

@@ -41,6 +41,10 @@ def test_commission_rounds_down_and_is_at_most_80_percent(sale, rate):
     assert amount <= sale * 8 // 10
 
 
+def _fully_used(error: contracts.InvalidRequest) -> bool:
+    return error.code == "voucher" and error.fields == {"vouchers": ["This voucher has been fully used."]}
+
+
 @pytest.mark.django_db(databases=["default", "marketplace"])
 @settings(max_examples=25, deadline=None)
 @given(
@@ -58,22 +62,56 @@ def test_checkouts_with_a_voucher_add_up_and_respect_its_limit(price, quantity, 
     voucher.usage_limit = limit
     voucher.save()
     choice = (contracts.VoucherChoice(shop_id=voucher.shop_id, code=voucher.code),)
-    placed = 0
+    goods = price * quantity
+    # Percent: rounded down; fixed: never more than the goods
+    expected_discount = goods * value // 100 if kind == "percent" else min(value * 1000, goods)
+    placed = refused = 0
     for n in range(buyers):
         buyer = 10_000 + variant.id * 10 + n
         fill_cart(buyer, (variant, quantity))
         try:
             (order,) = services.checkout_place(command=command(buyer, vouchers=choice))
-        except contracts.InvalidRequest:
+        except contracts.InvalidRequest as error:
+            if not _fully_used(error):
+                raise
+            refused += 1
             continue
         placed += 1
         # Then every order adds up and stays in bounds
-        assert order.total == order.subtotal + order.shipping_fee - order.discount
+        assert (order.subtotal, order.discount) == (goods, expected_discount)
+        assert order.total == goods + order.shipping_fee - expected_discount
         assert order.shipping_fee <= order.total <= order.subtotal + order.shipping_fee
-        assert order.discount == pricing.voucher_discount(
-            kind=kind, value=voucher.value, max_discount=None, subtotal=price * quantity
-        )
-    # ...and the voucher was used exactly up to its limit
-    assert placed == min(limit, buyers)
+    # ...and the voucher was used exactly up to its limit, every later buyer told it is used up
+    assert (placed, refused) == (min(limit, buyers), buyers - min(limit, buyers))
     assert Voucher.objects.get(id=voucher.id).used_count == placed
     assert Order.objects.filter(voucher=voucher).count() == placed
+
+
+@pytest.mark.django_db(databases=["default", "marketplace"])
+@pytest.mark.parametrize(
+    ("kind", "value", "cap", "price", "quantity", "discount"),
+    [
+        ("percent", 10, None, 125_000, 2, 25_000),
+        ("percent", 15, None, 33_333, 3, 14_999),  # 14.999,85 rounds down
+        ("percent", 50, 30_000, 200_000, 1, 30_000),  # the cap
+        ("percent", 100, None, 7_777, 1, 7_777),
+        ("fixed", 5_000, None, 60_000, 2, 5_000),
+        ("fixed", 20_000, None, 15_000, 1, 15_000),  # never more than the goods
+    ],
+)
+def test_a_voucher_takes_its_discount_off_the_order(kind, value, cap, price, quantity, discount):
+    variant = VariantFactory(price=price, stock_on_hand=10, max_per_order=10)
+    voucher = VoucherFactory(shop=variant.product.shop, kind=kind, value=value, max_discount=cap, usage_limit=1)
+    choice = (contracts.VoucherChoice(shop_id=voucher.shop_id, code=voucher.code),)
+    fill_cart(11_001, (variant, quantity))
+
+    (order,) = services.checkout_place(command=command(11_001, vouchers=choice))
+
+    assert (order.subtotal, order.discount) == (price * quantity, discount)
+    assert order.total == price * quantity + order.shipping_fee - discount
+    # The one use is taken: the next buyer is told so, and nothing is written for them
+    fill_cart(11_002, (variant, 1))
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.checkout_place(command=command(11_002, vouchers=choice))
+    assert _fully_used(refused.value)
+    assert (Order.objects.count(), Voucher.objects.get(id=voucher.id).used_count) == (1, 1)

@@ -10,6 +10,7 @@ from storefront.models import Creator, Follow, Like, Post
 from storefront.services import creator_follow, post_like
 from tests.conftest import on_postgres
 from tests.factories import CreatorFactory, PostFactory
+from tests.postgres import postgres_unavailable
 
 pytestmark = [
     pytest.mark.postgres,
@@ -36,7 +37,7 @@ def _at_once(calls):
 @pytest.fixture(autouse=True)
 def _needs_postgres():
     if not on_postgres():
-        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+        postgres_unavailable("needs PostgreSQL: SQLite serialises every writer")
 
 
 def test_concurrent_likes_and_follows_keep_exact_counters():

@@ -1,13 +1,12 @@
 """Search over the read model, creators and posts, with filters."""
 
 import pytest
-from django.db import connections
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from storefront.models import PostProduct
 from storefront.selectors import ProductFilters, product_search, search
 from tests.factories import CreatorFactory, PostFactory, ProductCardFactory
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
@@ -109,9 +108,10 @@ def test_the_search_page_makes_the_same_queries_whatever_it_finds(client, size):
         card = ProductCardFactory(title="Kopi Bubuk")
         PostProduct.objects.create(post=PostFactory(creator=creator, caption="#kopi pagi"), product_id=card.product_id)
 
-    with CaptureQueriesContext(connections["storefront"]) as queries:
+    with count_queries() as queries:
         response = client.get(reverse("storefront:search"), {"q": "kopi"})
 
+    assert response.status_code == 200
     results = response.context["results"]
     assert (len(results.products), len(results.creators), len(results.posts)) == (size, 1, size)
     # categories, products, creators, posts, their tags, their cards

@@ -6,6 +6,7 @@ from django.db import connections
 from storefront import selectors
 from storefront.models import Post, ProductCard
 from tests.conftest import on_postgres
+from tests.postgres import postgres_unavailable
 
 pytestmark = pytest.mark.django_db(databases=["storefront"])
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db(databases=["storefront"])
 )
 def test_a_text_search_is_planned_on_its_gin_index(queryset, fields, index):
     if not on_postgres():
-        pytest.skip("GIN indexes and full-text search are PostgreSQL's (the CI's PostgreSQL run)")
+        postgres_unavailable("GIN indexes and full-text search are PostgreSQL's (the CI's PostgreSQL run)")
     # Given a planner that would rather not scan whole tables (they are tiny in a test)
     with connections["storefront"].cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

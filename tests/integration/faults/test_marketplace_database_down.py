@@ -13,6 +13,7 @@ from storefront.services import post_create
 from tests.conftest import on_postgres
 from tests.factories import CreatorFactory, UserFactory, VariantFactory
 from tests.integration.processes import free_port
+from tests.postgres import postgres_unavailable
 
 NOTICE = "Checkout is briefly unavailable. You can keep browsing"
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(databases="__all__", transaction=True)]
@@ -41,7 +42,7 @@ def _storefront_snapshot() -> dict[str, list[tuple]]:
 
 def test_discovery_answers_and_transactions_wait_while_the_marketplace_database_is_down(client, rebuild_cards):
     if not on_postgres():
-        pytest.skip("refuses a real PostgreSQL connection (the CI's PostgreSQL run)")
+        postgres_unavailable("refuses a real PostgreSQL connection (the CI's PostgreSQL run)")
     # Given products, their cards, posts tagging them, and a shopper with a cart
     variants = [VariantFactory(price=75_000, stock_on_hand=5) for _ in range(3)]
     rebuild_cards()

@@ -5,7 +5,7 @@ import signal
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 
 from config.celery import app as celery_app
 from integration import events
@@ -16,6 +16,7 @@ from storefront.models import InboxEvent, ProductCard
 from tests.conftest import on_postgres
 from tests.factories import VariantFactory
 from tests.integration.processes import start_worker, stop, wait_for
+from tests.postgres import postgres_unavailable
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", transaction=True)]
 EVENTS = 500
@@ -39,9 +40,13 @@ def _handled() -> int:
     return InboxEvent.objects.filter(handler="storefront.card.sold").count()
 
 
+def _delivered() -> int:
+    return OutboxEvent.objects.filter(status=OutboxStatus.DELIVERED).count()
+
+
 def test_a_worker_killed_mid_batch_delivers_every_event_once_after_restart(tmp_path, rebuild_cards):
     if not (settings.REDIS_URL and on_postgres()):
-        pytest.skip("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
+        postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
     celery_app.control.purge()
     # Given a product card and 500 "order placed" events waiting in the outbox
     product = VariantFactory().product
@@ -50,15 +55,23 @@ def test_a_worker_killed_mid_batch_delivers_every_event_once_after_restart(tmp_p
         for number in range(1, EVENTS + 1):
             publish(OutboxEvent, _placed(product, number))
 
-    # When a worker starts relaying them and is killed with SIGKILL part-way
+    # When a worker starts relaying them and is killed with SIGKILL part-way: after a
+    # batch was handled, before it is marked delivered. A SHARE lock on the outbox table
+    # lets the relay claim rows (FOR UPDATE) and handle them, but holds back its UPDATE.
     worker = start_worker(INTEGRATION_RELAY_BATCH_SIZE="50")
     try:
         assert wait_for(lambda: _handled() >= 100, timeout=60, interval=0.01)
+        with transaction.atomic(using="marketplace"), connections["marketplace"].cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {OutboxEvent._meta.db_table} IN SHARE MODE")
+            assert wait_for(lambda: _handled() > _delivered(), timeout=60, interval=0.01)
+            stop(worker, signal.SIGKILL)
+            handled_at_kill, delivered_at_kill = _handled(), _delivered()
     finally:
         stop(worker, signal.SIGKILL)
-    handled_at_kill = _handled()
-    delivered_at_kill = OutboxEvent.objects.filter(status=OutboxStatus.DELIVERED).count()
-    assert 0 < handled_at_kill < EVENTS
+    # Then the kill fell between the two: whole batches handled, not marked delivered
+    assert 0 < delivered_at_kill < handled_at_kill < EVENTS
+    assert (handled_at_kill - delivered_at_kill) % 50 == 0
+    assert _delivered() == delivered_at_kill  # the killed relay's UPDATE never committed
 
     # ...and a new worker (with the beat sweep) takes over
     worker = start_worker(beat_schedule=tmp_path / "beat", INTEGRATION_SWEEP_SECONDS="1")
