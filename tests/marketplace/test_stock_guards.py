@@ -5,6 +5,7 @@ import pytest
 from integration import contracts
 from marketplace import services
 from marketplace.models import CartItem, Order, OutboxEvent, Product, StockAdjustment, Variant
+from marketplace.services import stock
 from tests.factories import ShopFactory, VariantFactory
 from tests.marketplace.conftest import command, fill_cart, place
 
@@ -191,3 +192,34 @@ def test_an_owner_adjusts_only_the_stock_of_their_own_shops():
     services.stock_adjust(variant_id=mine.id, actor_user_id=OWNER, delta=1, reason="x", owner_user_id=OWNER)
 
     assert (_stock(mine), _stock(theirs)) == ((6, 0), (5, 0))
+
+
+# --- The stock of record's own guards ---------------------------------------------------------
+# Checkout checks the stock first; these conditional updates are what still holds when two
+# checkouts race past that check (tests/marketplace/test_concurrency.py proves the race on PostgreSQL).
+
+
+@pytest.mark.parametrize("sold", [False, True], ids=["reserve", "cash-on-delivery"])
+def test_reserving_more_than_is_available_is_refused_and_changes_nothing(sold):
+    variant = VariantFactory(name="XL", stock_on_hand=5, stock_reserved=3)
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        stock._reserve(variant, 3, sold=sold)
+
+    assert (refused.value.code, refused.value.fields) == ("out_of_stock", {"cart": ["XL ran out of stock."]})
+    assert str(refused.value) == "XL ran out of stock."
+    assert _stock(variant) == (5, 3)
+
+
+def test_releasing_or_committing_more_than_is_reserved_changes_nothing():
+    variant = VariantFactory(stock_on_hand=5, stock_reserved=2)
+    other = VariantFactory(stock_on_hand=5, stock_reserved=2)
+
+    stock._release(variant.id, 3)
+    stock._commit(variant.id, 3)
+    assert _stock(variant) == (5, 2)
+
+    stock._release(variant.id, 2)
+    assert _stock(variant) == (5, 0)
+    stock._commit(other.id, 2)
+    assert _stock(other) == (3, 0)
