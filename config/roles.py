@@ -59,9 +59,12 @@ def roles_sync(apps, using: str) -> None:
     first because on a fresh database they appear only after migrate ends.
     """
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips an app without a models module, which every app of
+        # the historical registry is; the live registry's apps keep theirs.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, labels in ROLE_PERMISSIONS.items():

@@ -32,6 +32,15 @@ def test_syncing_again_restores_the_roles_and_adds_nothing():
     assert _permissions(SELLERS) == sorted(ROLE_PERMISSIONS[SELLERS])
 
 
+def test_syncing_with_the_live_registry_leaves_its_models_modules_in_place():
+    # Without its models module an app gets no tables from `migrate --run-syncdb`
+    # and no post_migrate handling: a second test run in the same process broke.
+    roles_sync(apps, using="default")
+
+    assert apps.get_app_config("marketplace").models_module.__name__ == "marketplace.models"
+    assert apps.get_app_config("auth").models_module.__name__ == "django.contrib.auth.models"
+
+
 def test_the_demo_seller_and_creator_hold_their_roles(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
