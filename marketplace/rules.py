@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, gettext_noop
 
-from .models import Category, Variant, VoucherKind
+from .models import Category, Variant, Voucher, VoucherKind
 
 
 def _translated(template: str, params: dict) -> str:
@@ -68,6 +68,8 @@ class Text:
     def errors(self, value) -> list[str]:
         if value is None:
             value = ""
+        if isinstance(value, Promise):
+            value = str(value)  # a translated text not shown yet
         if not isinstance(value, str):
             return [str(self.message)]
         value = value.strip()
@@ -223,8 +225,8 @@ def stock_floor_errors(on_hand_after: int, reserved: int) -> list[str]:
     return []
 
 
-def voucher_errors(voucher) -> Errors:
-    """What is wrong with `voucher` on its own (normalising its code first), by field."""
+def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
+    """What is wrong with `voucher` (normalising its code first), by field."""
     voucher.code = (voucher.code or "").strip().upper() if isinstance(voucher.code, str) else voucher.code
     errors = _limit_errors(voucher, VOUCHER_LIMITS, optional=("max_discount", "usage_limit"))
     if "code" not in errors and not voucher.code.isalnum():
@@ -244,4 +246,12 @@ def voucher_errors(voucher) -> Errors:
         and voucher.usage_limit < (voucher.used_count or 0)
     ):
         errors["usage_limit"] = [str(VOUCHER_USED_MORE)]
+    if (
+        not errors
+        and Voucher.objects.using(using)
+        .filter(shop_id=voucher.shop_id, code=voucher.code)
+        .exclude(id=voucher.id)
+        .exists()
+    ):
+        errors["code"] = [str(VOUCHER_CODE_TAKEN)]
     return errors

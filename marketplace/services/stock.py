@@ -100,7 +100,7 @@ def stock_adjust(
             actor_user_id=actor_user_id,
             delta=delta,
             on_hand_after=variant.stock_on_hand,
-            reason=reason.strip(),
+            reason=str(reason).strip(),
         )
         _publish_stock_crossings(before)
     return adjustment

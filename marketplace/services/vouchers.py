@@ -31,11 +31,7 @@ VOUCHER_FIELDS = (
 
 
 def _voucher_save(voucher: Voucher) -> Voucher:
-    errors = rules.voucher_errors(voucher)
-    if not errors and (
-        Voucher.objects.using(ALIAS).filter(shop_id=voucher.shop_id, code=voucher.code).exclude(id=voucher.id).exists()
-    ):
-        errors["code"] = [str(rules.VOUCHER_CODE_TAKEN)]
+    errors = rules.voucher_errors(voucher, using=ALIAS)
     if errors:
         raise contracts.InvalidRequest(_("Please correct the voucher."), fields=errors)
     voucher.save(using=ALIAS)
