@@ -101,7 +101,9 @@ DESCRIPTION = Text(
     10_000, message(gettext_noop("A description has at most %(n)d characters."), n=10_000), required=False
 )
 IMAGE_URL = Text(300, message(gettext_noop("An image address has at most %(n)d characters."), n=300), required=False)
-COMMISSION_BP = _whole(0, 8000, gettext_noop("Commission is between %(low)d and %(high)d basis points (0-80%%)."))
+COMMISSION_BP = _whole(
+    0, 8000, gettext_noop("Commission is between %(low)d and %(high)d basis points (at most 80 percent).")
+)
 VARIANTS_PER_PRODUCT = 50
 VARIANTS_TOO_MANY = message(gettext_noop("A product has at most %(n)d variants."), n=VARIANTS_PER_PRODUCT)
 CATEGORY_UNKNOWN = message(gettext_noop("Choose an existing category."))

@@ -106,7 +106,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(client, world)
     page = preview.content.decode()
     assert preview.status_code == 200
     assert 'name="import_file_name"' not in page  # nothing to confirm
-    assert "Commission is between 0 and 8000 basis points (0-80%)." in page
+    assert "Commission is between 0 and 8000 basis points (at most 80 percent)." in page
     assert "No category has the code “tidak-ada”." in page
     assert _own_titles(seller) == ["Produk penjual-a"]
 
