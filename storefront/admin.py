@@ -80,20 +80,30 @@ def _card_label(card: ProductCard) -> str:
 
 
 class ProductCardField(forms.IntegerField):
+    """A visible product; `problems(product_id)` is the rulebook's check of an unknown one."""
+
     widget = ProductCardSelect
+
+    def __init__(self, *args, problems=rules.showcase_product_errors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems = problems
 
     def validate(self, value):
         super().validate(value)
         if value is None:
             return
-        if problems := rules.showcase_product_errors(value):
+        if problems := self.problems(value):
             raise ValidationError(problems, code="unknown_product")
         if not ProductCard.objects.using(ALIAS).filter(product_id=value, is_visible=True).exists():
             raise ValidationError(_("Choose a product from the list."), code="unknown_product")
 
 
+def _tag_problems(product_id: int) -> list[str]:
+    return rules.tag_errors([product_id])[1]
+
+
 class PostProductForm(forms.ModelForm):
-    product_id = ProductCardField(label=_("product"))
+    product_id = ProductCardField(label=_("product"), problems=_tag_problems)
 
     class Meta:
         model = PostProduct
