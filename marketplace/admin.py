@@ -20,7 +20,7 @@ from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 from integration.admin import OutboxEventAdmin
 from integration.money import format_rupiah
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import (
     Category,
     Order,
@@ -35,7 +35,7 @@ from .models import (
     Variant,
     Voucher,
 )
-from .resources import ProductResource, VariantResource, product_problems, variant_problems
+from .resources import ProductResource, VariantResource
 
 IMPORT_FORMATS = [CSV, XLSX]
 
@@ -66,12 +66,29 @@ class ShopAdmin(OwnedAdminMixin, admin.ModelAdmin):
         return ["owner_user_id", "is_local_business", "rating", "review_count"]
 
 
-class VariantInline(OwnedAdminMixin, admin.TabularInline):
+class RulebookFields:
+    """Mix into a ModelAdmin or inline: its form fields take their limits and messages from the
+    catalogue's rulebook (`limits`: model field name to rule), the same as the API's."""
+
+    limits: dict = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        rule = self.limits.get(db_field.name)
+        if rule is not None:
+            kwargs = {**kwargs, **rule.field_kwargs()}
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+VARIANT_LIMITS = {**rules.VARIANT_LIMITS, "stock_on_hand": rules.OPENING_STOCK}
+
+
+class VariantInline(RulebookFields, OwnedAdminMixin, admin.TabularInline):
     """A product's variants. Their stock is set once, as the opening stock of a new product;
     after that it moves only through a stock adjustment with a reason (see the variant's page)."""
 
     model = Variant
     owner_field = "product__shop__owner_user_id"
+    limits = VARIANT_LIMITS
     fields = ["name", "sku", "price", "weight_grams", "stock_on_hand", "stock_reserved", "max_per_order"]
     readonly_fields = ["stock_reserved"]
     extra = 1
@@ -82,20 +99,31 @@ class VariantInline(OwnedAdminMixin, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = _checked(formset.form, variant_problems)
+        formset.form = _checked(formset.form, rules.variant_errors)
         return formset
 
 
 def _checked(base, problems):
-    """The form class `base`, also refusing what the database's constraints would, in plain words."""
+    """The form class `base`, judged by the rulebook's `problems(instance)` rather than by the
+    model's own validators and constraints: the rulebook covers them, in its own words, so a
+    bad value is told the same here as through the API or an import."""
 
     class CheckedForm(base):
+        def _get_validation_exclusions(self):
+            return {field.name for field in self._meta.model._meta.fields}
+
+        def validate_unique(self):
+            pass  # the rulebook checks SKUs and voucher codes
+
         def _post_clean(self):
+            refused = set(self._errors or {})  # by the form's fields, with the rulebook's limits
             super()._post_clean()
             # After the form's values land on the instance.
-            for field, message in problems(self.instance).items():
-                if field in self.fields and field not in self.errors:
-                    self.add_error(field, message)
+            for attname, texts in problems(self.instance).items():
+                field = attname if attname in self.fields else attname.removesuffix("_id")
+                if field in self.fields and field not in refused:
+                    self._errors.pop(field, None)
+                    self.add_error(field, texts)
 
     return CheckedForm
 
@@ -111,7 +139,6 @@ def _changed(form, names) -> dict:
     return {attname: getattr(form.instance, attname) for attname in attnames}
 
 
-OPENING_STOCK = _("Opening stock")
 VARIANT_FIELDS = ["name", "sku", "price", "weight_grams", "max_per_order"]
 PRODUCT_FIELDS = ["title", "description", "category", "image", "image_url", "commission_bp"]
 
@@ -122,7 +149,7 @@ def variant_save(request, form, *, product_id: int) -> Variant:
     if form.instance.pk is None:
         fields = {name: getattr(form.instance, name) for name in VARIANT_FIELDS}
         variant = services.variant_create(product_id=product_id, owner_user_id=owner, **fields)
-        opening, reason = form.cleaned_data.get("stock_on_hand") or 0, str(OPENING_STOCK)
+        opening, reason = form.cleaned_data.get("stock_on_hand") or 0, str(rules.OPENING_STOCK_REASON)
     else:
         variant = form.instance
         changes = _changed(form, VARIANT_FIELDS)
@@ -142,11 +169,12 @@ def variant_save(request, form, *, product_id: int) -> Variant:
 
 
 @admin.register(Product)
-class ProductAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+class ProductAdmin(RulebookFields, ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
     """Every write goes through the catalogue services: they check, publish the storefront's
     card through the outbox and keep stock in the audit."""
 
     owner_field = "shop__owner_user_id"
+    limits = rules.PRODUCT_LIMITS
     resource_classes = [ProductResource]
     inlines = [VariantInline]
     list_display = ["title", "shop", "status", "category", "commission_bp", "sold_count"]
@@ -157,7 +185,7 @@ class ProductAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin
     actions = ["make_active", "make_archived"]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), product_problems)
+        return _checked(super().get_form(request, obj, **kwargs), rules.product_errors)
 
     def get_readonly_fields(self, request, obj=None):
         # A product stays in its shop.
@@ -252,27 +280,32 @@ class VariantForm(forms.ModelForm):
     stock_change = forms.IntegerField(
         label=_("Stock change"),
         required=False,
-        min_value=-1_000_000,
-        max_value=1_000_000,
+        **rules.STOCK_DELTA.field_kwargs(),
         help_text=_("Units to add (or, negative, to remove) from stock on hand."),
     )
     stock_reason = forms.CharField(
         label=_("Reason for the stock change"),
         required=False,
-        max_length=255,
+        **rules.STOCK_REASON.field_kwargs(),
         help_text=_("For example: goods received, stock count, damaged."),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("stock_change") and not (cleaned.get("stock_reason") or "").strip():
-            self.add_error("stock_reason", _("Say why the stock changes."))
+        delta = cleaned.get("stock_change")
+        if delta and "stock_reason" not in self.errors:
+            for field, messages in rules.stock_change_errors(delta, cleaned.get("stock_reason")).items():
+                self.add_error(STOCK_FIELDS[field], messages)
         return cleaned
 
 
+STOCK_FIELDS = {"delta": "stock_change", "reason": "stock_reason"}  # `stock_adjust`'s arguments
+
+
 @admin.register(Variant)
-class VariantAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
+class VariantAdmin(RulebookFields, ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin.ModelAdmin):
     owner_field = "product__shop__owner_user_id"
+    limits = rules.VARIANT_LIMITS
     resource_classes = [VariantResource]
     form = VariantForm
     inlines = [StockAdjustmentInline]
@@ -287,7 +320,7 @@ class VariantAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin
     ]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), variant_problems)
+        return _checked(super().get_form(request, obj, **kwargs), rules.variant_errors)
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "product"] if obj is not None else self.readonly_fields
@@ -300,7 +333,7 @@ class VariantAdmin(ServiceWriteMixin, OwnedAdminMixin, SellerImportExport, admin
         return format_rupiah(obj.price)
 
     def save_model(self, request, obj, form, change):
-        with as_form_errors():
+        with as_form_errors(STOCK_FIELDS):
             saved = variant_save(request, form, product_id=obj.product_id)
         obj.pk = saved.pk
 
@@ -321,14 +354,18 @@ class StockAdjustmentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
+class VoucherAdmin(RulebookFields, ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "shop__owner_user_id"
+    limits = rules.VOUCHER_LIMITS
     list_display = ["code", "shop", "kind", "value", "starts_at", "ends_at", "used_count", "is_active"]
     list_filter = ["is_active", "kind", ("shop", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code"]
     list_select_related = ["shop"]
     fields = ["shop", *services.VOUCHER_FIELDS, "used_count"]
     readonly_fields = ["used_count"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _checked(super().get_form(request, obj, **kwargs), rules.voucher_errors)
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "shop"] if obj is not None else self.readonly_fields

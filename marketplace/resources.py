@@ -10,35 +10,27 @@ from import_export import fields
 from backoffice.imports import KnownForeignKeyWidget, OwnedForeignKeyWidget, OwnedModelResource
 from integration.contracts import PortError
 
-from . import services
+from . import rules, services
 from .models import Category, Product, ProductStatus, Shop, Variant
 
-MAX_COMMISSION_BP = 8000  # the product_commission_at_most_80pct constraint
-MAX_PRICE = 1_000_000_000  # the catalogue services' limits
 
-
-def variant_problems(variant: Variant) -> dict[str, str]:
-    """What the database's constraints would refuse, in plain words."""
-    problems = {}
-    if variant.price is not None and variant.price <= 0:
-        problems["price"] = _("The price must be more than Rp 0.")
-    elif variant.price is not None and variant.price > MAX_PRICE:
-        problems["price"] = _("The price is at most Rp 1.000.000.000.")
-    for name, high in (("weight_grams", 100_000), ("max_per_order", 999)):
-        value = getattr(variant, name)
-        if value is not None and not 1 <= value <= high:
-            problems[name] = _("Enter a whole number from 1 to %(high)d.") % {"high": high}
-    if variant.stock_on_hand is not None and variant.stock_on_hand < variant.stock_reserved:
-        problems["stock_on_hand"] = _(
-            "Stock on hand cannot go below the %(reserved)s units reserved for open orders."
-        ) % {"reserved": variant.stock_reserved}
+def variant_problems(variant: Variant) -> dict[str, list[str]]:
+    """The rulebook's objections to a variant's row, its stock included: the opening stock of a
+    new variant, or the count of an existing one, never below what open orders reserved."""
+    problems = rules.variant_errors(variant)
+    found = rules.opening_stock_errors(variant.stock_on_hand)
+    if not found and variant.pk is not None:
+        found = rules.stock_floor_errors(variant.stock_on_hand, variant.stock_reserved)
+    if found:
+        problems["stock_on_hand"] = found
     return problems
 
 
-def product_problems(product: Product) -> dict[str, str]:
-    if product.commission_bp is not None and product.commission_bp > MAX_COMMISSION_BP:
-        return {"commission_bp": _("The commission is at most 8000 basis points (80%).")}
-    return {}
+def product_problems(product: Product) -> dict[str, list[str]]:
+    problems = rules.product_errors(product)
+    if "category_id" in problems:
+        problems["category"] = problems.pop("category_id")
+    return problems
 
 
 PRODUCT_FIELDS = ("title", "description", "category_id", "image_url", "commission_bp")
@@ -55,10 +47,12 @@ def _row_errors():
         raise ValidationError(error.fields or {"__all__": [error.message]}) from error
 
 
-def _with_problems(errors: dict | None, problems: dict[str, str]) -> dict | None:
+def _with_problems(errors: dict | None, problems: dict[str, list[str]]) -> dict | None:
+    """The row's column errors, and the rulebook's for the other fields: a field the rulebook
+    refuses is not checked again by the model, so that its message is the rulebook's alone."""
     merged = dict(errors or {})
-    for field, message in problems.items():
-        merged.setdefault(field, []).append(message)
+    for field, messages in problems.items():
+        merged.setdefault(field, messages)
     return merged or None
 
 

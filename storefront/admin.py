@@ -4,7 +4,6 @@ Platform staff (superusers) see every creator and the product read model.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from django.utils.translation import ngettext
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 
-from . import fragments, selectors, services
+from . import fragments, rules, selectors, services
 from .models import Campaign, Comment, Creator, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
 
 ALIAS = "storefront"
@@ -81,19 +80,30 @@ def _card_label(card: ProductCard) -> str:
 
 
 class ProductCardField(forms.IntegerField):
+    """A visible product; `problems(product_id)` is the rulebook's check of an unknown one."""
+
     widget = ProductCardSelect
+
+    def __init__(self, *args, problems=rules.showcase_product_errors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems = problems
 
     def validate(self, value):
         super().validate(value)
-        if (
-            value is not None
-            and not ProductCard.objects.using(ALIAS).filter(product_id=value, is_visible=True).exists()
-        ):
+        if value is None:
+            return
+        if problems := self.problems(value):
+            raise ValidationError(problems, code="unknown_product")
+        if not ProductCard.objects.using(ALIAS).filter(product_id=value, is_visible=True).exists():
             raise ValidationError(_("Choose a product from the list."), code="unknown_product")
 
 
+def _tag_problems(product_id: int) -> list[str]:
+    return rules.tag_errors([product_id])[1]
+
+
 class PostProductForm(forms.ModelForm):
-    product_id = ProductCardField(label=_("product"))
+    product_id = ProductCardField(label=_("product"), problems=_tag_problems)
 
     class Meta:
         model = PostProduct
@@ -109,18 +119,19 @@ class PostProductInline(OwnedAdminMixin, admin.TabularInline):
     verbose_name_plural = _("tagged products")
 
     def get_max_num(self, request, obj=None, **kwargs):
-        return settings.STOREFRONT_MAX_TAGS_PER_POST
+        return rules.tags_per_post()
 
 
 class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["creator", "caption", "image", "video", "status"]
+        error_messages = {"caption": {"max_length": rules.CAPTION_TOO_LONG}}
 
     def clean(self):
         cleaned = super().clean()
         if not (cleaned.get("image") or cleaned.get("video") or self.instance.image_url):
-            raise ValidationError(_("Upload an image or a video."), code="no_media")
+            raise ValidationError(rules.POST_NEEDS_MEDIA, code="no_media")
         return cleaned
 
     def _post_clean(self):
@@ -175,9 +186,19 @@ class PostAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
         fragments.bump(fragments.POSTS, fragments.post(obj.pk), using=ALIAS)
 
     def save_related(self, request, form, formsets, change):
-        if change:
-            return super().save_related(request, form, formsets, change)
         post, tags = form.instance, sorted(_tag_rows(formsets), key=lambda tag: tag[0])
+        for formset in formsets:  # what `formset.save()` would note, for the admin's history
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if change:
+            # Changed tags go through `post_tags_set`, which checks them as the API's edit does.
+            if any(tag_form.has_changed() for formset in formsets for tag_form in formset.forms):
+                with as_form_errors():
+                    services.post_tags_set(
+                        creator=post.creator,
+                        post_id=post.pk,
+                        product_ids=[product_id for _position, product_id in tags],
+                    )
+            return
         with as_form_errors():
             created = services.post_create(
                 creator=post.creator,
@@ -190,8 +211,6 @@ class PostAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
             if post.status == PostStatus.HIDDEN:
                 services.post_set_status(post_id=created.pk, status=PostStatus.HIDDEN)
         post.pk = created.pk
-        for formset in formsets:  # what `formset.save()` would note, for the admin's history
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_urls(self):
         search = path(

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from integration import contracts
 from integration.money import format_rupiah
 
+from . import rules
+
 PAYMENT_METHODS = [
     ("virtual_account", _("Virtual account bank transfer")),
     ("ewallet", _("E-wallet")),
@@ -175,7 +177,7 @@ class SignUpForm(UserCreationForm):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), **rules.comment_field_kwargs())
 
 
 class SearchForm(forms.Form):

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .. import rules
 from ..models import (
     Order,
     OrderLine,
@@ -141,15 +142,17 @@ class SellerOrderSerializer(ModelSerializer):
 
 
 class VariantWriteSerializer(serializers.Serializer):
-    name = TextField(max_length=120)
-    sku = TextField(max_length=60)
-    price = serializers.IntegerField(min_value=1, max_value=1_000_000_000, help_text=_("Rupiah"))
-    weight_grams = serializers.IntegerField(min_value=1, max_value=100_000)
-    max_per_order = serializers.IntegerField(min_value=1, max_value=999, required=False)
+    name = TextField(**rules.VARIANT_NAME.field_kwargs())
+    sku = TextField(**rules.SKU.field_kwargs())
+    price = serializers.IntegerField(**rules.PRICE.field_kwargs(), help_text=_("Rupiah"))
+    weight_grams = serializers.IntegerField(**rules.WEIGHT_GRAMS.field_kwargs())
+    max_per_order = serializers.IntegerField(**rules.MAX_PER_ORDER.field_kwargs(), required=False)
 
 
 class VariantCreateSerializer(VariantWriteSerializer):
-    stock_on_hand = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    stock_on_hand = serializers.IntegerField(
+        **rules.OPENING_STOCK.field_kwargs(), default=0, help_text=_("Opening stock, kept in the stock audit.")
+    )
 
 
 class VariantUpdateSerializer(VariantWriteSerializer):
@@ -158,16 +161,20 @@ class VariantUpdateSerializer(VariantWriteSerializer):
 
 
 class ProductWriteSerializer(serializers.Serializer):
-    title = TextField(max_length=200)
-    description = TextField(allow_blank=True, required=False, max_length=10_000)
+    title = TextField(**rules.TITLE.field_kwargs())
+    description = TextField(allow_blank=True, required=False, **rules.DESCRIPTION.field_kwargs())
     category_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, allow_null=True, required=False)
-    image_url = TextField(allow_blank=True, required=False, max_length=300)
-    commission_bp = serializers.IntegerField(min_value=0, max_value=8000, required=False)
+    image_url = TextField(allow_blank=True, required=False, **rules.IMAGE_URL.field_kwargs())
+    commission_bp = serializers.IntegerField(**rules.COMMISSION_BP.field_kwargs(), required=False)
 
 
 class ProductCreateSerializer(ProductWriteSerializer):
     shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    variants = VariantCreateSerializer(many=True, max_length=50)
+    variants = VariantCreateSerializer(
+        many=True,
+        max_length=rules.VARIANTS_PER_PRODUCT,
+        error_messages={"max_length": rules.VARIANTS_TOO_MANY},
+    )
 
 
 class ProductUpdateSerializer(ProductWriteSerializer):
@@ -185,9 +192,9 @@ class ProductImageSerializer(serializers.Serializer):
 
 class StockAdjustSerializer(serializers.Serializer):
     delta = serializers.IntegerField(
-        min_value=-1_000_000, max_value=1_000_000, help_text=_("Units to add; negative to remove.")
+        **rules.STOCK_DELTA.field_kwargs(), help_text=_("Units to add; negative to remove.")
     )
-    reason = TextField(max_length=255)
+    reason = TextField(**rules.STOCK_REASON.field_kwargs())
 
 
 class StockAdjustmentSerializer(ModelSerializer):
@@ -228,15 +235,19 @@ class VoucherSerializer(ModelSerializer):
 
 
 class VoucherWriteSerializer(serializers.Serializer):
-    code = TextField(max_length=30)
-    kind = serializers.ChoiceField(choices=VoucherKind.choices)
-    value = serializers.IntegerField(min_value=1, max_value=100_000_000)
-    min_spend = serializers.IntegerField(min_value=0, max_value=10**12, required=False)
-    max_discount = serializers.IntegerField(min_value=0, max_value=10**12, allow_null=True, required=False)
+    code = TextField(**rules.VOUCHER_CODE.field_kwargs())
+    kind = serializers.ChoiceField(
+        choices=VoucherKind.choices, error_messages={"invalid_choice": rules.VOUCHER_KIND_UNKNOWN}
+    )
+    value = serializers.IntegerField(**rules.VOUCHER_AMOUNT.field_kwargs(), help_text=_("Percent (1-100) or rupiah"))
+    min_spend = serializers.IntegerField(**rules.VOUCHER_MIN_SPEND.field_kwargs(), required=False)
+    max_discount = serializers.IntegerField(
+        **rules.VOUCHER_MAX_DISCOUNT.field_kwargs(), allow_null=True, required=False
+    )
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    usage_limit = serializers.IntegerField(min_value=0, max_value=10**9, allow_null=True, required=False)
-    per_buyer_limit = serializers.IntegerField(min_value=1, max_value=10**6, required=False)
+    usage_limit = serializers.IntegerField(**rules.VOUCHER_USAGE_LIMIT.field_kwargs(), allow_null=True, required=False)
+    per_buyer_limit = serializers.IntegerField(**rules.VOUCHER_PER_BUYER_LIMIT.field_kwargs(), required=False)
     is_active = serializers.BooleanField(required=False)
 
 

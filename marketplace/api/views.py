@@ -72,7 +72,9 @@ class ProductListApi(SellerView, generics.ListAPIView):
     def post(self, request):
         given = s.ProductCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        product = services.product_create(owner_user_id=request.user.id, **given.validated_data)
+        product = services.product_create(
+            owner_user_id=request.user.id, actor_user_id=request.user.id, **given.validated_data
+        )
         return Response(_product(request, product.id), status=status.HTTP_201_CREATED)
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from django.utils.translation import gettext as _
-
 from integration import contracts
 
 ALIAS = "marketplace"
+
+
+class _Unset:
+    """The default of an edit's optional arguments: the field was not given, so it keeps its value."""
+
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()
 
 
 logger = logging.getLogger(__name__)
@@ -16,12 +24,6 @@ logger = logging.getLogger(__name__)
 
 def _invalid(field: str, message: str) -> contracts.InvalidRequest:
     return contracts.InvalidRequest(message, fields={field: [message]})
-
-
-def _only_known(fields: dict, allowed) -> None:
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise _invalid(unknown[0], _("Unknown field."))
 
 
 def _owned(queryset, owner_user_id: int | None, owner_path: str, missing: str):

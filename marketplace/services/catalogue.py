@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypedDict
+
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -9,16 +13,16 @@ from django.utils.translation import gettext as _
 from integration import contracts, events
 from integration.publish import publish
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import (
-    Category,
     OutboxEvent,
     Product,
     ProductStatus,
     Shop,
+    StockAdjustment,
     Variant,
 )
-from ._common import ALIAS, _invalid, _only_known, _owned
+from ._common import ALIAS, UNSET, _invalid, _owned
 
 
 def product_publish_card(*, product_id: int, was_active: bool = False) -> None:
@@ -68,70 +72,112 @@ PRODUCT_FIELDS = ("title", "description", "category_id", "image", "image_url", "
 VARIANT_FIELDS = ("name", "sku", "price", "weight_grams", "max_per_order")
 
 
-def _product_errors(product: Product) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    product.title = (product.title or "").strip()
-    if not product.title or len(product.title) > 200:
-        errors["title"] = [_("Enter a title of at most 200 characters.")]
-    bp = product.commission_bp
-    if isinstance(bp, bool) or not isinstance(bp, int) or not 0 <= bp <= 8000:
-        errors["commission_bp"] = [_("Commission is between 0 and 8000 basis points (0-80%).")]
-    if product.category_id is not None and not Category.objects.using(ALIAS).filter(id=product.category_id).exists():
-        errors["category_id"] = [_("Choose an existing category.")]
-    return errors
+class VariantData(TypedDict, total=False):
+    """One variant of a new product; `stock_on_hand` is its opening stock, kept in the audit."""
+
+    name: str
+    sku: str
+    price: int
+    weight_grams: int
+    max_per_order: int
+    stock_on_hand: int
 
 
-def _variant_errors(variant: Variant) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for name, low, high in (("price", 1, 1_000_000_000), ("weight_grams", 1, 100_000), ("max_per_order", 1, 999)):
-        value = getattr(variant, name)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            errors[name] = [_("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]
-    if not (variant.name or "").strip():
-        errors["name"] = [_("This field is required.")]
-    variant.sku = (variant.sku or "").strip()
-    if not variant.sku or Variant.objects.using(ALIAS).filter(sku=variant.sku).exclude(id=variant.id).exists():
-        errors["sku"] = [_("Enter a SKU no other variant uses.")]
-    return errors
+def _given(**fields) -> dict:
+    """The fields the caller gave: an edit changes only those."""
+    return {name: value for name, value in fields.items() if value is not UNSET}
 
 
-def product_create(*, shop_id: int, owner_user_id: int | None = None, variants: list[dict] = (), **fields) -> Product:
-    """Creates a draft product with its variants (each: name, sku, price, weight_grams,
-    max_per_order, stock_on_hand). Publish it with `product_set_status`."""
-    _only_known(fields, PRODUCT_FIELDS)
+def product_create(
+    *,
+    shop_id: int,
+    title: str,
+    owner_user_id: int | None = None,
+    actor_user_id: int | None = None,
+    description: str = "",
+    category_id: int | None = None,
+    image: File | None = None,
+    image_url: str = "",
+    commission_bp: int = 0,
+    variants: Sequence[VariantData] = (),
+) -> Product:
+    """Creates a draft product with its variants. Each variant's opening stock is a stock
+    adjustment by `actor_user_id` (the owner when not given), as every later change is.
+    Publish the product with `product_set_status`."""
+    actor_user_id = owner_user_id if actor_user_id is None else actor_user_id
     with transaction.atomic(using=ALIAS):
         shops = Shop.objects.using(ALIAS).filter(id=shop_id)
         _owned(shops, owner_user_id, "owner_user_id", _("Shop not found."))
-        product = Product(shop_id=shop_id, status=ProductStatus.DRAFT, **fields)
-        errors = _product_errors(product)
-        new_variants = []
+        product = Product(
+            shop_id=shop_id,
+            status=ProductStatus.DRAFT,
+            title=title,
+            description=description,
+            category_id=category_id,
+            image=image,
+            image_url=image_url,
+            commission_bp=commission_bp,
+        )
+        errors = rules.product_errors(product)
+        if found := rules.variant_count_errors(len(variants)):
+            errors["variants"] = found
+        new_variants, openings = [], []
         for index, data in enumerate(variants):
-            stock = data.get("stock_on_hand", 0)
-            variant = Variant(**{k: v for k, v in data.items() if k in VARIANT_FIELDS})
-            variant_errors = _variant_errors(variant)
-            if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= 1_000_000:
-                variant_errors["stock_on_hand"] = [_("Enter a whole number from 0 to 1000000.")]
-            if variant.sku in {v.sku for v in new_variants}:
-                variant_errors["sku"] = [_("Enter a SKU no other variant uses.")]
+            unknown = sorted(set(data) - {*VARIANT_FIELDS, "stock_on_hand"})
+            if unknown:
+                raise _invalid(f"variants.{index}.{unknown[0]}", _("Unknown field."))
+            variant = Variant(**{name: value for name, value in data.items() if name in VARIANT_FIELDS})
+            variant_errors = rules.variant_errors(variant, taken_skus={v.sku for v in new_variants})
+            opening = data.get("stock_on_hand", 0)
+            if found := rules.opening_stock_errors(opening):
+                variant_errors["stock_on_hand"] = found
             errors.update({f"variants.{index}.{k}": v for k, v in variant_errors.items()})
-            variant.stock_on_hand = stock
             new_variants.append(variant)
+            openings.append(opening)
         if errors:
             raise contracts.InvalidRequest(_("Please correct the product."), fields=errors)
+        if any(openings) and actor_user_id is None:
+            raise ValueError("Opening stock needs the user who counted it (actor_user_id).")
         product.save(using=ALIAS)
-        for variant in new_variants:
-            variant.product = product
-        Variant.objects.using(ALIAS).bulk_create(new_variants)
+        for variant, opening in zip(new_variants, openings, strict=True):
+            variant.product, variant.stock_on_hand = product, opening
+            variant.save(using=ALIAS)
+            if opening:
+                StockAdjustment.objects.using(ALIAS).create(
+                    variant=variant,
+                    actor_user_id=actor_user_id,
+                    delta=opening,
+                    on_hand_after=opening,
+                    reason=str(rules.OPENING_STOCK_REASON),
+                )
     return product
 
 
-def product_update(*, product_id: int, owner_user_id: int | None = None, **fields) -> Product:
-    _only_known(fields, PRODUCT_FIELDS)
+def product_update(
+    *,
+    product_id: int,
+    owner_user_id: int | None = None,
+    title: str = UNSET,
+    description: str = UNSET,
+    category_id: int | None = UNSET,
+    image: File | None = UNSET,
+    image_url: str = UNSET,
+    commission_bp: int = UNSET,
+) -> Product:
+    """Edits the fields given; the others keep their values."""
+    fields = _given(
+        title=title,
+        description=description,
+        category_id=category_id,
+        image=image,
+        image_url=image_url,
+        commission_bp=commission_bp,
+    )
     with transaction.atomic(using=ALIAS):
         product = _locked_product(product_id, owner_user_id)
         for name, value in fields.items():
             setattr(product, name, value)
-        errors = _product_errors(product)
+        errors = rules.product_errors(product)
         if errors:
             raise contracts.InvalidRequest(_("Please correct the product."), fields=errors)
         product.save(using=ALIAS)
@@ -140,31 +186,52 @@ def product_update(*, product_id: int, owner_user_id: int | None = None, **field
     return product
 
 
-def variant_update(*, variant_id: int, owner_user_id: int | None = None, **fields) -> Variant:
+def variant_update(
+    *,
+    variant_id: int,
+    owner_user_id: int | None = None,
+    name: str = UNSET,
+    sku: str = UNSET,
+    price: int = UNSET,
+    weight_grams: int = UNSET,
+    max_per_order: int = UNSET,
+) -> Variant:
     """Edits a variant's price, weight, name, SKU or limit; stock moves only through `stock_adjust`."""
-    _only_known(fields, VARIANT_FIELDS)
+    fields = _given(name=name, sku=sku, price=price, weight_grams=weight_grams, max_per_order=max_per_order)
     with transaction.atomic(using=ALIAS):
         variants = Variant.objects.using(ALIAS).select_for_update().select_related("product").filter(id=variant_id)
         variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
-        for name, value in fields.items():
-            setattr(variant, name, value)
+        for field, value in fields.items():
+            setattr(variant, field, value)
         _variant_save(variant, variant.product)
     return variant
 
 
-def variant_create(*, product_id: int, owner_user_id: int | None = None, **fields) -> Variant:
+def variant_create(
+    *,
+    product_id: int,
+    name: str,
+    sku: str,
+    price: int,
+    owner_user_id: int | None = None,
+    weight_grams: int = 500,
+    max_per_order: int = 100,
+) -> Variant:
     """Adds a variant with no stock to an existing product; stock arrives through `stock_adjust`."""
-    _only_known(fields, VARIANT_FIELDS)
     with transaction.atomic(using=ALIAS):
         product = _locked_product(product_id, owner_user_id)
-        variant = Variant(product=product, **fields)
+        variant = Variant(
+            product=product, name=name, sku=sku, price=price, weight_grams=weight_grams, max_per_order=max_per_order
+        )
+        if found := rules.variant_count_errors(product.variants.count() + 1):
+            raise _invalid("variants", found[0])
         _variant_save(variant, product)
     return variant
 
 
 def _variant_save(variant: Variant, product: Product) -> None:
     """Checks and saves a variant, refreshing its product's card when the product is on sale."""
-    errors = _variant_errors(variant)
+    errors = rules.variant_errors(variant)
     if errors:
         raise contracts.InvalidRequest(_("Please correct the variant."), fields=errors)
     variant.save(using=ALIAS)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from integration import contracts, events
 from integration.publish import publish
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import (
     OutboxEvent,
     StockAdjustment,
@@ -85,19 +85,13 @@ def stock_adjust(
     """Adds (or with a negative delta removes) units on hand, never below what is reserved.
 
     `owner_user_id`, when given, limits the change to that owner's shops."""
-    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0 or abs(delta) > 1_000_000:
-        raise _invalid("delta", _("Enter a non-zero whole number of units (at most a million)."))
-    if not (reason or "").strip():
-        raise _invalid("reason", _("Say why the stock changes."))
+    if errors := rules.stock_change_errors(delta, reason):
+        raise contracts.InvalidRequest(next(iter(errors.values()))[0], fields=errors)
     with transaction.atomic(using=ALIAS):
         variants = Variant.objects.using(ALIAS).select_for_update().filter(id=variant_id)
         variant = _owned(variants, owner_user_id, "product__shop__owner_user_id", _("Variant not found."))
-        if variant.stock_on_hand + delta < variant.stock_reserved:
-            raise _invalid(
-                "delta",
-                _("Stock cannot go below the %(reserved)d units reserved for orders.")
-                % {"reserved": variant.stock_reserved},
-            )
+        if found := rules.stock_floor_errors(variant.stock_on_hand + delta, variant.stock_reserved):
+            raise _invalid("delta", found[0])
         before = _in_stock([variant.product_id])
         variant.stock_on_hand += delta
         variant.save(using=ALIAS, update_fields=["stock_on_hand"])
@@ -106,7 +100,7 @@ def stock_adjust(
             actor_user_id=actor_user_id,
             delta=delta,
             on_hand_after=variant.stock_on_hand,
-            reason=reason.strip()[:255],
+            reason=str(reason).strip(),
         )
         _publish_stock_crossings(before)
     return adjustment

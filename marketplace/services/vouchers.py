@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from integration import contracts
 
+from .. import rules
 from ..models import (
     Shop,
     Voucher,
-    VoucherKind,
 )
-from ._common import ALIAS, _only_known, _owned
+from ._common import ALIAS, UNSET, _owned
 
 VOUCHER_FIELDS = (
     "code",
@@ -28,59 +30,80 @@ VOUCHER_FIELDS = (
 )
 
 
-def _voucher_errors(voucher: Voucher) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    voucher.code = (voucher.code or "").strip().upper()
-    if not voucher.code or len(voucher.code) > 30 or not voucher.code.isalnum():
-        errors["code"] = [_("Use 1 to 30 letters and digits.")]
-    if voucher.kind not in VoucherKind.values:
-        errors["kind"] = [_("Choose percentage or fixed amount.")]
-    elif voucher.kind == VoucherKind.PERCENT and not 1 <= (voucher.value or 0) <= 100:
-        errors["value"] = [_("A percentage is between 1 and 100.")]
-    elif not 0 < (voucher.value or 0) <= 100_000_000:
-        errors["value"] = [_("Enter an amount between Rp 1 and Rp 100.000.000.")]
-    if voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at:
-        errors["ends_at"] = [_("The voucher must end after it starts.")]
-    for name in ("min_spend", "max_discount", "usage_limit"):
-        value = getattr(voucher, name)
-        if value is not None and (not isinstance(value, int) or value < 0):
-            errors[name] = [_("Enter zero or a positive whole number.")]
-    if not isinstance(voucher.per_buyer_limit, int) or voucher.per_buyer_limit < 1:
-        errors["per_buyer_limit"] = [_("Allow at least one use per buyer.")]
-    if (
-        voucher.usage_limit is not None
-        and isinstance(voucher.usage_limit, int)
-        and voucher.usage_limit < (voucher.used_count or 0)
-    ):
-        errors["usage_limit"] = [_("It has been used more often already.")]
-    return errors
-
-
 def _voucher_save(voucher: Voucher) -> Voucher:
-    errors = _voucher_errors(voucher)
-    if not errors and (
-        Voucher.objects.using(ALIAS).filter(shop_id=voucher.shop_id, code=voucher.code).exclude(id=voucher.id).exists()
-    ):
-        errors["code"] = [_("This shop already has a voucher with this code.")]
+    errors = rules.voucher_errors(voucher, using=ALIAS)
     if errors:
         raise contracts.InvalidRequest(_("Please correct the voucher."), fields=errors)
     voucher.save(using=ALIAS)
     return voucher
 
 
-def voucher_create(*, shop_id: int, owner_user_id: int | None = None, **fields) -> Voucher:
-    _only_known(fields, VOUCHER_FIELDS)
+def voucher_create(
+    *,
+    shop_id: int,
+    code: str,
+    kind: str,
+    value: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    owner_user_id: int | None = None,
+    min_spend: int = 0,
+    max_discount: int | None = None,
+    usage_limit: int | None = None,
+    per_buyer_limit: int = 1,
+    is_active: bool = True,
+) -> Voucher:
     with transaction.atomic(using=ALIAS):
         shops = Shop.objects.using(ALIAS).filter(id=shop_id)
         _owned(shops, owner_user_id, "owner_user_id", _("Shop not found."))
-        return _voucher_save(Voucher(shop_id=shop_id, **fields))
+        voucher = Voucher(
+            shop_id=shop_id,
+            code=code,
+            kind=kind,
+            value=value,
+            min_spend=min_spend,
+            max_discount=max_discount,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            usage_limit=usage_limit,
+            per_buyer_limit=per_buyer_limit,
+            is_active=is_active,
+        )
+        return _voucher_save(voucher)
 
 
-def voucher_update(*, voucher_id: int, owner_user_id: int | None = None, **fields) -> Voucher:
-    _only_known(fields, VOUCHER_FIELDS)
+def voucher_update(
+    *,
+    voucher_id: int,
+    owner_user_id: int | None = None,
+    code: str = UNSET,
+    kind: str = UNSET,
+    value: int = UNSET,
+    min_spend: int = UNSET,
+    max_discount: int | None = UNSET,
+    starts_at: datetime = UNSET,
+    ends_at: datetime = UNSET,
+    usage_limit: int | None = UNSET,
+    per_buyer_limit: int = UNSET,
+    is_active: bool = UNSET,
+) -> Voucher:
+    """Edits the fields given; the voucher is checked whole, with the ones it keeps."""
+    given = {
+        "code": code,
+        "kind": kind,
+        "value": value,
+        "min_spend": min_spend,
+        "max_discount": max_discount,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "usage_limit": usage_limit,
+        "per_buyer_limit": per_buyer_limit,
+        "is_active": is_active,
+    }
     with transaction.atomic(using=ALIAS):
         vouchers = Voucher.objects.using(ALIAS).select_for_update().filter(id=voucher_id)
         voucher = _owned(vouchers, owner_user_id, "shop__owner_user_id", _("Voucher not found."))
-        for name, value in fields.items():
-            setattr(voucher, name, value)
+        for name, field_value in given.items():
+            if field_value is not UNSET:
+                setattr(voucher, name, field_value)
         return _voucher_save(voucher)

@@ -52,11 +52,11 @@ class CreatorPostListApi(CreatorView, generics.ListAPIView):
 class PostTagsUpdateApi(CreatorView, APIView):
     """Replaces the products one of the creator's posts tags."""
 
-    @extend_schema(request=s.ProductIdsSerializer, responses=s.CreatorPostSerializer)
+    @extend_schema(request=s.PostTagsSerializer, responses=s.CreatorPostSerializer)
     def put(self, request, post_id: int):
         if not selectors.posts_of_creator(self.creator.id).filter(id=post_id).exists():
             raise Http404
-        given = s.ProductIdsSerializer(data=request.data)
+        given = s.PostTagsSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         services.post_tags_set(creator=self.creator, post_id=post_id, **given.validated_data)
         return Response(s.CreatorPostSerializer(selectors.posts_of_creator(self.creator.id).get(id=post_id)).data)
@@ -80,9 +80,9 @@ class ShowcaseListApi(CreatorView, APIView):
         services.showcase_item_add(creator=self.creator, **given.validated_data)
         return self._answer(status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ProductIdsSerializer, responses=s.ProductCardSerializer(many=True))
+    @extend_schema(request=s.ShowcaseOrderSerializer, responses=s.ProductCardSerializer(many=True))
     def put(self, request):
-        given = s.ProductIdsSerializer(data=request.data)
+        given = s.ShowcaseOrderSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         services.showcase_reorder(creator=self.creator, **given.validated_data)
         return self._answer()

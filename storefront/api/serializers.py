@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .. import rules
 from ..forms import PAYMENT_METHODS
 from ..models import Campaign, Comment, Creator, Post, ProductCard
 
@@ -312,7 +313,7 @@ class CommentSerializer(ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = TextField(max_length=500)
+    body = TextField(**rules.comment_field_kwargs())
 
 
 class FollowSerializer(serializers.Serializer):
@@ -360,17 +361,31 @@ class ProductIdsField(serializers.ListField):
 
 
 class CreatorPostCreateSerializer(serializers.Serializer):
-    caption = TextField(max_length=2200, allow_blank=True)
+    caption = TextField(allow_blank=True, **rules.caption_field_kwargs())
     product_ids = ProductIdsField(
-        max_length=20, required=False, default=list, help_text=_("The products the post tags, in order.")
+        max_length=rules.tags_per_post(),
+        error_messages={"max_length": rules.tags_too_many()},
+        required=False,
+        default=list,
+        help_text=_("The products the post tags, in order."),
     )
     publish = serializers.BooleanField(default=True)
     image = serializers.ImageField(required=False, allow_null=True)
     video = serializers.FileField(required=False, allow_null=True)
 
 
-class ProductIdsSerializer(serializers.Serializer):
-    product_ids = ProductIdsField(max_length=200)
+class PostTagsSerializer(serializers.Serializer):
+    product_ids = ProductIdsField(
+        max_length=rules.tags_per_post(),
+        error_messages={"max_length": rules.tags_too_many()},
+        help_text=_("The products the post tags, in order."),
+    )
+
+
+class ShowcaseOrderSerializer(serializers.Serializer):
+    product_ids = ProductIdsField(
+        max_length=rules.SHOWCASE_MAX_ITEMS, error_messages={"max_length": rules.SHOWCASE_TOO_MANY}
+    )
 
 
 class ShowcaseItemCreateSerializer(serializers.Serializer):

@@ -7,11 +7,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import (
     Campaign,
 )
 from ._common import ALIAS, _unknown_products
-from .posts import _image_errors
 
 
 def campaign_create(
@@ -38,7 +38,7 @@ def campaign_create(
         errors["product_ids"] = [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
     if not (local_business_only or category_ids or product_ids):
         errors["__all__"] = [_("Choose at least one rule: local businesses, categories or products.")]
-    errors |= _image_errors("banner", banner)
+    errors |= rules.image_errors("banner", banner)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(using=ALIAS):

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import (
     Comment,
     Creator,
@@ -35,12 +36,9 @@ def post_unlike(*, post_id: int, user_id: int) -> bool:
 
 
 def comment_create(*, post_id: int, user_id: int, author_name: str, body: str) -> Comment:
-    body = body.strip()
-    max_length = Comment._meta.get_field("body").max_length
-    if not body:
-        raise ValidationError({"body": [_("Write something first.")]})
-    if len(body) > max_length:
-        raise ValidationError({"body": [_("A comment has at most %(n)d characters.") % {"n": max_length}]})
+    body, problems = rules.comment_body(body)
+    if problems:
+        raise ValidationError({"body": problems})
     with transaction.atomic(using=ALIAS):
         post = _locked_post(post_id)
         comment = Comment.objects.using(ALIAS).create(

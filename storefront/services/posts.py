@@ -1,22 +1,20 @@
 """Posts: creation with media and product tags, status, tags, and view counting."""
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.validators import FileExtensionValidator, validate_image_file_extension
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import fragments, ranking
+from .. import fragments, ranking, rules
 from ..models import (
     Creator,
     Post,
     PostProduct,
     PostStatus,
 )
-from ._common import ALIAS, _unknown_products
+from ._common import ALIAS
 
 VIEWS_KEY = "storefront:post-views:{}"
 
@@ -24,43 +22,7 @@ VIEWS_KEY = "storefront:post-views:{}"
 VIEWS_DIRTY_KEY = "storefront:post-views:dirty"
 
 
-VIDEO_EXTENSIONS = ["mp4", "webm", "mov"]
-
-
-def _image_errors(field: str, image: File | None) -> dict[str, list[str]]:
-    if image is None:
-        return {}
-    try:
-        validate_image_file_extension(image)
-    except ValidationError as error:
-        return {field: error.messages}
-    return {}
-
-
-def _media_errors(image: File | None, video: File | None) -> dict[str, list[str]]:
-    errors = _image_errors("image", image)
-    if video is not None:
-        try:
-            FileExtensionValidator(VIDEO_EXTENSIONS)(video)
-        except ValidationError as error:
-            errors["video"] = error.messages
-        max_bytes = getattr(settings, "STOREFRONT_MAX_VIDEO_BYTES", 100 * 1024 * 1024)
-        if video.size > max_bytes:
-            errors.setdefault("video", []).append(
-                _("A video has at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}
-            )
-    return errors
-
-
-def _tag_errors(product_ids: list[int]) -> tuple[list[int], list[str]]:
-    """The tags without repeats, and what is wrong with them."""
-    max_tags = getattr(settings, "STOREFRONT_MAX_TAGS_PER_POST", 6)
-    unique_ids = list(dict.fromkeys(product_ids))
-    if len(unique_ids) > max_tags:
-        return unique_ids, [_("A post tags at most %(n)d products.") % {"n": max_tags}]
-    if unknown := _unknown_products(unique_ids):
-        return unique_ids, [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
-    return unique_ids, []
+VIDEO_EXTENSIONS = rules.VIDEO_EXTENSIONS
 
 
 def post_create(
@@ -75,13 +37,10 @@ def post_create(
 ) -> Post:
     """Creates a post tagging products known to the read model. Uploaded files go
     through Django's storage API (local files unless STORAGES says otherwise)."""
-    max_caption = Post._meta.get_field("caption").max_length
-    errors = {}
-    if len(caption) > max_caption:
-        errors["caption"] = [_("A caption has at most %(n)d characters.") % {"n": max_caption}]
-    unique_ids, errors["product_ids"] = _tag_errors(product_ids)
+    errors = {"caption": rules.caption_errors(caption)}
+    unique_ids, errors["product_ids"] = rules.tag_errors(product_ids)
     errors = {field: messages for field, messages in errors.items() if messages}
-    errors |= _media_errors(image, video)
+    errors |= rules.media_errors(image, video)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(using=ALIAS):
@@ -142,7 +101,7 @@ def _bump(post: Post, **deltas: int) -> None:
 
 def post_tags_set(*, creator: Creator, post_id: int, product_ids: list[int]) -> Post:
     """Replaces the products a creator's own post tags, in the given order."""
-    unique_ids, problems = _tag_errors(product_ids)
+    unique_ids, problems = rules.tag_errors(product_ids)
     if problems:
         raise ValidationError({"product_ids": problems})
     with transaction.atomic(using=ALIAS):

@@ -2,19 +2,19 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import (
     Creator,
     ShowcaseItem,
 )
-from ._common import ALIAS, _unknown_products
+from ._common import ALIAS
 
 
 def showcase_item_add(*, creator: Creator, product_id: int) -> ShowcaseItem:
     """Appends a product (from any shop) to the creator's showcase."""
-    if _unknown_products([product_id]):
-        raise ValidationError({"product_id": [_("Unknown product: %(id)s.") % {"id": product_id}]})
+    if problems := rules.showcase_product_errors(product_id):
+        raise ValidationError({"product_id": problems})
     with transaction.atomic(using=ALIAS):
         items = ShowcaseItem.objects.using(ALIAS).select_for_update().filter(creator=creator)
         existing = next((item for item in items if item.product_id == product_id), None)
@@ -36,7 +36,7 @@ def showcase_item_move(*, creator: Creator, product_id: int, position: int) -> S
         items = list(ShowcaseItem.objects.using(ALIAS).select_for_update().filter(creator=creator))
         moved = next((item for item in items if item.product_id == product_id), None)
         if moved is None:
-            raise ValidationError({"product_id": [_("This product is not in your showcase.")]})
+            raise ValidationError({"product_id": [str(rules.SHOWCASE_NOT_LISTED)]})
         items.remove(moved)
         items.insert(max(0, min(position, len(items))), moved)
         for index, item in enumerate(items):
@@ -53,7 +53,7 @@ def showcase_reorder(*, creator: Creator, product_ids: list[int]) -> list[Showca
             for item in ShowcaseItem.objects.using(ALIAS).select_for_update().filter(creator=creator)
         }
         if sorted(product_ids) != sorted(items):
-            raise ValidationError({"product_ids": [_("List every product of your showcase exactly once.")]})
+            raise ValidationError({"product_ids": [str(rules.SHOWCASE_EVERY_ONCE)]})
         for position, product_id in enumerate(product_ids):
             items[product_id].position = position
         ShowcaseItem.objects.using(ALIAS).bulk_update(list(items.values()), ["position"])

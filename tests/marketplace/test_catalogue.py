@@ -148,3 +148,14 @@ def test_saving_a_copy_read_earlier_keeps_the_newer_card_revision():
     # Then the title changes and the revision does not go back
     product = Product.objects.get(id=variant.product_id)
     assert (product.title, product.card_revision) == ("Kopi Gayo Baru", 1)
+
+
+def test_a_product_has_at_most_fifty_variants():
+    shop = ShopFactory(owner_user_id=OWNER)
+    rows = [{"name": f"V{i}", "sku": f"BANYAK-{i}", "price": 1_000, "weight_grams": 100} for i in range(51)]
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.product_create(shop_id=shop.id, owner_user_id=OWNER, title="Banyak", variants=rows)
+
+    assert refused.value.fields["variants"] == ["A product has at most 50 variants."]
+    assert (Product.objects.count(), Variant.objects.count()) == (0, 0)

@@ -1,0 +1,259 @@
+"""The catalogue's rulebook: every limit and check of products, variants, stock and vouchers.
+
+The services enforce these rules when they write. The doors (the seller API's serializers,
+the admin's forms, the import resources) read the same limits and messages from here, so
+that a bad value is refused with the same words whichever way it came in, and the API's
+schema cannot drift from what the services accept. Amounts are whole rupiah.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, gettext_noop
+
+from .models import Category, Variant, Voucher, VoucherKind
+
+
+def _translated(template: str, params: dict) -> str:
+    text = gettext(template)
+    return text % params if params else text
+
+
+_lazy_translated = lazy(_translated, str)
+
+
+def message(template: str, **params) -> str:
+    """`template` translated when shown (not at import), with `params` filled in."""
+    return _lazy_translated(template, params)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole number from `low` to `high`, both included."""
+
+    low: int
+    high: int
+    message: str
+
+    def errors(self, value) -> list[str]:
+        if not _is_whole(value) or not self.low <= value <= self.high:
+            return [str(self.message)]
+        return []
+
+    def field_kwargs(self) -> dict:
+        """The bounds and message of a form or serializer integer field (Django and DRF name them alike)."""
+        text = self.message
+        return {"min_value": self.low, "max_value": self.high, "error_messages": {"min_value": text, "max_value": text}}
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text of at most `max_length` characters (after trimming); `required` refuses it empty."""
+
+    max_length: int
+    message: str
+    required: bool = True
+    blank_message: str | None = None  # what an empty value is told, when not `message`
+
+    @property
+    def _blank(self) -> str:
+        return self.blank_message or self.message
+
+    def errors(self, value) -> list[str]:
+        if value is None:
+            value = ""
+        if isinstance(value, Promise):
+            value = str(value)  # a translated text not shown yet
+        if not isinstance(value, str):
+            return [str(self.message)]
+        value = value.strip()
+        if self.required and not value:
+            return [str(self._blank)]
+        if len(value) > self.max_length:
+            return [str(self.message)]
+        return []
+
+    def field_kwargs(self) -> dict:
+        """The length and messages of a form or serializer text field."""
+        messages = {"max_length": self.message}
+        if self.required:
+            messages |= {"required": self._blank, "blank": self._blank}
+        return {"max_length": self.max_length, "error_messages": messages}
+
+
+WHOLE_NUMBER = gettext_noop("Enter a whole number from %(low)d to %(high)d.")
+
+
+def _whole(low: int, high: int, template: str = WHOLE_NUMBER) -> Whole:
+    return Whole(low, high, message(template, low=low, high=high))
+
+
+# --- Products -------------------------------------------------------------------------------
+
+TITLE = Text(200, message(gettext_noop("Enter a title of at most %(n)d characters."), n=200))
+DESCRIPTION = Text(
+    10_000, message(gettext_noop("A description has at most %(n)d characters."), n=10_000), required=False
+)
+IMAGE_URL = Text(300, message(gettext_noop("An image address has at most %(n)d characters."), n=300), required=False)
+COMMISSION_BP = _whole(
+    0, 8000, gettext_noop("Commission is between %(low)d and %(high)d basis points (at most 80 percent).")
+)
+VARIANTS_PER_PRODUCT = 50
+VARIANTS_TOO_MANY = message(gettext_noop("A product has at most %(n)d variants."), n=VARIANTS_PER_PRODUCT)
+CATEGORY_UNKNOWN = message(gettext_noop("Choose an existing category."))
+
+PRODUCT_LIMITS = {"title": TITLE, "description": DESCRIPTION, "image_url": IMAGE_URL, "commission_bp": COMMISSION_BP}
+
+# --- Variants -------------------------------------------------------------------------------
+
+VARIANT_NAME = Text(100, message(gettext_noop("Enter a name of at most %(n)d characters."), n=100))
+SKU = Text(64, message(gettext_noop("Enter a SKU of at most %(n)d characters."), n=64))
+SKU_TAKEN = message(gettext_noop("Enter a SKU no other variant uses."))
+PRICE = _whole(1, 1_000_000_000)
+WEIGHT_GRAMS = _whole(1, 100_000)
+MAX_PER_ORDER = _whole(1, 999)
+
+VARIANT_LIMITS = {
+    "name": VARIANT_NAME,
+    "sku": SKU,
+    "price": PRICE,
+    "weight_grams": WEIGHT_GRAMS,
+    "max_per_order": MAX_PER_ORDER,
+}
+
+# --- Stock ----------------------------------------------------------------------------------
+
+OPENING_STOCK = _whole(0, 1_000_000)
+STOCK_DELTA = Whole(
+    -1_000_000, 1_000_000, message(gettext_noop("Enter a non-zero whole number of units (at most a million)."))
+)
+STOCK_REASON = Text(
+    255,
+    message(gettext_noop("Say why the stock changes, in at most %(n)d characters."), n=255),
+    blank_message=message(gettext_noop("Say why the stock changes.")),
+)
+OPENING_STOCK_REASON = message(gettext_noop("Opening stock"))
+
+# --- Vouchers -------------------------------------------------------------------------------
+
+VOUCHER_CODE = Text(30, message(gettext_noop("Use 1 to 30 letters and digits.")))
+VOUCHER_PERCENT = _whole(1, 100, gettext_noop("A percentage is between %(low)d and %(high)d."))
+VOUCHER_AMOUNT = Whole(1, 100_000_000, message(gettext_noop("Enter an amount between Rp 1 and Rp 100.000.000.")))
+VOUCHER_MIN_SPEND = _whole(0, 10**12)
+VOUCHER_MAX_DISCOUNT = _whole(0, 10**12)
+VOUCHER_USAGE_LIMIT = _whole(0, 10**9)
+VOUCHER_PER_BUYER_LIMIT = _whole(1, 10**6)
+VOUCHER_KIND_UNKNOWN = message(gettext_noop("Choose percentage or fixed amount."))
+VOUCHER_WINDOW = message(gettext_noop("The voucher must end after it starts."))
+VOUCHER_USED_MORE = message(gettext_noop("It has been used more often already."))
+VOUCHER_CODE_TAKEN = message(gettext_noop("This shop already has a voucher with this code."))
+
+# `value` is bounded by the wider of its two kinds; `voucher_errors` narrows it by kind.
+VOUCHER_LIMITS = {
+    "code": VOUCHER_CODE,
+    "value": VOUCHER_AMOUNT,
+    "min_spend": VOUCHER_MIN_SPEND,
+    "max_discount": VOUCHER_MAX_DISCOUNT,
+    "usage_limit": VOUCHER_USAGE_LIMIT,
+    "per_buyer_limit": VOUCHER_PER_BUYER_LIMIT,
+}
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+Errors = dict[str, list[str]]
+
+
+def _limit_errors(instance, limits: dict, *, optional: tuple[str, ...] = ()) -> Errors:
+    errors: Errors = {}
+    for name, rule in limits.items():
+        value = getattr(instance, name)
+        if value is None and name in optional:
+            continue
+        if found := rule.errors(value):
+            errors[name] = found
+    return errors
+
+
+def product_errors(product, *, using: str = "marketplace") -> Errors:
+    """What is wrong with `product` (trimming its title first), by field."""
+    product.title = (product.title or "").strip()
+    errors = _limit_errors(product, PRODUCT_LIMITS)
+    if product.category_id is not None and not Category.objects.using(using).filter(id=product.category_id).exists():
+        errors["category_id"] = [str(CATEGORY_UNKNOWN)]
+    return errors
+
+
+def variant_errors(variant, *, taken_skus=(), using: str = "marketplace") -> Errors:
+    """What is wrong with `variant` (trimming its SKU first), by field. `taken_skus`: those of
+    other variants not written yet (the same request's)."""
+    variant.sku = (variant.sku or "").strip() if isinstance(variant.sku, str) else variant.sku
+    errors = _limit_errors(variant, VARIANT_LIMITS)
+    if "sku" not in errors and (
+        variant.sku in taken_skus
+        or Variant.objects.using(using).filter(sku=variant.sku).exclude(id=variant.id).exists()
+    ):
+        errors["sku"] = [str(SKU_TAKEN)]
+    return errors
+
+
+def variant_count_errors(count: int) -> list[str]:
+    return [str(VARIANTS_TOO_MANY)] if count > VARIANTS_PER_PRODUCT else []
+
+
+def opening_stock_errors(units) -> list[str]:
+    return OPENING_STOCK.errors(units)
+
+
+def stock_change_errors(delta, reason) -> Errors:
+    errors: Errors = {}
+    if delta == 0 or STOCK_DELTA.errors(delta):
+        errors["delta"] = [str(STOCK_DELTA.message)]
+    if found := STOCK_REASON.errors(reason):
+        errors["reason"] = found
+    return errors
+
+
+def stock_floor_errors(on_hand_after: int, reserved: int) -> list[str]:
+    """Stock on hand never goes below what open orders reserved."""
+    if on_hand_after < reserved:
+        return [gettext("Stock cannot go below the %(reserved)d units reserved for orders.") % {"reserved": reserved}]
+    return []
+
+
+def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
+    """What is wrong with `voucher` (normalising its code first), by field."""
+    voucher.code = (voucher.code or "").strip().upper() if isinstance(voucher.code, str) else voucher.code
+    errors = _limit_errors(voucher, VOUCHER_LIMITS, optional=("max_discount", "usage_limit"))
+    if "code" not in errors and not voucher.code.isalnum():
+        errors["code"] = [str(VOUCHER_CODE.message)]
+    errors.pop("value", None)
+    if voucher.kind not in VoucherKind.values:
+        errors["kind"] = [str(VOUCHER_KIND_UNKNOWN)]
+    else:
+        value_rule = VOUCHER_PERCENT if voucher.kind == VoucherKind.PERCENT else VOUCHER_AMOUNT
+        if found := value_rule.errors(voucher.value):
+            errors["value"] = found
+    if voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at:
+        errors["ends_at"] = [str(VOUCHER_WINDOW)]
+    if (
+        "usage_limit" not in errors
+        and voucher.usage_limit is not None
+        and voucher.usage_limit < (voucher.used_count or 0)
+    ):
+        errors["usage_limit"] = [str(VOUCHER_USED_MORE)]
+    if (
+        not errors
+        and Voucher.objects.using(using)
+        .filter(shop_id=voucher.shop_id, code=voucher.code)
+        .exclude(id=voucher.id)
+        .exists()
+    ):
+        errors["code"] = [str(VOUCHER_CODE_TAKEN)]
+    return errors
