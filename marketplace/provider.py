@@ -38,12 +38,7 @@ class MarketplaceProvider:
         shipping: tuple[contracts.ShippingChoice, ...] = (),
         vouchers: tuple[contracts.VoucherChoice, ...] = (),
     ) -> contracts.CheckoutPreview:
-        return selectors.checkout_preview(
-            buyer_id=buyer_id,
-            province=province,
-            shipping={c.shop_id: c.courier for c in shipping},
-            vouchers={c.shop_id: c.code.strip().upper() for c in vouchers},
-        )
+        return services.checkout_preview(buyer_id=buyer_id, province=province, shipping=shipping, vouchers=vouchers)
 
     def get_order(self, *, buyer_id: int, order_id: int) -> contracts.OrderDTO:
         return selectors.order_for_buyer(buyer_id=buyer_id, order_id=order_id)

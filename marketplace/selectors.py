@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 
 from integration import contracts
 
-from . import pricing
 from .models import (
     CartItem,
     Category,
@@ -129,12 +128,11 @@ def product_summary_by_id(product_id: int) -> contracts.ProductSummary:
 
 
 def cart_dto(buyer_id: int) -> contracts.CartDTO:
-    items = (
-        CartItem.objects.using(ALIAS)
-        .filter(cart__buyer_id=buyer_id)
-        .select_related("variant__product__shop")
-        .order_by("variant__product__shop_id", "id")
-    )
+    return cart_dto_of(buyer_id, cart_items(buyer_id))
+
+
+def cart_dto_of(buyer_id: int, items: list[CartItem]) -> contracts.CartDTO:
+    """The cart of `items` as read by `cart_items`."""
     lines = []
     for item in items:
         variant = item.variant
@@ -380,130 +378,44 @@ def attributed_sales(owner_user_id: int) -> list[dict]:
     ]
 
 
-# --- Checkout quotes: shared by the preview and by checkout itself -----------------------
+# --- Checkout: the rows a quote is computed from (see services.quote) -----------------
 
 
-def shop_quote(
-    *, shop: Shop, lines: list[tuple[Variant, int]], province: str, courier: Courier, voucher: Voucher | None
-) -> tuple[int, int, int]:
-    """(subtotal, shipping fee, discount) of one shop's part of a cart. Pure arithmetic."""
-    subtotal = sum(variant.price * quantity for variant, quantity in lines)
-    weight = sum(variant.weight_grams * quantity for variant, quantity in lines)
-    fee = courier.fee(weight_grams=weight, same_province=province.strip().lower() == shop.province.lower())
-    discount = 0
-    if voucher is not None:
-        discount = pricing.voucher_discount(
-            kind=voucher.kind, value=voucher.value, max_discount=voucher.max_discount, subtotal=subtotal
-        )
-    return subtotal, fee, discount
+def cart_items(buyer_id: int) -> list[CartItem]:
+    """The buyer's cart lines with their variant, product and shop, by shop then line."""
+    return list(
+        CartItem.objects.using(ALIAS)
+        .filter(cart__buyer_id=buyer_id)
+        .select_related("variant__product__shop")
+        .order_by("variant__product__shop_id", "id")
+    )
 
 
-def voucher_problem(*, voucher: Voucher | None, buyer_id: int, subtotal: int) -> str | None:
-    """Why this voucher cannot be used now, or None."""
-    now = timezone.now()
-    if voucher is None or not voucher.is_active:
-        return gettext("This voucher does not exist for this shop.")
-    if not voucher.starts_at <= now < voucher.ends_at:
-        return gettext("This voucher is not valid now.")
-    if subtotal < voucher.min_spend:
-        return gettext("Spend at least Rp %(amount)s at this shop to use this voucher.") % {
-            "amount": _rupiah(voucher.min_spend)
-        }
-    if voucher.usage_limit is not None and voucher.used_count >= voucher.usage_limit:
-        return gettext("This voucher has been fully used.")
-    used = VoucherUse.objects.using(ALIAS).filter(voucher=voucher, buyer_id=buyer_id).count()
-    if used >= voucher.per_buyer_limit:
-        return gettext("You have already used this voucher.")
-    return None
+def vouchers_by_code(codes: dict[int, str], *, for_update: bool = False) -> dict[int, Voucher]:
+    """{shop_id: voucher} of the codes asked for ({shop_id: code}), in id order when locked."""
+    if not codes:
+        return {}
+    found = Voucher.objects.using(ALIAS).filter(shop_id__in=list(codes), code__in=list(codes.values()))
+    if for_update:
+        found = found.select_for_update()
+    return {v.shop_id: v for v in found.order_by("id") if codes.get(v.shop_id) == v.code}
+
+
+def voucher_uses_of_buyer(buyer_id: int, voucher_ids: list[int]) -> dict[int, int]:
+    """{voucher_id: how many times the buyer used it}, in one query."""
+    if not voucher_ids:
+        return {}
+    return dict(
+        VoucherUse.objects.using(ALIAS)
+        .filter(voucher_id__in=voucher_ids, buyer_id=buyer_id)
+        .values("voucher_id")
+        .annotate(n=Count("id"))
+        .values_list("voucher_id", "n")
+    )
 
 
 def active_couriers() -> dict[str, Courier]:
     return {c.code: c for c in Courier.objects.using(ALIAS).filter(is_active=True)}
-
-
-def cheapest_courier(couriers: dict[str, Courier], weight: int, same_province: bool) -> Courier:
-    return min(couriers.values(), key=lambda c: (c.fee(weight_grams=weight, same_province=same_province), c.id))
-
-
-def choose_courier(couriers: dict[str, Courier], code: str | None, shop: Shop, lines, province: str) -> Courier | None:
-    """The courier asked for (None when unknown), or the cheapest when none was asked."""
-    if code:
-        return couriers.get(code)
-    weight = sum(v.weight_grams * q for v, q in lines)
-    return cheapest_courier(couriers, weight, province.strip().lower() == shop.province.lower())
-
-
-def checkout_preview(
-    *, buyer_id: int, province: str, shipping: dict[int, str], vouchers: dict[int, str]
-) -> contracts.CheckoutPreview:
-    """What checking out would cost now. Problems (price changes, stock-outs, unusable
-    vouchers or couriers) are reported, never hidden and never raised."""
-    cart = cart_dto(buyer_id)
-    variants = {v.id: v for v in Variant.objects.using(ALIAS).filter(id__in=[line.variant_id for line in cart.lines])}
-    shops = {s.id: s for s in Shop.objects.using(ALIAS).filter(id__in={line.shop_id for line in cart.lines})}
-    found = {
-        v.shop_id: v
-        for v in Voucher.objects.using(ALIAS).filter(shop_id__in=list(vouchers), code__in=list(vouchers.values()))
-        if vouchers.get(v.shop_id) == v.code
-    }
-    couriers = active_couriers()
-    problems: dict[str, list[str]] = {}
-    options, totals = [], []
-    for line in cart.lines:
-        if line.price_changed:
-            problems.setdefault(f"line_{line.id}", []).append(
-                gettext("The price of %(title)s changed from Rp %(old)s to Rp %(new)s.")
-                % {"title": line.title, "old": _rupiah(line.price_when_added), "new": _rupiah(line.unit_price)}
-            )
-        if line.short_of_stock:
-            problems.setdefault(f"line_{line.id}", []).append(
-                gettext("Only %(left)d of %(title)s left.") % {"left": line.stock_available, "title": line.title}
-            )
-    for shop_id in sorted(shops):
-        shop = shops[shop_id]
-        lines = [(variants[line.variant_id], line.quantity) for line in cart.lines if line.shop_id == shop_id]
-        weight = sum(v.weight_grams * q for v, q in lines)
-        same = province.strip().lower() == shop.province.lower()
-        for courier in couriers.values():
-            options.append(
-                contracts.ShippingOption(
-                    shop_id=shop_id,
-                    courier=courier.code,
-                    name=courier.name,
-                    fee=courier.fee(weight_grams=weight, same_province=same),
-                    etd_days=courier.etd_days,
-                )
-            )
-        courier = choose_courier(couriers, shipping.get(shop_id), shop, lines, province)
-        if courier is None:
-            problems.setdefault("shipping", []).append(gettext("Choose one of the offered couriers."))
-            courier = cheapest_courier(couriers, weight, same)
-        voucher = found.get(shop_id)
-        if shop_id in vouchers:
-            subtotal = sum(v.price * q for v, q in lines)
-            problem = voucher_problem(voucher=voucher, buyer_id=buyer_id, subtotal=subtotal)
-            if problem:
-                problems.setdefault("vouchers", []).append(problem)
-                voucher = None
-        subtotal, fee, discount = shop_quote(
-            shop=shop, lines=lines, province=province, courier=courier, voucher=voucher
-        )
-        totals.append((shop_id, subtotal, fee, discount))
-    if set(shipping) - set(shops) or set(vouchers) - set(shops):
-        problems.setdefault("shipping", []).append(
-            gettext("A shipping or voucher choice names a shop that is not in your cart.")
-        )
-    return contracts.CheckoutPreview(
-        cart=cart,
-        shipping_options=tuple(options),
-        shop_totals=tuple(totals),
-        total=sum(pricing.order_total(subtotal=s, shipping_fee=f, discount=d) for _, s, f, d in totals),
-        problems=problems,
-    )
-
-
-def _rupiah(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
 
 
 # --- Seller API: a seller's own records ------------------------------------------------------

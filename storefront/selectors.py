@@ -329,35 +329,68 @@ def campaign_list_live(*, now: datetime | None = None) -> list[Campaign]:
 # --- Attribution -------------------------------------------------------------------
 
 
-def attribution_origin(
-    *, product_id: int, post_id: int | None = None, creator_id: int | None = None, campaign_id: int | None = None
-) -> dict | None:
-    """The origin a product page was reached from, checked against the storefront's own
-    data (the post tags the product, the creator showcases it, the live campaign
-    selects it). A plain dict so that it can wait in the session until checkout."""
-    if post_id is not None:
-        post = (
-            Post.objects.using(ALIAS)
-            .filter(id=post_id, status=PostStatus.PUBLISHED, tags__product_id=product_id)
-            .values("id", "creator_id")
-            .first()
-        )
-        if post:
-            return {"source": "post", "creator_id": post["creator_id"], "post_id": post["id"]}
-    if (
-        creator_id is not None
-        and ShowcaseItem.objects.using(ALIAS).filter(creator_id=creator_id, product_id=product_id).exists()
-    ):
-        return {"source": "showcase", "creator_id": creator_id}
-    if campaign_id is not None:
-        campaign = Campaign.objects.using(ALIAS).filter(id=campaign_id).first()
-        if (
-            campaign
-            and campaign_is_live(campaign)
-            and campaign_products(campaign).filter(product_id=product_id).exists()
+@dataclass(frozen=True)
+class PostOrigin:
+    creator_id: int
+    product_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class CampaignOrigin:
+    campaign: Campaign
+    product_ids: frozenset[int]  # of the claimed products, those the campaign selects
+
+
+@dataclass(frozen=True)
+class OriginFacts:
+    """What the storefront knows about the origins claimed for some products: the
+    published posts among those claimed and the products they tag, the (creator,
+    product) pairs showcased, the campaigns that exist. Whether a claim holds is the
+    checkout service's call."""
+
+    posts: dict[int, PostOrigin]
+    showcased: frozenset[tuple[int, int]]
+    campaigns: dict[int, CampaignOrigin]
+
+
+def origin_facts(claims) -> OriginFacts:
+    """Reads, in a constant number of queries per distinct campaign claimed, what
+    `claims` (attributions) need checked."""
+    product_ids = {c.product_id for c in claims}
+    post_ids = {c.post_id for c in claims if c.source == "post" and c.post_id is not None}
+    creator_ids = {c.creator_id for c in claims if c.source == "showcase" and c.creator_id is not None}
+    campaign_ids = {c.campaign_id for c in claims if c.source == "campaign" and c.campaign_id is not None}
+    posts: dict[int, PostOrigin] = {}
+    if post_ids:
+        published = Post.objects.using(ALIAS).filter(id__in=post_ids, status=PostStatus.PUBLISHED)
+        tags: dict[int, set[int]] = {}
+        for post_id, product_id in (
+            PostProduct.objects.using(ALIAS)
+            .filter(post__in=published, product_id__in=product_ids)
+            .values_list("post_id", "product_id")
         ):
-            return {"source": "campaign", "campaign_id": campaign.id}
-    return None
+            tags.setdefault(post_id, set()).add(product_id)
+        posts = {
+            post_id: PostOrigin(creator_id=creator_id, product_ids=frozenset(tags.get(post_id, ())))
+            for post_id, creator_id in published.values_list("id", "creator_id")
+        }
+    showcased = frozenset()
+    if creator_ids:
+        showcased = frozenset(
+            ShowcaseItem.objects.using(ALIAS)
+            .filter(creator_id__in=creator_ids, product_id__in=product_ids)
+            .values_list("creator_id", "product_id")
+        )
+    campaigns = {
+        campaign.id: CampaignOrigin(
+            campaign=campaign,
+            product_ids=frozenset(
+                campaign_products(campaign).filter(product_id__in=product_ids).values_list("product_id", flat=True)
+            ),
+        )
+        for campaign in Campaign.objects.using(ALIAS).filter(id__in=campaign_ids)
+    }
+    return OriginFacts(posts=posts, showcased=showcased, campaigns=campaigns)
 
 
 def attributions_from(origins: dict[str, dict]) -> tuple[contracts.Attribution, ...]:

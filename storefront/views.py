@@ -1,6 +1,8 @@
 """Shopper pages. Discovery renders from the storefront database; cart, checkout
 and orders go through `MarketplacePort`, which re-reads price and stock."""
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -200,13 +202,13 @@ def _remember_attribution(request, product_id: int) -> None:
     """A product reached from a post, a showcase or a campaign keeps that origin until checkout."""
     refs = {name: request.GET.get(param, "") for name, param in ATTRIBUTION_PARAMS.items()}
     ids = {name: _whole_number(value) for name, value in refs.items()}
-    origin = selectors.attribution_origin(
+    origin = services.origin_from_visit(
         product_id=product_id, **{name: value for name, value in ids.items() if value is not None}
     )
     if origin is None:
         return
     origins = request.session.get(ATTRIBUTION_SESSION_KEY, {})
-    origins[str(product_id)] = origin
+    origins[str(product_id)] = {k: v for k, v in asdict(origin).items() if k != "product_id" and v is not None}
     request.session[ATTRIBUTION_SESSION_KEY] = origins
 
 
@@ -298,17 +300,17 @@ def checkout(request):
     placing = request.method == "POST" and "recalculate" not in request.POST and not request.htmx
     if placing and form.is_valid():
         data = form.cleaned_data
-        command = contracts.CheckoutCommand(
+        asked = services.CheckoutRequest(
             buyer_id=request.user.id,
             address=contracts.Address(**form.address_values()),
             payment_method=data["payment_method"],
             idempotency_key=data["idempotency_key"],
-            attributions=_attributions(request),
             shipping=form.shipping_choices(),
             vouchers=form.voucher_choices(),
+            origins=_attributions(request),
         )
         try:
-            result = port.checkout(command)
+            result = services.checkout_place(request=asked, port=port)
         except contracts.Unavailable:
             return _unavailable(request)
         except contracts.PortError as error:

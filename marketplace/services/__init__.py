@@ -25,6 +25,7 @@ from .orders import (
     order_ship,
 )
 from .payments import payment_expire, payment_for_order, payment_notification_receive, payment_open_session
+from .quote import CheckoutQuote, ShopQuote, checkout_preview, checkout_quote
 from .reviews import review_reply, review_submit
 from .stock import stock_adjust
 from .vouchers import VOUCHER_FIELDS, voucher_create, voucher_update
@@ -35,10 +36,14 @@ __all__ = [
     "TRANSITIONS",
     "VARIANT_FIELDS",
     "VOUCHER_FIELDS",
+    "CheckoutQuote",
+    "ShopQuote",
     "cart_add_item",
     "cart_update_line",
     "checkout_keys_purge",
     "checkout_place",
+    "checkout_preview",
+    "checkout_quote",
     "order_cancel",
     "order_complete",
     "order_deliver",

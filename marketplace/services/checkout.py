@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from integration import contracts, events
 from integration.publish import publish_many
 
-from .. import payments, pricing, selectors
+from .. import payments, selectors
 from ..models import (
     CartItem,
     Checkout,
-    Courier,
     Order,
     OrderLine,
     OrderStatus,
@@ -31,11 +30,11 @@ from ..models import (
     Payment,
     PaymentMethod,
     Product,
-    ProductStatus,
     Variant,
     Voucher,
     VoucherUse,
 )
+from . import quote
 from ._common import ALIAS, _invalid
 from .order_events import _line_facts, _order_event_fields, _paid_event
 from .stock import _in_stock, _publish_stock_crossings, _reserve
@@ -106,8 +105,7 @@ def _replay(existing: Checkout, command: contracts.CheckoutCommand) -> list[Orde
 
 
 def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
-    shipping = {c.shop_id: c.courier for c in command.shipping}
-    voucher_codes = {c.shop_id: c.code.strip().upper() for c in command.vouchers}
+    codes = quote.voucher_codes(command.vouchers)
     with transaction.atomic(using=ALIAS):
         # Claim the key first: a concurrent call with the same key waits here on
         # the unique index, then fails and replays this call's answer.
@@ -122,9 +120,8 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
             .select_related("variant__product__shop")
             .order_by("variant_id")
         )
-        if not items:
-            raise _invalid("cart", _("Your cart is empty."))
-        # Lock the variants in id order so two checkouts never deadlock.
+        # Lock the variants in id order so two checkouts never deadlock; the vouchers
+        # after them, in id order too: one fixed lock order for every checkout.
         locked = {
             v.id: v
             for v in Variant.objects.using(ALIAS)
@@ -132,83 +129,31 @@ def _checkout_new(command: contracts.CheckoutCommand) -> list[Order]:
             .filter(id__in=[i.variant_id for i in items])
             .order_by("id")
         }
-        problems = {}
-        for item in items:
-            variant, product = locked[item.variant_id], item.variant.product
-            if product.status != ProductStatus.ACTIVE:
-                problems[f"line_{item.id}"] = [_("%(title)s is no longer available.") % {"title": product.title}]
-            elif item.quantity > variant.max_per_order:
-                problems[f"line_{item.id}"] = [
-                    _("At most %(limit)d of %(title)s per order.")
-                    % {"limit": variant.max_per_order, "title": product.title}
-                ]
-            elif item.quantity > variant.stock_available:
-                problems[f"line_{item.id}"] = [
-                    _("Only %(left)d of %(title)s (%(variant)s) left.")
-                    % {"left": variant.stock_available, "title": product.title, "variant": variant.name}
-                ]
-        if problems:
-            raise contracts.InvalidRequest(
-                _("Some items in your cart are no longer available."), code="out_of_stock", fields=problems
-            )
-        by_shop: dict[int, list[CartItem]] = defaultdict(list)
-        for item in items:
-            by_shop[item.variant.product.shop_id].append(item)
-        unknown = (set(shipping) | set(voucher_codes)) - set(by_shop)
-        if unknown:
-            raise _invalid("shipping", _("A shipping or voucher choice names a shop that is not in your cart."))
-        # Vouchers after variants, in id order: one fixed lock order for every checkout.
-        vouchers = {
-            v.shop_id: v
-            for v in Voucher.objects.using(ALIAS)
-            .select_for_update()
-            .filter(shop_id__in=list(voucher_codes), code__in=list(voucher_codes.values()))
-            .order_by("id")
-            if voucher_codes.get(v.shop_id) == v.code
-        }
-        couriers = selectors.active_couriers()
+        in_cart = {item.variant.product.shop_id for item in items}
+        vouchers = selectors.vouchers_by_code(
+            {shop_id: code for shop_id, code in codes.items() if shop_id in in_cart}, for_update=True
+        )
+        priced = quote.checkout_quote(
+            buyer_id=command.buyer_id,
+            items=items,
+            variants=locked,
+            province=command.address.province,
+            shipping={c.shop_id: c.courier for c in command.shipping},
+            codes=codes,
+            vouchers=vouchers,
+            couriers=selectors.active_couriers(),
+        )
+        refusal = priced.refusal()
+        if refusal is not None:
+            raise refusal
         in_stock_before = _in_stock(item.variant.product_id for item in items)
-        parts = []
-        for shop_id, shop_items in sorted(by_shop.items()):
-            shop = shop_items[0].variant.product.shop
-            lines = [(locked[i.variant_id], i.quantity) for i in shop_items]
-            courier = selectors.choose_courier(couriers, shipping.get(shop_id), shop, lines, command.address.province)
-            if courier is None:
-                raise _invalid("shipping", _("Choose one of the offered couriers."))
-            voucher = vouchers.get(shop_id)
-            if shop_id in voucher_codes:
-                subtotal = sum(v.price * q for v, q in lines)
-                problem = selectors.voucher_problem(voucher=voucher, buyer_id=command.buyer_id, subtotal=subtotal)
-                if problem:
-                    raise contracts.InvalidRequest(problem, code="voucher", fields={"vouchers": [problem]})
-            quote = selectors.shop_quote(
-                shop=shop, lines=lines, province=command.address.province, courier=courier, voucher=voucher
-            )
-            parts.append(_ShopPart(shop_id, shop_items, courier, voucher, *quote))
-        orders = _place_orders(command, checkout, parts, locked)
+        orders = _place_orders(command, checkout, list(priced.shops), locked)
         CartItem.objects.using(ALIAS).filter(id__in=[i.id for i in items]).delete()
         _publish_stock_crossings(in_stock_before)
     return orders
 
 
-@dataclass
-class _ShopPart:
-    """One shop's share of a checkout, priced and ready to become an order."""
-
-    shop_id: int
-    items: list[CartItem]
-    courier: Courier
-    voucher: Voucher | None
-    subtotal: int
-    fee: int
-    discount: int
-
-    @property
-    def total(self) -> int:
-        return pricing.order_total(subtotal=self.subtotal, shipping_fee=self.fee, discount=self.discount)
-
-
-def _place_orders(command, checkout, parts: list[_ShopPart], locked: dict[int, Variant]) -> list[Order]:
+def _place_orders(command, checkout, parts: list[quote.ShopQuote], locked: dict[int, Variant]) -> list[Order]:
     """Writes a checkout's orders. The number of statements does not grow with the
     lines: one insert or update per table, plus one conditional update per variant
     (stock) and per voucher (uses)."""
@@ -228,9 +173,9 @@ def _place_orders(command, checkout, parts: list[_ShopPart], locked: dict[int, V
     address = command.address
     orders = [
         Order(
-            number=f"PENDING-{checkout.id}-{part.shop_id}",
+            number=f"PENDING-{checkout.id}-{part.shop.id}",
             buyer_id=command.buyer_id,
-            shop_id=part.shop_id,
+            shop_id=part.shop.id,
             # Cash on delivery has nothing to wait for: the order is accepted at once.
             status=OrderStatus.PAID if cod else OrderStatus.PENDING_PAYMENT,
             payment_method=command.payment_method,

@@ -1,8 +1,6 @@
 """The storefront's REST API: discovery from the storefront database; cart, checkout
 and orders through `MarketplacePort`, exactly as the pages do."""
 
-import hashlib
-import json
 from dataclasses import asdict
 
 from django.http import Http404
@@ -18,7 +16,6 @@ from integration import contracts
 from integration.transport import marketplace
 
 from .. import selectors, services
-from ..models import ApiIdempotencyRecord
 from . import serializers as s
 from .filters import ProductCardFilter
 
@@ -147,8 +144,16 @@ class CartItemUpdateApi(APIView):
 # --- Checkout and orders -----------------------------------------------------------------
 
 
-def _fingerprint(data: dict) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+def _checkout_request(buyer_id: int, key: str, data: dict) -> services.CheckoutRequest:
+    return services.CheckoutRequest(
+        buyer_id=buyer_id,
+        address=contracts.Address(**data["address"]),
+        payment_method=data["payment_method"],
+        idempotency_key=key,
+        shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
+        vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+        origins=tuple(contracts.Attribution(**a) for a in data["attributions"]),
+    )
 
 
 class CheckoutPlaceApi(APIView):
@@ -179,27 +184,12 @@ class CheckoutPlaceApi(APIView):
             )
         given = s.CheckoutRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        data = given.validated_data
-        record = services.api_idempotency_claim(user_id=request.user.id, key=key, fingerprint=_fingerprint(data))
-        if record.state == ApiIdempotencyRecord.State.DONE:
-            return Response(record.response_body, status=record.response_status)
-        command = contracts.CheckoutCommand(
-            buyer_id=request.user.id,
-            address=contracts.Address(**data["address"]),
-            payment_method=data["payment_method"],
-            idempotency_key=key,
-            attributions=tuple(contracts.Attribution(**a) for a in data["attributions"]),
-            shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
-            vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+        answer_status, body = services.checkout_place_once(
+            request=_checkout_request(request.user.id, key, given.validated_data),
+            port=marketplace(),
+            answer=lambda result: s.CheckoutResultSerializer(result).data,
         )
-        try:
-            result = marketplace().checkout(command)
-        except Exception:
-            services.api_idempotency_release(record_id=record.id)
-            raise
-        body = s.CheckoutResultSerializer(result).data
-        services.api_idempotency_complete(record_id=record.id, status=status.HTTP_201_CREATED, body=body)
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=answer_status)
 
 
 class OrderListApi(generics.ListAPIView):

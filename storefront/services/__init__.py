@@ -11,6 +11,15 @@ from .api_idempotency import (
 )
 from .campaigns import campaign_create
 from .cards import product_cards_rebuild
+from .checkout import (
+    CheckoutRequest,
+    checkout_command,
+    checkout_fingerprint,
+    checkout_place,
+    checkout_place_once,
+    origin_from_visit,
+    origins_verify,
+)
 from .engagement import comment_create, comment_hide, creator_follow, creator_unfollow, post_like, post_unlike
 from .posts import (
     VIDEO_EXTENSIONS,
@@ -29,16 +38,23 @@ __all__ = [
     "VIDEO_EXTENSIONS",
     "VIEWS_DIRTY_KEY",
     "VIEWS_KEY",
+    "CheckoutRequest",
     "address_create",
     "address_delete",
     "api_idempotency_claim",
     "api_idempotency_complete",
     "api_idempotency_release",
     "campaign_create",
+    "checkout_command",
+    "checkout_fingerprint",
+    "checkout_place",
+    "checkout_place_once",
     "comment_create",
     "comment_hide",
     "creator_follow",
     "creator_unfollow",
+    "origin_from_visit",
+    "origins_verify",
     "post_create",
     "post_like",
     "post_set_status",

@@ -4,9 +4,9 @@ import pytest
 
 from marketplace.models import Order
 from storefront.models import ApiIdempotencyRecord
-from storefront.services import api_idempotency_claim
+from storefront.services import api_idempotency_claim, checkout_fingerprint, post_create
 from tests.api.conftest import ADDRESS
-from tests.factories import VoucherFactory
+from tests.factories import CreatorFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
@@ -87,11 +87,12 @@ def test_a_key_still_in_flight_is_409(world):
     client = world.client("shopper")
     _fill_cart(client, world.variant)
     from storefront.api.serializers import CheckoutRequestSerializer
-    from storefront.api.views import _fingerprint
+    from storefront.api.views import _checkout_request
 
     given = CheckoutRequestSerializer(data=BODY)
     given.is_valid(raise_exception=True)
-    api_idempotency_claim(user_id=world.shopper.id, key="key-1", fingerprint=_fingerprint(given.validated_data))
+    asked = _checkout_request(world.shopper.id, "key-1", given.validated_data)
+    api_idempotency_claim(user_id=world.shopper.id, key="key-1", fingerprint=checkout_fingerprint(asked))
 
     # When it is sent again
     response = _checkout(client)
@@ -148,15 +149,34 @@ def test_bad_checkout_input_is_named_and_orders_nothing(world, body, field):
     assert (Order.objects.count(), ApiIdempotencyRecord.objects.count()) == (0, 0)
 
 
-def test_attribution_travels_to_the_order_line(world):
+def test_an_origin_that_holds_travels_to_the_order_line(world):
     client = world.client("shopper")
     _fill_cart(client, world.variant)
-    origin = {"product_id": world.variant.product_id, "source": "post", "creator_id": 7, "post_id": 9}
+    creator = CreatorFactory()
+    post = post_create(creator=creator, caption="Wajib coba", product_ids=[world.variant.product_id])
+    origin = {"product_id": world.variant.product_id, "source": "post", "creator_id": creator.id, "post_id": post.id}
 
     _checkout(client, body={**BODY, "attributions": [origin]})
 
     line = Order.objects.get().lines.get()
-    assert (line.attribution_source, line.creator_id, line.post_id, line.campaign_id) == ("post", 7, 9, None)
+    assert (line.attribution_source, line.creator_id, line.post_id, line.campaign_id) == (
+        "post",
+        creator.id,
+        post.id,
+        None,
+    )
+
+
+def test_an_origin_the_storefront_cannot_verify_is_dropped_and_the_order_placed(world):
+    client = world.client("shopper")
+    _fill_cart(client, world.variant)
+    origin = {"product_id": world.variant.product_id, "source": "post", "creator_id": 7, "post_id": 9}
+
+    response = _checkout(client, body={**BODY, "attributions": [origin]})
+
+    assert response.status_code == 201
+    line = Order.objects.get().lines.get()
+    assert (line.attribution_source, line.creator_id, line.post_id, line.campaign_id) == ("", None, None, None)
 
 
 def test_orders_are_listed_and_read_by_their_buyer_only(world):

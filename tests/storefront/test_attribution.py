@@ -11,8 +11,7 @@ from marketplace import services as marketplace_services
 from marketplace.models import Order, OrderLine, OutboxEvent, Product
 from marketplace.payments import SimulatedGateway
 from storefront.models import ProductCard
-from storefront.selectors import attribution_origin
-from storefront.services import post_create
+from storefront.services import origin_from_visit, post_create
 from tests.factories import CampaignFactory, CreatorFactory, ShowcaseItemFactory, UserFactory, VariantFactory
 from tests.integration.test_purchase_flow import ADDRESS
 
@@ -88,9 +87,9 @@ def test_the_first_matching_origin_wins_in_the_order_post_showcase_campaign(prod
     post = post_create(creator=creator, caption="Dua jalan", product_ids=[product.id])
     ShowcaseItemFactory(creator=creator, product_id=product.id)
 
-    origin = attribution_origin(product_id=product.id, post_id=post.id, creator_id=creator.id)
+    origin = origin_from_visit(product_id=product.id, post_id=post.id, creator_id=creator.id)
 
-    assert origin == {"source": "post", "creator_id": creator.id, "post_id": post.id}
+    assert (origin.source, origin.creator_id, origin.post_id, origin.campaign_id) == ("post", creator.id, post.id, None)
 
 
 def _complete(line: OrderLine) -> Order:
