@@ -11,7 +11,8 @@ from .api_idempotency import (
 )
 from .campaigns import campaign_create
 from .cards import product_cards_rebuild
-from .engagement import comment_create, comment_hide, creator_follow, creator_unfollow, post_like, post_unlike
+from .engagement import comment_create, creator_follow, creator_unfollow, post_like, post_unlike
+from .moderation import MODERATE_PERMISSION, can_hide_comments_of, can_moderate, comment_hide, post_moderate
 from .posts import (
     VIDEO_EXTENSIONS,
     VIEWS_DIRTY_KEY,
@@ -26,6 +27,7 @@ from .showcase import showcase_item_add, showcase_item_move, showcase_item_remov
 
 __all__ = [
     "IDEMPOTENCY_IN_FLIGHT_TIMEOUT",
+    "MODERATE_PERMISSION",
     "VIDEO_EXTENSIONS",
     "VIEWS_DIRTY_KEY",
     "VIEWS_KEY",
@@ -35,12 +37,15 @@ __all__ = [
     "api_idempotency_complete",
     "api_idempotency_release",
     "campaign_create",
+    "can_hide_comments_of",
+    "can_moderate",
     "comment_create",
     "comment_hide",
     "creator_follow",
     "creator_unfollow",
     "post_create",
     "post_like",
+    "post_moderate",
     "post_set_status",
     "post_tags_set",
     "post_unlike",
