@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "marketplace.models.ProductStatus",
         "OrderStatusEnum": "marketplace.models.OrderStatus",
         "PostStatusEnum": "storefront.models.PostStatus",
+        "ModerationStatusEnum": "storefront.models.ModerationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
