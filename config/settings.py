@@ -245,6 +245,7 @@ LOGGING = {
 MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
 MIDDLEWARE += [
     "config.middleware.UnavailableMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
