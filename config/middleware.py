@@ -57,3 +57,24 @@ class UnavailableMiddleware:
             response = render(request, "storefront/unavailable.html", status=503)
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
+
+
+class PrivateCacheMiddleware:
+    """A signed-in visitor's page or API answer is theirs alone: `Cache-Control: private, no-store`,
+    so that no shared cache (a proxy, a CDN) keeps it and no browser stores it on disk. The same for
+    an API call made with credentials, even refused ones."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # after the API's token sign-in too: DRF sets it here
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            response.headers.pop("Expires", None)
+            cache_control = {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()} - {
+                "public"
+            }
+            cache_control = {part for part in cache_control if not part.startswith(("max-age", "s-maxage"))}
+            response["Cache-Control"] = ", ".join(sorted(cache_control | {"private", "no-store"}))
+        return response

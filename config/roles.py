@@ -11,6 +11,8 @@ from django.contrib.auth.management import create_permissions
 
 SELLERS = "Sellers"
 CREATORS = "Creators"
+# Platform moderators: hide any post or comment. Being staff (every seller and creator is) is not enough.
+MODERATORS = "Moderators"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SELLERS: [
@@ -48,6 +50,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "storefront.add_showcaseitem",
         "storefront.change_showcaseitem",
         "storefront.delete_showcaseitem",
+    ],
+    MODERATORS: [
+        "storefront.view_post",
+        "storefront.view_comment",
+        "storefront.moderate_post",
     ],
 }
 

@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "marketplace.models.ProductStatus",
         "OrderStatusEnum": "marketplace.models.OrderStatus",
         "PostStatusEnum": "storefront.models.PostStatus",
+        "ModerationStatusEnum": "storefront.models.ModerationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -244,6 +245,7 @@ LOGGING = {
 MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
 MIDDLEWARE += [
     "config.middleware.UnavailableMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]

@@ -5,6 +5,7 @@ Platform staff (superusers) see every creator and the product read model.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -28,10 +29,13 @@ class CreatorAdmin(OwnedAdminMixin, admin.ModelAdmin):
     list_display = ["handle", "display_name", "follower_count"]
     search_fields = ["handle", "display_name"]
 
+    # Kept from events only (follows, order.paid, commission.earned/reversed): nobody types them in.
+    statistics = ["follower_count", "attributed_orders", "attributed_sales", "commission_earned"]
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
-            return ["follower_count"]
-        return ["user_id", "handle", "follower_count"]
+            return self.statistics
+        return ["user_id", "handle", *self.statistics]
 
 
 class ProductCardSelect(AutocompleteSelect):
@@ -150,16 +154,59 @@ def _tag_rows(formsets):
                 yield data.get("position") or 0, data["product_id"]
 
 
+class ModerationActionForm(helpers.ActionForm):
+    reason = forms.CharField(label=_("Reason (shown to the creator)"), required=False, max_length=300)
+
+
+class ModeratorScopeMixin:
+    """Moderators see every creator's rows; everyone else only their own (OwnedAdminMixin)."""
+
+    def scope(self, queryset, request):
+        return queryset if services.can_moderate(request.user) else super().scope(queryset, request)
+
+
 @admin.register(Post)
-class PostAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
+class PostAdmin(ServiceWriteMixin, ModeratorScopeMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "creator__user_id"
     form = PostForm
     inlines = [PostProductInline]
-    list_display = ["__str__", "status", "view_count", "like_count", "comment_count", "published_at"]
-    list_filter = ["status", "published_at"]
+    list_display = ["__str__", "status", "moderation_status", "view_count", "like_count", "comment_count"]
+    list_filter = ["status", "moderation_status", "published_at"]
     search_fields = ["caption"]
-    readonly_fields = ["view_count", "like_count", "comment_count", "published_at"]
+    # Moderation is set by the moderators' actions only; the creator reads why.
+    readonly_fields = [
+        "moderation_status",
+        "moderation_reason",
+        "moderated_at",
+        "view_count",
+        "like_count",
+        "comment_count",
+        "published_at",
+    ]
     list_select_related = ["creator"]
+    action_form = ModerationActionForm
+    actions = ["moderate_hide", "moderate_restore"]
+
+    def has_moderate_permission(self, request):
+        return services.can_moderate(request.user)
+
+    def _moderate(self, request, queryset, *, hidden: bool):
+        reason = request.POST.get("reason", "")
+        run_each(
+            self,
+            request,
+            [(post.pk, str(post)) for post in queryset.order_by("id")],
+            lambda post_id: services.post_moderate(post_id=post_id, actor=request.user, hidden=hidden, reason=reason),
+            lambda done: ngettext("%(count)d post moderated.", "%(count)d posts moderated.", done) % {"count": done},
+        )
+
+    @admin.action(description=_("Hide the selected posts (moderation)"), permissions=["moderate"])
+    def moderate_hide(self, request, queryset):
+        self._moderate(request, queryset, hidden=True)
+
+    @admin.action(description=_("Lift the moderation of the selected posts"), permissions=["moderate"])
+    def moderate_restore(self, request, queryset):
+        self._moderate(request, queryset, hidden=False)
 
     def get_exclude(self, request, obj=None):
         # A creator always posts as themself.
@@ -243,8 +290,9 @@ def _own_creator(request) -> Creator | None:
 
 
 @admin.register(Comment)
-class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Comments on the creator's own posts; the creator may hide one (comment_hide), not edit it."""
+class CommentAdmin(ModeratorScopeMixin, OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Comments on the creator's own posts (every post for moderators); the creator may hide
+    one (comment_hide), not edit it."""
 
     owner_field = "post__creator__user_id"
     list_display = ["body", "author_name", "post", "is_hidden", "created_at"]
@@ -254,11 +302,11 @@ class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = ["hide"]
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("storefront.change_comment")
+        return request.user.has_perm("storefront.change_comment") or services.can_moderate(request.user)
 
     @admin.action(description=_("Hide the selected comments"), permissions=["moderate"])
     def hide(self, request, queryset):
-        staff, visible = request.user.is_superuser, queryset.filter(is_hidden=False).order_by("id")
+        visible = queryset.filter(is_hidden=False).order_by("id")
         if not visible.exists():
             self.message_user(request, _("Every selected comment was hidden already."), messages.WARNING)
             return
@@ -266,7 +314,7 @@ class CommentAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             self,
             request,
             visible.values_list("id", "author_name"),
-            lambda comment_id: services.comment_hide(comment_id=comment_id, user_id=request.user.pk, is_staff=staff),
+            lambda comment_id: services.comment_hide(comment_id=comment_id, actor=request.user),
             lambda done: ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", done) % {"count": done},
         )
 

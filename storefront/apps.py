@@ -7,6 +7,7 @@ class StorefrontConfig(AppConfig):
     verbose_name = _("Storefront")
 
     def ready(self):
-        from . import handlers
+        from . import account_signals, handlers
 
         handlers.register()
+        account_signals.register()

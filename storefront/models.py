@@ -39,6 +39,20 @@ class PostStatus(models.TextChoices):
     HIDDEN = "hidden", _("Hidden")
 
 
+class ModerationStatus(models.TextChoices):
+    """The platform's verdict on a post, apart from the creator's own status: a post
+    hidden by a moderator stays hidden whatever its creator does with its status."""
+
+    CLEAR = "clear", _("Not moderated")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class PostQuerySet(models.QuerySet):
+    def visible(self):
+        """Posts anyone may see: published by their creator and not hidden by a moderator."""
+        return self.filter(status=PostStatus.PUBLISHED, moderation_status=ModerationStatus.CLEAR)
+
+
 class Post(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="posts")
     caption = models.TextField(_("caption"), max_length=2200, blank=True)
@@ -46,6 +60,12 @@ class Post(models.Model):
     image_url = models.CharField(max_length=300, blank=True)
     video = models.FileField(_("video"), upload_to="posts/video/", blank=True)
     status = models.CharField(max_length=10, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    # Set only by platform moderators (storefront.services.post_moderate), never by the creator.
+    moderation_status = models.CharField(
+        _("moderation"), max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.CLEAR
+    )
+    moderation_reason = models.CharField(_("moderation reason"), max_length=300, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
@@ -55,10 +75,13 @@ class Post(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["-published_at", "-id"]
+        permissions = [("moderate_post", _("Can hide posts and comments as a platform moderator"))]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="post_feed_order"),
             models.Index(fields=["status", "-rank_score", "-id"], name="post_rank_order"),
@@ -295,3 +318,36 @@ class ApiIdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.key} of user {self.user_id}"
+
+
+# --- Account security ------------------------------------------------------------------
+
+
+class AccountSession(models.Model):
+    """A signed-in browser session of a user, so that "sign out everywhere" can end it."""
+
+    user_id = models.BigIntegerField(db_index=True)
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"session of user {self.user_id}"
+
+
+class VerifiedEmail(models.Model):
+    """An e-mail address its owner proved to read (a signed link); a changed address is unverified."""
+
+    user_id = models.BigIntegerField(unique=True)
+    email = models.EmailField(max_length=254)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("verified e-mail")
+        verbose_name_plural = _("verified e-mails")
+
+    def __str__(self):
+        return self.email

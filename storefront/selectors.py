@@ -24,6 +24,7 @@ from .models import (
     Creator,
     Follow,
     Like,
+    ModerationStatus,
     Post,
     PostProduct,
     PostStatus,
@@ -96,7 +97,8 @@ def _posts_with_tags() -> QuerySet[Post]:
 
 
 def _published_posts() -> QuerySet[Post]:
-    return _posts_with_tags().filter(status=PostStatus.PUBLISHED)
+    """Published by their creator and not hidden by a moderator (see `PostQuerySet.visible`)."""
+    return _posts_with_tags().visible()
 
 
 def _bad_cursor() -> ValidationError:
@@ -201,7 +203,8 @@ def posts_showing_product(product_id: int, *, limit: int = 4) -> list[Post]:
     """Published posts with a picture that tag the product: the product page's gallery. One query."""
     return list(
         Post.objects.using(ALIAS)
-        .filter(status=PostStatus.PUBLISHED, tags__product_id=product_id)
+        .visible()
+        .filter(tags__product_id=product_id)
         .exclude(image="", image_url="")
         .select_related("creator")
         .order_by("-published_at", "-id")[:limit]
@@ -362,7 +365,7 @@ def origin_facts(claims) -> OriginFacts:
     campaign_ids = {c.campaign_id for c in claims if c.source == "campaign" and c.campaign_id is not None}
     posts: dict[int, PostOrigin] = {}
     if post_ids:
-        published = Post.objects.using(ALIAS).filter(id__in=post_ids, status=PostStatus.PUBLISHED)
+        published = Post.objects.using(ALIAS).visible().filter(id__in=post_ids)
         tags: dict[int, set[int]] = {}
         for post_id, product_id in (
             PostProduct.objects.using(ALIAS)
@@ -557,13 +560,33 @@ def posts_of_creator(creator_id: int):
 
 
 def comment_queryset(post_id: int):
+    """Visible comments of a post; check `post_is_visible` first, as a hidden post's comments are hidden too."""
     return Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")
+
+
+def post_is_visible(post_id: int) -> bool:
+    """Published by its creator and not hidden by a moderator."""
+    return Post.objects.using(ALIAS).visible().filter(id=post_id).exists()
+
+
+def moderated_posts_of_creator(creator_id: int) -> list[Post]:
+    """The creator's posts a moderator hid, with the reason: shown to the creator only."""
+    return list(
+        Post.objects.using(ALIAS)
+        .filter(creator_id=creator_id, moderation_status=ModerationStatus.HIDDEN)
+        .order_by("-moderated_at", "-id")
+    )
 
 
 def creator_stats(creator_id: int) -> Creator:
     """The creator with `post_count`: published posts."""
     return (
         Creator.objects.using(ALIAS)
-        .annotate(post_count=Count("posts", filter=Q(posts__status=PostStatus.PUBLISHED)))
+        .annotate(
+            post_count=Count(
+                "posts",
+                filter=Q(posts__status=PostStatus.PUBLISHED, posts__moderation_status=ModerationStatus.CLEAR),
+            )
+        )
         .get(id=creator_id)
     )

@@ -82,7 +82,7 @@ def post_detail(request, post_id: int):
             "view": view,
             "comments": selectors.comment_list(post_id=post_id),
             "comment_form": CommentForm(),
-            "can_moderate": request.user.is_staff or view.post.creator.user_id == _viewer_id(request),
+            "can_moderate": services.can_hide_comments_of(request.user, view.post),
         },
     )
 
@@ -139,7 +139,7 @@ def comment_create(request, post_id: int):
 def comment_hide(request, comment_id: int):
     return _write(
         request,
-        lambda: services.comment_hide(comment_id=comment_id, user_id=request.user.id, is_staff=request.user.is_staff),
+        lambda: services.comment_hide(comment_id=comment_id, actor=request.user),
         reverse("storefront:feed"),
         done=_("Comment hidden."),
     )
@@ -149,7 +149,10 @@ def creator_detail(request, handle: str):
     page = selectors.creator_page(handle=handle, viewer_id=_viewer_id(request))
     if page is None:
         raise Http404
-    return render(request, "storefront/creator_detail.html", {"page": page})
+    # The creator alone is told which of their posts a moderator hid, and why.
+    own = page.creator.user_id == _viewer_id(request)
+    moderated = selectors.moderated_posts_of_creator(page.creator.id) if own else []
+    return render(request, "storefront/creator_detail.html", {"page": page, "moderated": moderated})
 
 
 @login_required

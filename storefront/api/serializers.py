@@ -350,7 +350,20 @@ class CreatorPostSerializer(ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["id", "caption", "status", "poster_url", "published_at", "like_count", "comment_count", "product_ids"]
+        fields = [
+            "id",
+            "caption",
+            "status",
+            "moderation_status",
+            "moderation_reason",
+            "poster_url",
+            "published_at",
+            "like_count",
+            "comment_count",
+            "product_ids",
+        ]
+        # Set by moderators only; the creator reads why a post is hidden.
+        read_only_fields = ["moderation_status", "moderation_reason"]
 
     def get_product_ids(self, post) -> list[int]:
         return [tag.product_id for tag in post.tags.all()]
@@ -406,3 +419,5 @@ class CreatorStatsSerializer(ModelSerializer):
             "attributed_sales",
             "commission_earned",
         ]
+        # Statistics come from events only: nothing here is ever written through the API.
+        read_only_fields = fields

@@ -68,6 +68,9 @@ class PostCommentListApi(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
+        # A post nobody may see (draft, hidden, moderated) has no readable comments either.
+        if not selectors.post_is_visible(self.kwargs["post_id"]):
+            raise Http404
         return selectors.comment_queryset(self.kwargs["post_id"])
 
     @extend_schema(request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})

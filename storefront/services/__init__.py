@@ -20,7 +20,8 @@ from .checkout import (
     origin_from_visit,
     origins_verify,
 )
-from .engagement import comment_create, comment_hide, creator_follow, creator_unfollow, post_like, post_unlike
+from .engagement import comment_create, creator_follow, creator_unfollow, post_like, post_unlike
+from .moderation import MODERATE_PERMISSION, can_hide_comments_of, can_moderate, comment_hide, post_moderate
 from .posts import (
     VIDEO_EXTENSIONS,
     VIEWS_DIRTY_KEY,
@@ -31,10 +32,12 @@ from .posts import (
     post_view_record,
     post_views_flush,
 )
+from .sessions import api_tokens_revoke, session_forget, session_record, sign_out_everywhere
 from .showcase import showcase_item_add, showcase_item_move, showcase_item_remove, showcase_reorder
 
 __all__ = [
     "IDEMPOTENCY_IN_FLIGHT_TIMEOUT",
+    "MODERATE_PERMISSION",
     "VIDEO_EXTENSIONS",
     "VIEWS_DIRTY_KEY",
     "VIEWS_KEY",
@@ -44,11 +47,17 @@ __all__ = [
     "api_idempotency_claim",
     "api_idempotency_complete",
     "api_idempotency_release",
+    "api_tokens_revoke",
     "campaign_create",
+<<<<<<< HEAD
     "checkout_command",
     "checkout_fingerprint",
     "checkout_place",
     "checkout_place_once",
+=======
+    "can_hide_comments_of",
+    "can_moderate",
+>>>>>>> security
     "comment_create",
     "comment_hide",
     "creator_follow",
@@ -57,15 +66,19 @@ __all__ = [
     "origins_verify",
     "post_create",
     "post_like",
+    "post_moderate",
     "post_set_status",
     "post_tags_set",
     "post_unlike",
     "post_view_record",
     "post_views_flush",
     "product_cards_rebuild",
+    "session_forget",
+    "session_record",
     "showcase_item_add",
     "showcase_item_move",
     "showcase_item_remove",
     "showcase_reorder",
+    "sign_out_everywhere",
     "user_sign_up",
 ]

@@ -1,6 +1,6 @@
 """Likes, comments and follows, with the counters they keep."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -45,21 +45,6 @@ def comment_create(*, post_id: int, user_id: int, author_name: str, body: str) -
             post=post, user_id=user_id, author_name=author_name[:150], body=body
         )
         _bump(post, comment_count=1)
-    return comment
-
-
-def comment_hide(*, comment_id: int, user_id: int, is_staff: bool) -> Comment:
-    """Hides a comment; allowed to the post's creator and to staff. Hiding twice changes nothing."""
-    comment = Comment.objects.using(ALIAS).select_related("post__creator").filter(id=comment_id).first()
-    if comment is None:
-        raise ValidationError({"comment": [_("This comment does not exist.")]})
-    if not is_staff and comment.post.creator.user_id != user_id:
-        raise PermissionDenied(_("Only the post's creator or staff may hide a comment."))
-    with transaction.atomic(using=ALIAS):
-        post = _locked_post(comment.post_id, published_only=False)
-        if Comment.objects.using(ALIAS).filter(id=comment.id, is_hidden=False).update(is_hidden=True):
-            _bump(post, comment_count=-1)
-    comment.is_hidden = True
     return comment
 
 

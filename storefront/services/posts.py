@@ -83,7 +83,7 @@ def _locked_post(post_id: int, *, published_only: bool = True) -> Post:
     check made after taking the lock (liked already?) cannot race."""
     posts = Post.objects.using(ALIAS).select_for_update()
     if published_only:
-        posts = posts.filter(status=PostStatus.PUBLISHED)
+        posts = posts.visible()
     post = posts.filter(id=post_id).first()
     if post is None:
         raise ValidationError({"post": [_("This post is not available.")]})

@@ -114,6 +114,27 @@ def test_an_enabled_simulator_in_production_needs_its_own_secret():
     assert allowed.returncode == 0, allowed.stderr
 
 
+@pytest.mark.parametrize("secret", ["", "insecure-simulated-gateway-secret", "short"])
+def test_an_enabled_simulator_in_production_refuses_an_empty_short_or_public_secret(secret):
+    refused = _production({"PAYMENT_SIMULATOR_ENABLED": "true", "PAYMENT_SIM_SECRET": secret}, "check")
+
+    assert refused.returncode != 0
+    assert "marketplace.E001" in refused.stderr
+
+
+def test_the_production_wsgi_application_refuses_to_start_with_the_public_secret():
+    probe = "import config.wsgi"
+    refused = _production(
+        {"PAYMENT_SIMULATOR_ENABLED": "true", "PAYMENT_SIM_SECRET": "insecure-simulated-gateway-secret"},
+        "shell",
+        "-c",
+        probe,
+    )
+
+    assert refused.returncode != 0
+    assert "marketplace.E001" in refused.stderr
+
+
 @pytest.mark.django_db(databases=["default", "marketplace"])
 def test_the_simulator_pages_are_refused_when_it_is_disabled(client, settings):
     settings.PAYMENT_SIMULATOR_ENABLED = False

@@ -158,3 +158,18 @@ def test_cancelling_one_order_of_a_shared_payment_voids_the_session_for_the_old_
     assert _callback(client, stale, gateway.sign(stale)).json() == {"outcome": "unknown"}
     assert _callback(client, fresh, gateway.sign(fresh)).json() == {"outcome": "accepted"}
     assert list(Order.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "paid"]
+
+
+def test_an_empty_key_never_verifies_a_callback(client, settings):
+    import hashlib
+    import hmac
+
+    payment, order, _variant = _pending_payment()
+    settings.PAYMENT_SIM_SECRET = ""
+    body = SimulatedGateway().notification_body(reference=payment.reference, amount=215_000)
+    signed_with_no_key = hmac.new(b"", body, hashlib.sha256).hexdigest()
+
+    response = _callback(client, body, signed_with_no_key)
+
+    assert (response.status_code, response.json()) == (400, {"outcome": "forged"})
+    assert Order.objects.get(id=order.id).status == "pending_payment"

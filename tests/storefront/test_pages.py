@@ -95,7 +95,7 @@ def test_only_the_creator_sees_hide_buttons_and_others_cannot_hide(client):
     assert "Hide" not in client.get(reverse("storefront:post_detail", args=[post.id])).content.decode()
     response = client.post(reverse("storefront:comment_hide", args=[comment.id]), follow=True)
 
-    assert "Only the post&#x27;s creator or staff may hide a comment." in response.content.decode()
+    assert "Only the post&#x27;s creator or a moderator may hide a comment." in response.content.decode()
     assert Comment.objects.get().is_hidden is False
 
 

@@ -25,7 +25,7 @@ from storefront.services import (
     post_views_flush,
     showcase_item_add,
 )
-from tests.factories import CreatorFactory, PostFactory, ProductCardFactory
+from tests.factories import CreatorFactory, PostFactory, ProductCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -211,16 +211,19 @@ def test_an_empty_or_long_comment_is_refused():
     assert Comment.objects.count() == 0
 
 
-def test_the_posts_creator_and_staff_may_hide_a_comment_others_may_not():
+def test_the_posts_creator_and_moderators_may_hide_a_comment_others_may_not():
     post = PostFactory()
     first = comment_create(post_id=post.id, user_id=5, author_name="ayu", body="Spam!")
     second = comment_create(post_id=post.id, user_id=5, author_name="ayu", body="Spam lagi")
+    author = UserFactory(pk=5)
+    creator = UserFactory(pk=post.creator.user_id)
+    moderator = UserFactory(is_superuser=True)
 
     with pytest.raises(PermissionDenied):
-        comment_hide(comment_id=first.id, user_id=5, is_staff=False)
-    comment_hide(comment_id=first.id, user_id=post.creator.user_id, is_staff=False)
-    comment_hide(comment_id=second.id, user_id=999, is_staff=True)
-    comment_hide(comment_id=second.id, user_id=999, is_staff=True)  # twice changes nothing
+        comment_hide(comment_id=first.id, actor=author)
+    comment_hide(comment_id=first.id, actor=creator)
+    comment_hide(comment_id=second.id, actor=moderator)
+    comment_hide(comment_id=second.id, actor=moderator)  # twice changes nothing
 
     post.refresh_from_db()
     assert list(Comment.objects.values_list("is_hidden", flat=True)) == [True, True]

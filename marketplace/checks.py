@@ -1,0 +1,27 @@
+"""System checks of the marketplace: refuse to run a guessable payment simulator."""
+
+from django.conf import settings
+from django.core import checks
+
+# The development default in config.settings: public, so it signs nothing outside DEBUG.
+PUBLIC_DEFAULT_SIM_SECRET = "insecure-simulated-gateway-secret"
+MIN_SIM_SECRET_LENGTH = 32
+
+
+@checks.register(checks.Tags.security)
+def payment_simulator_secret(app_configs=None, **kwargs):
+    """With the simulator enabled outside DEBUG, its callback secret must be long and not the public default:
+    anyone knowing the key can sign a "paid" notification."""
+    if not getattr(settings, "PAYMENT_SIMULATOR_ENABLED", False) or settings.DEBUG:
+        return []
+    secret = getattr(settings, "PAYMENT_SIM_SECRET", "") or ""
+    if secret == PUBLIC_DEFAULT_SIM_SECRET or len(secret) < MIN_SIM_SECRET_LENGTH:
+        return [
+            checks.Error(
+                "PAYMENT_SIM_SECRET is empty, too short or the public default while the payment simulator is enabled.",
+                hint=f"Set PAYMENT_SIM_SECRET to a random string of at least {MIN_SIM_SECRET_LENGTH} characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or disable the simulator.",
+                id="marketplace.E001",
+            )
+        ]
+    return []
