@@ -49,15 +49,12 @@ __all__ = [
     "api_idempotency_release",
     "api_tokens_revoke",
     "campaign_create",
-<<<<<<< HEAD
+    "can_hide_comments_of",
+    "can_moderate",
     "checkout_command",
     "checkout_fingerprint",
     "checkout_place",
     "checkout_place_once",
-=======
-    "can_hide_comments_of",
-    "can_moderate",
->>>>>>> security
     "comment_create",
     "comment_hide",
     "creator_follow",
