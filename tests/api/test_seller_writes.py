@@ -4,8 +4,9 @@ import pytest
 
 from marketplace import services as mp
 from marketplace.models import Order, Product, StockAdjustment, Variant, Voucher
+from storefront.services import post_create
 from tests.api.conftest import ADDRESS, png_upload
-from tests.factories import VoucherFactory
+from tests.factories import CreatorFactory, VoucherFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
@@ -216,7 +217,14 @@ def test_a_seller_reads_attributed_sales_and_commission_owed(world):
     Product.objects.filter(id=world.variant.product_id).update(commission_bp=1000)
     shopper = world.client("shopper")
     shopper.post("/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 2}, format="json")
-    attribution = {"product_id": world.variant.product_id, "source": "post", "creator_id": 7, "post_id": 9}
+    creator = CreatorFactory()
+    post = post_create(creator=creator, caption="Coba ini", product_ids=[world.variant.product_id])
+    attribution = {
+        "product_id": world.variant.product_id,
+        "source": "post",
+        "creator_id": creator.id,
+        "post_id": post.id,
+    }
     body = {"address": ADDRESS, "payment_method": "cod", "attributions": [attribution]}
     order_id = shopper.post("/api/v1/checkout/", body, format="json", HTTP_IDEMPOTENCY_KEY="a").json()["orders"][0][
         "id"
