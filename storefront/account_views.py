@@ -8,7 +8,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -56,23 +55,6 @@ def address_add(request):
     )
     messages.success(request, _("Address saved."))
     return redirect(safe_next(request) or "storefront:account")
-
-
-@login_required
-@require_POST
-def sign_out_everywhere(request):
-    """Ends every other session of the shopper and revokes every API token; this device stays signed in."""
-    ended = services.sign_out_everywhere(user_id=request.user.id, keep_session_key=request.session.session_key)
-    messages.success(
-        request,
-        ngettext(
-            "Signed out of %(count)d other session; every API token is revoked.",
-            "Signed out of %(count)d other sessions; every API token is revoked.",
-            ended,
-        )
-        % {"count": ended},
-    )
-    return redirect("storefront:account")
 
 
 @login_required

@@ -7,7 +7,6 @@ class StorefrontConfig(AppConfig):
     verbose_name = _("Storefront")
 
     def ready(self):
-        from . import account_signals, handlers
+        from . import handlers
 
         handlers.register()
-        account_signals.register()

@@ -318,36 +318,3 @@ class ApiIdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.key} of user {self.user_id}"
-
-
-# --- Account security ------------------------------------------------------------------
-
-
-class AccountSession(models.Model):
-    """A signed-in browser session of a user, so that "sign out everywhere" can end it."""
-
-    user_id = models.BigIntegerField(db_index=True)
-    session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("signed-in session")
-        verbose_name_plural = _("signed-in sessions")
-
-    def __str__(self):
-        return f"session of user {self.user_id}"
-
-
-class VerifiedEmail(models.Model):
-    """An e-mail address its owner proved to read (a signed link); a changed address is unverified."""
-
-    user_id = models.BigIntegerField(unique=True)
-    email = models.EmailField(max_length=254)
-    verified_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("verified e-mail")
-        verbose_name_plural = _("verified e-mails")
-
-    def __str__(self):
-        return self.email

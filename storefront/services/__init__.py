@@ -32,7 +32,6 @@ from .posts import (
     post_view_record,
     post_views_flush,
 )
-from .sessions import api_tokens_revoke, session_forget, session_record, sign_out_everywhere
 from .showcase import showcase_item_add, showcase_item_move, showcase_item_remove, showcase_reorder
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "api_idempotency_claim",
     "api_idempotency_complete",
     "api_idempotency_release",
-    "api_tokens_revoke",
     "campaign_create",
     "can_hide_comments_of",
     "can_moderate",
@@ -70,12 +68,9 @@ __all__ = [
     "post_view_record",
     "post_views_flush",
     "product_cards_rebuild",
-    "session_forget",
-    "session_record",
     "showcase_item_add",
     "showcase_item_move",
     "showcase_item_remove",
     "showcase_reorder",
-    "sign_out_everywhere",
     "user_sign_up",
 ]
