@@ -171,13 +171,18 @@ def test_an_adjustment_is_a_non_zero_whole_number_of_at_most_a_million(delta, ac
         assert (StockAdjustment.objects.count(), _stock(variant)) == (0, (1_000_000, 0))
 
 
-def test_an_adjustment_needs_a_reason_which_is_trimmed_and_cut():
+def test_an_adjustment_needs_a_reason_of_at_most_255_characters_once_trimmed():
     variant = VariantFactory(stock_on_hand=5)
-    with pytest.raises(contracts.InvalidRequest) as refused:
-        services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=1, reason="   ")
-    assert refused.value.fields == {"reason": ["Say why the stock changes."]}
+    refusals = {
+        "   ": "Say why the stock changes.",
+        "x" * 256: "Say why the stock changes, in at most 255 characters.",
+    }
+    for reason, message in refusals.items():
+        with pytest.raises(contracts.InvalidRequest) as refused:
+            services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=1, reason=reason)
+        assert refused.value.fields == {"reason": [message]}
 
-    adjustment = services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=1, reason=f"  {'x' * 300}  ")
+    adjustment = services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=1, reason=f"  {'x' * 255}  ")
 
     assert (adjustment.reason, adjustment.delta, adjustment.actor_user_id) == ("x" * 255, 1, OWNER)
     assert StockAdjustment.objects.get().reason == "x" * 255
