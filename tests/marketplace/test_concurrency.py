@@ -195,7 +195,7 @@ def test_the_voucher_row_lock_alone_keeps_its_limit(monkeypatch):
 
 def test_the_conditional_use_alone_keeps_the_voucher_limit(monkeypatch):
     # The check made under the lock is bypassed, as if it had read a stale count
-    monkeypatch.setattr("marketplace.selectors.voucher_problem", lambda **kwargs: None)
+    monkeypatch.setattr("marketplace.services.quote.voucher_problem", lambda **kwargs: "")
 
     voucher, outcomes, seconds = _voucher_race(62_001)
 
