@@ -10,23 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise, lazy
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
+from integration.text import message
+
 from .models import Category, Variant, Voucher, VoucherKind
-
-
-def _translated(template: str, params: dict) -> str:
-    text = gettext(template)
-    return text % params if params else text
-
-
-_lazy_translated = lazy(_translated, str)
-
-
-def message(template: str, **params) -> str:
-    """`template` translated when shown (not at import), with `params` filled in."""
-    return _lazy_translated(template, params)
 
 
 def _is_whole(value) -> bool:

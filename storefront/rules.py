@@ -12,25 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import FileExtensionValidator, validate_image_file_extension
-from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
+
+from integration.text import message
 
 from .models import Comment, Post, ProductCard
 
 ALIAS = "storefront"
-
-
-def _translated(template: str, params: dict) -> str:
-    text = gettext(template)
-    return text % params if params else text
-
-
-_lazy_translated = lazy(_translated, str)
-
-
-def message(template: str, **params) -> str:
-    """`template` translated when shown (not at import), with `params` filled in."""
-    return _lazy_translated(template, params)
 
 
 Errors = dict[str, list[str]]
