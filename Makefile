@@ -39,6 +39,7 @@ lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # In parallel: one test process per core (pytest-xdist), each on its own test databases.
 PYTEST_WORKERS ?= auto

@@ -5,6 +5,10 @@ transaction on the model's own database; rows are looked up only among the
 signed-in user's own records, and a row naming anyone else's is refused.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext as _
@@ -13,11 +17,14 @@ from import_export.widgets import ForeignKeyWidget
 
 from .scoping import scope_to_owner
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class KnownForeignKeyWidget(ForeignKeyWidget):
     """A foreign key column whose unknown values are reported in plain words, as a row error."""
 
-    def __init__(self, model, field, *, missing: str):
+    def __init__(self, model, field, *, missing: StrOrPromise):
         super().__init__(model, field)
         self.missing = missing  # e.g. "No category has the code %(value)s."
 
@@ -31,7 +38,7 @@ class KnownForeignKeyWidget(ForeignKeyWidget):
 class OwnedForeignKeyWidget(KnownForeignKeyWidget):
     """A foreign key column resolved only among the importing user's own rows."""
 
-    def __init__(self, model, field, *, owner_field: str, missing: str):
+    def __init__(self, model, field, *, owner_field: str, missing: StrOrPromise):
         super().__init__(model, field, missing=missing)
         self.owner_field = owner_field
 
@@ -52,7 +59,7 @@ class OwnedModelResource(resources.ModelResource):
     """Set `owner_field`; the admin passes `user` (see `OwnedImportExportMixin`)."""
 
     owner_field = ""
-    id_missing = ""  # shown when a row names a record the user does not own
+    id_missing: StrOrPromise = ""  # shown when a row names a record the user does not own
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)

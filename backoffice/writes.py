@@ -8,8 +8,10 @@ is shown again with the service's messages.
 """
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
@@ -67,11 +69,17 @@ def _pretty(field: str) -> str:
     return "" if field in ("__all__", None) else f"{field}: "
 
 
-class ServiceWriteMixin:
+if TYPE_CHECKING:
+    _ModelAdmin = ModelAdmin
+else:
+    _ModelAdmin = object
+
+
+class ServiceWriteMixin(_ModelAdmin):
     """Mix into a ModelAdmin whose `save_model` / `save_related` call services."""
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_refusals(super().get_form(request, obj, **kwargs), request)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return with_refusals(super().get_form(request, obj, change, **kwargs), request)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

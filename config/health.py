@@ -4,7 +4,9 @@
 configured and the marketplace port answer; the JSON body names what failed.
 """
 
+import functools
 import logging
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -37,8 +39,10 @@ def _marketplace_port() -> None:
         ping()
 
 
-def _checks() -> dict:
-    checks = {f"database:{alias}": (lambda alias=alias: _database(alias)) for alias in settings.DATABASES}
+def _checks() -> dict[str, Callable[[], None]]:
+    checks: dict[str, Callable[[], None]] = {
+        f"database:{alias}": functools.partial(_database, alias) for alias in settings.DATABASES
+    }
     if settings.REDIS_URL:
         checks["redis"] = _redis
     if settings.INTEGRATION_TRANSPORT == "http":

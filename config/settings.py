@@ -5,6 +5,7 @@ runs on embedded defaults: three SQLite files under `var/` and no Redis.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -93,7 +94,7 @@ def _database(var: str, sqlite_name: str) -> dict:
     return config
 
 
-DATABASES = {
+DATABASES: dict[str, dict[str, Any]] = {
     "default": _database("DATABASE_URL", "default.sqlite3"),
     "storefront": _database("STOREFRONT_DATABASE_URL", "storefront.sqlite3"),
     "marketplace": _database("MARKETPLACE_DATABASE_URL", "marketplace.sqlite3"),
@@ -170,7 +171,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST framework ----------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -231,7 +232,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
@@ -272,7 +273,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 # Content Security Policy: enforced in production (config.settings_production), reported here.
-CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "https:"],

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from config import health
 
@@ -39,7 +39,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # 
 
 from config.api import ObtainTokenView  # noqa: E402
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("", include("storefront.api.urls")),
     path("seller/", include("marketplace.api.urls")),

@@ -269,8 +269,8 @@ class StockAdjustmentInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularIn
 
     model = StockAdjustment
     owner_field = "variant__product__shop__owner_user_id"
-    fields = ["created_at", "delta", "on_hand_after", "reason", "actor_user_id"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "delta", "on_hand_after", "reason", "actor_user_id")
+    fields = readonly_fields
     extra = 0
     max_num = 0
     can_delete = False
@@ -435,8 +435,8 @@ class WorkdayFilter(admin.SimpleListFilter):
 class OrderLineInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderLine
     owner_field = "order__shop__owner_user_id"
-    fields = ["title", "variant_name", "unit_price", "quantity", "attribution_source"]
-    readonly_fields = fields
+    readonly_fields = ("title", "variant_name", "unit_price", "quantity", "attribution_source")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

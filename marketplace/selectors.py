@@ -1,6 +1,7 @@
 """Reads of the marketplace, shaped as integration DTOs. Each runs a constant number of queries."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate
@@ -48,8 +49,9 @@ def _with_stock(queryset):
 def product_summary(product: Product) -> contracts.ProductSummary:
     """Builds the card of a product annotated by `_with_stock` (or with variants prefetched)."""
     if hasattr(product, "price_min"):
-        price_min, price_max = product.price_min or 0, product.price_max or 0
-        available = (product.on_hand or 0) - (product.reserved or 0)
+        annotated: Any = product  # the figures `_with_stock` adds
+        price_min, price_max = annotated.price_min or 0, annotated.price_max or 0
+        available = (annotated.on_hand or 0) - (annotated.reserved or 0)
     else:
         variants = list(product.variants.all())
         prices = [v.price for v in variants] or [0]

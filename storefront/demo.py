@@ -70,7 +70,7 @@ def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) 
                         like_count=rng.randrange(0, 500),
                         comment_count=rng.randrange(0, 50),
                         view_count=rng.randrange(100, 20000),
-                        published_at=now - timezone.timedelta(minutes=7 * (posts - n)),
+                        published_at=now - timedelta(minutes=7 * (posts - n)),
                     )
                 )
                 post.rank_score = ranking.post_score(post)

@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Sequence
+from typing import cast
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -104,7 +106,7 @@ class CheckoutForm(AddressForm):
     def address_values(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in ADDRESS_FIELDS}
 
-    def province(self) -> str:
+    def delivery_province(self) -> str:
         """The delivery province as far as it is known yet: the preview's shipping fees depend on it."""
         if self.is_bound:
             key = self.data.get(self.add_prefix("saved_address"), "")
@@ -172,7 +174,7 @@ class ReviewForm(forms.Form):
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(label=_("E-mail"), help_text=_("For password resets and order updates."), required=True)
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit it
         fields = ("username", "email")
 
 
@@ -188,9 +190,9 @@ class SearchForm(forms.Form):
     location = forms.CharField(label=_("Shop location (city or province)"), max_length=80, required=False)
     local = forms.BooleanField(label=_("Local small businesses only"), required=False)
 
-    def __init__(self, *args, categories: list[tuple[int, str]] = (), **kwargs):
+    def __init__(self, *args, categories: Sequence[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories")), *categories]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories")), *categories]
 
     def clean(self):
         data = super().clean()

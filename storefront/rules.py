@@ -9,9 +9,10 @@ with the same words whichever way it came in, and the API's schema cannot drift.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
 from django.core.validators import FileExtensionValidator, validate_image_file_extension
+from django.db.models import Model
 from django.utils.translation import gettext, gettext_noop
 
 from integration.text import message
@@ -23,9 +24,18 @@ ALIAS = "storefront"
 
 Errors = dict[str, list[str]]
 
+
+def column_length(model: type[Model], name: str) -> int:
+    """The length of a text column: the database's limit is the rule's."""
+    length = getattr(model._meta.get_field(name), "max_length", None)
+    if length is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
 # --- Posts and their tags -------------------------------------------------------------------
 
-CAPTION_MAX_LENGTH = Post._meta.get_field("caption").max_length
+CAPTION_MAX_LENGTH = column_length(Post, "caption")
 CAPTION_TOO_LONG = message(gettext_noop("A caption has at most %(n)d characters."), n=CAPTION_MAX_LENGTH)
 TAGS_TOO_MANY = gettext_noop("A post tags at most %(n)d products.")
 
@@ -51,7 +61,7 @@ SHOWCASE_EVERY_ONCE = message(gettext_noop("List every product of your showcase 
 
 # --- Comments -------------------------------------------------------------------------------
 
-COMMENT_MAX_LENGTH = Comment._meta.get_field("body").max_length
+COMMENT_MAX_LENGTH = column_length(Comment, "body")
 COMMENT_EMPTY = message(gettext_noop("Write something first."))
 COMMENT_TOO_LONG = message(gettext_noop("A comment has at most %(n)d characters."), n=COMMENT_MAX_LENGTH)
 

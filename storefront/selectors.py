@@ -27,6 +27,7 @@ from .models import (
     ModerationStatus,
     Post,
     PostProduct,
+    PostQuerySet,
     PostStatus,
     ProductCard,
     ShowcaseItem,
@@ -88,7 +89,7 @@ def _shown_by(views: list[PostView]) -> list[str]:
     return names + [fragments.product(t.product_id) for v in views for t in v.post.tags.all()]
 
 
-def _posts_with_tags() -> QuerySet[Post]:
+def _posts_with_tags() -> PostQuerySet:
     return (
         Post.objects.using(ALIAS)
         .select_related("creator")
@@ -96,7 +97,7 @@ def _posts_with_tags() -> QuerySet[Post]:
     )
 
 
-def _published_posts() -> QuerySet[Post]:
+def _published_posts() -> PostQuerySet:
     """Published by their creator and not hidden by a moderator (see `PostQuerySet.visible`)."""
     return _posts_with_tags().visible()
 
@@ -277,7 +278,7 @@ def creator_page(*, handle: str, viewer_id: int | None = None, limit: int = 24) 
     if creator is None:
         return None
     posts = list(_published_posts().filter(creator=creator).order_by("-published_at", "-id")[:limit])
-    followed = bool(viewer_id) and Follow.objects.using(ALIAS).filter(creator=creator, user_id=viewer_id).exists()
+    followed = viewer_id is not None and Follow.objects.using(ALIAS).filter(creator=creator, user_id=viewer_id).exists()
     return CreatorPage(
         creator, _with_cards(posts, viewer_id=viewer_id), showcase_cards(creator_id=creator.id), followed
     )
@@ -377,7 +378,7 @@ def origin_facts(claims) -> OriginFacts:
             post_id: PostOrigin(creator_id=creator_id, product_ids=frozenset(tags.get(post_id, ())))
             for post_id, creator_id in published.values_list("id", "creator_id")
         }
-    showcased = frozenset()
+    showcased: frozenset[tuple[int, int]] = frozenset()
     if creator_ids:
         showcased = frozenset(
             ShowcaseItem.objects.using(ALIAS)

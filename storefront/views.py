@@ -122,7 +122,7 @@ def comment_create(request, post_id: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(fallback)
     return _write(
         request,
@@ -337,7 +337,7 @@ def _preview(port, buyer_id: int, form: CheckoutForm, fallback=None) -> contract
     try:
         preview = port.preview_checkout(
             buyer_id=buyer_id,
-            province=form.province(),
+            province=form.delivery_province(),
             shipping=form.shipping_choices(),
             vouchers=form.voucher_choices(),
         )

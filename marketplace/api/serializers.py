@@ -170,7 +170,7 @@ class ProductWriteSerializer(serializers.Serializer):
 
 class ProductCreateSerializer(ProductWriteSerializer):
     shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    variants = VariantCreateSerializer(
+    variants = VariantCreateSerializer(  # type: ignore[call-arg]  # max_length goes to the list
         many=True,
         max_length=rules.VARIANTS_PER_PRODUCT,
         error_messages={"max_length": rules.VARIANTS_TOO_MANY},

@@ -42,7 +42,7 @@ class SellerOrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
 
 
-class SellerView:
+class SellerView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from integration import contracts
 
@@ -16,7 +17,8 @@ class _Unset:
         return "UNSET"
 
 
-UNSET = _Unset()
+# Typed Any so that `price: int = UNSET` reads as "an int, or not given".
+UNSET: Any = _Unset()
 
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from django.core.files import File
 from django.db import transaction
@@ -121,7 +121,8 @@ def product_create(
         errors = rules.product_errors(product)
         if found := rules.variant_count_errors(len(variants)):
             errors["variants"] = found
-        new_variants, openings = [], []
+        new_variants: list[Variant] = []
+        openings: list[int] = []
         for index, data in enumerate(variants):
             unknown = sorted(set(data) - {*VARIANT_FIELDS, "stock_on_hand"})
             if unknown:
@@ -145,7 +146,7 @@ def product_create(
             if opening:
                 StockAdjustment.objects.using(ALIAS).create(
                     variant=variant,
-                    actor_user_id=actor_user_id,
+                    actor_user_id=cast(int, actor_user_id),  # checked above: opening stock has its counter
                     delta=opening,
                     on_hand_after=opening,
                     reason=str(rules.OPENING_STOCK_REASON),

@@ -229,7 +229,7 @@ def _place_orders(command, checkout, parts: list[quote.ShopQuote], locked: dict[
         for order, part in zip(orders, parts, strict=True)
     }
     OrderLine.objects.using(ALIAS).bulk_create([line for order_lines in lines.values() for line in order_lines])
-    placed = []
+    placed: list[object] = []
     for order in orders:
         facts = _line_facts(lines[order.id])
         placed.append(events.OrderPlaced(status=order.status, **_order_event_fields(order, facts)))
@@ -239,8 +239,8 @@ def _place_orders(command, checkout, parts: list[quote.ShopQuote], locked: dict[
     return orders
 
 
-def _take_vouchers(buyer_id: int, uses: list[tuple[Order, Voucher | None]]) -> None:
-    uses = [(order, voucher) for order, voucher in uses if voucher is not None]
+def _take_vouchers(buyer_id: int, chosen: list[tuple[Order, Voucher | None]]) -> None:
+    uses = [(order, voucher) for order, voucher in chosen if voucher is not None]
     for _order, voucher in uses:
         taken = Voucher.objects.using(ALIAS).filter(id=voucher.id)
         if voucher.usage_limit is not None:

@@ -167,14 +167,14 @@ def checkout_quote(
         lines = [(variants[i.variant_id], i.quantity) for i in shop_items]
         weight = sum(v.weight_grams * q for v, q in lines)
         same = _same_province(province, shop)
-        for courier in couriers.values():
+        for offered in couriers.values():
             options.append(
                 contracts.ShippingOption(
                     shop_id=shop_id,
-                    courier=courier.code,
-                    name=courier.name,
-                    fee=courier.fee(weight_grams=weight, same_province=same),
-                    etd_days=courier.etd_days,
+                    courier=offered.code,
+                    name=offered.name,
+                    fee=offered.fee(weight_grams=weight, same_province=same),
+                    etd_days=offered.etd_days,
                 )
             )
         courier = couriers.get(shipping[shop_id]) if shipping.get(shop_id) else _cheapest(couriers, weight, same)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
+from ..models import Creator
 from . import serializers as s
 
 
@@ -21,8 +22,9 @@ class IsCreator(permissions.BasePermission):
         return view.creator is not None
 
 
-class CreatorView:
+class CreatorView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsCreator]
+    creator: Creator  # set by IsCreator
 
 
 class CreatorPostListApi(CreatorView, generics.ListAPIView):

@@ -73,7 +73,7 @@ class ProductCardFilter(filters.FilterSet):
 
     class Meta:
         model = ProductCard
-        fields = []
+        fields: list[str] = []
 
     def search(self, queryset, name, value):
         for word in value.split():

@@ -169,18 +169,19 @@ class VoucherChoiceSerializer(serializers.Serializer):
 
 class AttributionSerializer(serializers.Serializer):
     product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])
+    source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])  # type: ignore[assignment]
     creator_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
     post_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
     campaign_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
+    # With many=True, max_length goes to the list serializer (the stubs do not know it).
     address = AddressSerializer()
     payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS)
-    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
-    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
-    attributions = AttributionSerializer(many=True, required=False, default=list, max_length=100)
+    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
+    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
+    attributions = AttributionSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -243,8 +244,8 @@ class CheckoutResultSerializer(serializers.Serializer):
 
 class CheckoutPreviewRequestSerializer(serializers.Serializer):
     province = TextField(max_length=80)
-    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)
-    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)
+    shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
+    vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
 
 
 class ShippingOptionSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 """Social endpoints: the following feed, likes, comments, follows, campaigns and showcases."""
 
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -134,7 +136,7 @@ class CampaignDetailApi(APIView):
 
     @extend_schema(responses=s.CampaignDetailSerializer)
     def get(self, request, slug: str):
-        campaign = selectors.campaign_by_slug(slug)
+        campaign: Any = selectors.campaign_by_slug(slug)  # gains its products below
         if campaign is None:
             raise Http404
         campaign.products = selectors.campaign_landing(campaign)

@@ -2,6 +2,7 @@
 and orders through `MarketplacePort`, exactly as the pages do."""
 
 from dataclasses import asdict
+from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -48,7 +49,7 @@ class ProductDetailApi(APIView):
 
     @extend_schema(responses=s.ProductDetailSerializer)
     def get(self, request, product_id: int):
-        card = selectors.product_card(product_id)
+        card: Any = selectors.product_card(product_id)  # gains the marketplace's detail below
         if card is None:
             raise Http404
         detail = marketplace().get_product(product_id)

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from typing import cast
 
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ def _why_not(claim: contracts.Attribution, facts: selectors.OriginFacts, now: da
     """Why a claimed origin does not hold, or "" when it does. The claim may leave out
     what follows from its source (a post's creator); what it names must match."""
     if claim.source == "post":
-        post = facts.posts.get(claim.post_id)
+        post = facts.posts.get(claim.post_id) if claim.post_id is not None else None
         if post is None:
             return "post not published"
         if claim.product_id not in post.product_ids:
@@ -66,7 +67,7 @@ def _why_not(claim: contracts.Attribution, facts: selectors.OriginFacts, now: da
             return "creator does not showcase the product"
         return ""
     if claim.source == "campaign":
-        campaign = facts.campaigns.get(claim.campaign_id)
+        campaign = facts.campaigns.get(claim.campaign_id) if claim.campaign_id is not None else None
         if campaign is None:
             return "campaign does not exist"
         if not selectors.campaign_is_live(campaign.campaign, now=now):
@@ -81,7 +82,7 @@ def _why_not(claim: contracts.Attribution, facts: selectors.OriginFacts, now: da
 
 def _held(claim: contracts.Attribution, facts: selectors.OriginFacts) -> contracts.Attribution:
     """The origin as the storefront's data states it (a post's creator filled in)."""
-    if claim.source == "post":
+    if claim.source == "post" and claim.post_id is not None:
         return replace(claim, creator_id=facts.posts[claim.post_id].creator_id)
     return claim
 
@@ -176,7 +177,7 @@ def checkout_place_once(
         user_id=request.buyer_id, key=request.idempotency_key, fingerprint=checkout_fingerprint(request)
     )
     if record.state == ApiIdempotencyRecord.State.DONE:
-        return record.response_status, record.response_body
+        return cast(int, record.response_status), cast(dict, record.response_body)
     try:
         body = answer(checkout_place(request=request, port=port))
     except Exception:

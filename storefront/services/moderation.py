@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from .. import fragments
 from ..models import Comment, ModerationStatus, Post
+from ..rules import column_length
 from ._common import ALIAS
 from .posts import _bump, _locked_post
 
 MODERATE_PERMISSION = "storefront.moderate_post"
-MAX_REASON = Post._meta.get_field("moderation_reason").max_length
+MAX_REASON = column_length(Post, "moderation_reason")
 
 
 def can_moderate(user) -> bool:

@@ -22,9 +22,9 @@ ORDER_STATUSES = {
 
 @register.filter
 def order_status(code: str) -> str:
-    return ORDER_STATUSES.get(code, code)
+    return str(ORDER_STATUSES.get(code, code))
 
 
 @register.filter
 def payment_method(code: str) -> str:
-    return dict(PAYMENT_METHODS).get(code, code)
+    return str(dict(PAYMENT_METHODS).get(code, code))
