@@ -1,5 +1,6 @@
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
@@ -14,6 +15,12 @@ from storefront.services import product_cards_rebuild
 from tests.postgres import postgres_unavailable
 
 ALL_DATABASES = ["default", "storefront", "marketplace"]
+
+
+def pytest_configure(config):
+    # The suite signs up a thousand users; production's deliberately slow hasher
+    # (about a second of CPU each on this kind of machine) would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def on_postgres() -> bool:
