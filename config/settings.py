@@ -306,6 +306,11 @@ PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
 PAYMENT_RETURN_URL = env.str("PAYMENT_RETURN_URL", default="/orders/")
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=30)
 ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=7)
+# The platform's fee on a completed order: a fixed amount plus basis points of the
+# shop's share, and VAT (PPN) on the fee, in basis points (1100 = 11%).
+PLATFORM_FEE_FIXED = env.int("PLATFORM_FEE_FIXED", default=1250)
+PLATFORM_FEE_BP = env.int("PLATFORM_FEE_BP", default=100)
+PLATFORM_FEE_VAT_BP = env.int("PLATFORM_FEE_VAT_BP", default=1100)
 CELERY_BEAT_SCHEDULE |= {
     "marketplace-expire-unpaid": {
         "task": "marketplace.expire_unpaid_orders",
@@ -314,6 +319,10 @@ CELERY_BEAT_SCHEDULE |= {
     "marketplace-complete-delivered": {
         "task": "marketplace.complete_delivered_orders",
         "schedule": env.float("ORDER_COMPLETION_SWEEP_SECONDS", default=3600.0),
+    },
+    "marketplace-reconcile-ledger": {
+        "task": "marketplace.reconcile_ledger",
+        "schedule": env.float("LEDGER_RECONCILE_SECONDS", default=3600.0),
     },
 }
 

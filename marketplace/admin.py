@@ -523,3 +523,4 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 # Platform staff: undelivered integration events, with a replay action.
 admin.site.register(OutboxEvent, OutboxEventAdmin)
+from . import admin_ledger  # noqa: E402, F401  (registers the ledger's admin)

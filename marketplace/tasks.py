@@ -52,3 +52,9 @@ def purge_checkout_keys() -> int:
         if done < PURGE_BATCH_SIZE:
             break
     return purged
+
+
+@shared_task(name="marketplace.reconcile_ledger")
+def reconcile_ledger() -> int:
+    """Recomputes every ledger balance from its entries; returns how many differ (0 is healthy)."""
+    return len(services.ledger_reconcile().differences)

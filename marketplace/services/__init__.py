@@ -15,6 +15,7 @@ from .catalogue import (
     variant_update,
 )
 from .checkout import checkout_keys_purge, checkout_place
+from .ledger import ledger_reconcile
 from .orders import (
     TRANSITIONS,
     order_cancel,
@@ -44,6 +45,7 @@ __all__ = [
     "checkout_place",
     "checkout_preview",
     "checkout_quote",
+    "ledger_reconcile",
     "order_cancel",
     "order_complete",
     "order_deliver",

@@ -27,6 +27,7 @@ from ..models import (
     VoucherUse,
 )
 from ._common import ALIAS, _invalid, _owned, _reason
+from .ledger import ledger_capture, ledger_refund, ledger_settle
 from .order_events import _commission_fields, _publish_cancelled
 from .stock import _in_stock, _publish_stock_crossings, _release, _restock
 
@@ -142,6 +143,8 @@ def order_deliver(*, order_id: int, buyer_id: int | None = None, owner_user_id: 
         _transition(order, OrderStatus.DELIVERED)
         order.delivered_at = timezone.now()
         order.save(using=ALIAS, update_fields=["status", "delivered_at"])
+        if order.payment_method == PaymentMethod.COD:  # the courier hands over the buyer's cash
+            ledger_capture(order)
         publish(OutboxEvent, events.OrderDelivered(order_id=order.id, buyer_id=order.buyer_id, shop_id=order.shop_id))
     return order
 
@@ -152,6 +155,7 @@ def order_complete(*, order_id: int) -> Order:
         order = _locked_order(order_id)
         _transition(order, OrderStatus.COMPLETED)
         order.save(using=ALIAS, update_fields=["status"])
+        ledger_settle(order)
         publish(OutboxEvent, events.OrderCompleted(order_id=order.id, buyer_id=order.buyer_id, shop_id=order.shop_id))
         for line in order.lines.all():
             if not line.attribution_source or not line.commission_bp:
@@ -197,6 +201,8 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
         order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
         if was_pending:
             _payment_shrink(order, payment)
+        if refund:
+            ledger_refund(order)
         _give_back(order)
         _publish_cancelled(order, refunded=refund, was_paid=was_paid)
     return order
@@ -216,6 +222,7 @@ def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None
         _transition(order, OrderStatus.REFUNDED, note=reason)
         order.cancel_reason = reason
         order.save(using=ALIAS, update_fields=["status", "cancel_reason"])
+        ledger_refund(order)
         now = timezone.now()
         for commission in order.commissions.using(ALIAS).filter(status=CommissionStatus.EARNED).order_by("id"):
             commission.status, commission.reversed_at = CommissionStatus.REVERSED, now

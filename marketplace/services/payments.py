@@ -19,6 +19,7 @@ from ..models import (
     PaymentStatus,
 )
 from ._common import ALIAS, _invalid, logger
+from .ledger import ledger_capture
 from .order_events import _order_facts, _publish_paid
 from .orders import _give_back, _transition
 from .stock import _commit
@@ -97,6 +98,7 @@ def _apply_notification(notification: gateways.Notification) -> str:
         order.save(using=ALIAS, update_fields=["status", "stock_committed"])
         for line in sorted(order.lines.all(), key=lambda line: line.variant_id):
             _commit(line.variant_id, line.quantity)
+        ledger_capture(order)
         _publish_paid(order, _order_facts(order))
     return "accepted"
 

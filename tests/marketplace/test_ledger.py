@@ -1,0 +1,253 @@
+"""The ledger: every rupiah of an order held by a seller, a creator, a courier or the platform, exactly."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from hypothesis import given
+from hypothesis import strategies as st
+
+from config.roles import SELLERS
+from integration import contracts
+from marketplace import pricing, services
+from marketplace.models import (
+    AccountKind,
+    FeeInvoice,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Order,
+    ReconciliationRun,
+    Shop,
+)
+from marketplace.services.ledger import Leg, ledger_post
+from marketplace.tasks import reconcile_ledger
+from tests.admin_world import staff_user
+from tests.factories import ProductFactory, VariantFactory, VoucherFactory
+from tests.marketplace.conftest import place
+from tests.marketplace.test_reversals import _pay
+
+pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
+BUYER = 901
+CREATOR = 77
+
+
+@pytest.fixture(autouse=True)
+def _fee(settings):
+    settings.PLATFORM_FEE_FIXED, settings.PLATFORM_FEE_BP, settings.PLATFORM_FEE_VAT_BP = 1250, 100, 1100
+
+
+def balance(kind, holder=None) -> int:
+    account = LedgerAccount.objects.filter(kind=kind, holder_id=holder).first()
+    return account.balance if account else 0
+
+
+def _deliver(order) -> None:
+    services.order_pack(order_id=order.id)
+    services.order_ship(order_id=order.id, courier="jne-reg", tracking_number=f"JNE{order.id}")
+    services.order_deliver(order_id=order.id)
+
+
+def _complete(order) -> None:
+    _deliver(order)
+    services.order_complete(order_id=order.id)
+
+
+def _attributed_order(method="virtual_account", price=100_000, quantity=2, commission_bp=500):
+    product = ProductFactory(commission_bp=commission_bp)
+    variant = VariantFactory(product=product, price=price, stock_on_hand=10)
+    claim = contracts.Attribution(product_id=product.id, source="showcase", creator_id=CREATOR)
+    (order,) = place(BUYER, (variant, quantity), method=method, attributions=(claim,))
+    return order
+
+
+# --- The fee -------------------------------------------------------------------------------
+
+
+def test_the_fee_is_fixed_plus_a_share_and_vat_on_the_fee_rounded_down():
+    assert pricing.platform_fee(base=100_000, room=100_000, fixed=1250, rate_bp=100, vat_bp=1100) == (2250, 247)
+    assert pricing.platform_fee(base=33_333, room=33_333, fixed=0, rate_bp=250, vat_bp=1100) == (833, 91)
+
+
+def test_the_fee_and_its_vat_never_exceed_what_the_shop_keeps():
+    # 1.000 left: the largest fee whose VAT still fits is 900 (+99 VAT).
+    assert pricing.platform_fee(base=1_000, room=1_000, fixed=1250, rate_bp=100, vat_bp=1100) == (900, 99)
+    assert pricing.platform_fee(base=5_000, room=0, fixed=1250, rate_bp=100, vat_bp=1100) == (0, 0)
+
+
+@given(
+    base=st.integers(0, 10**10),
+    share=st.integers(0, 100),
+    fixed=st.integers(0, 10**5),
+    rate=st.integers(0, 3000),
+    vat=st.integers(0, 2500),
+)
+def test_fee_plus_vat_fits_the_room_and_is_uncapped_when_it_fits(base, share, fixed, rate, vat):
+    room = base * share // 100
+    fee, tax = pricing.platform_fee(base=base, room=room, fixed=fixed, rate_bp=rate, vat_bp=vat)
+    assert 0 <= fee + tax <= room
+    assert tax == fee * vat // 10_000
+    wanted = fixed + base * rate // 10_000
+    if wanted + wanted * vat // 10_000 <= room:
+        assert fee == wanted
+
+
+# --- An order's money ----------------------------------------------------------------------
+
+
+def test_a_paid_order_is_pending_for_the_shop_the_creator_and_the_courier():
+    order = _attributed_order()  # 2 x 100.000, 5% commission to the creator
+    _pay(order)
+
+    shipping = order.shipping_fee
+    assert balance(AccountKind.GATEWAY) == -(200_000 + shipping)
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 190_000
+    assert balance(AccountKind.CREATOR_PENDING, CREATOR) == 10_000
+    assert balance(AccountKind.COURIER_PAYABLE) == shipping
+    assert balance(AccountKind.SHOP_AVAILABLE, order.shop_id) == 0
+
+
+def test_completion_releases_the_balance_less_the_fee_and_its_vat():
+    order = _attributed_order()
+    _pay(order)
+    _complete(order)
+
+    # Fee: 1.250 + 1% of 200.000 = 3.250; VAT 11% = 357 (357.5 rounded down).
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 0
+    assert balance(AccountKind.SHOP_AVAILABLE, order.shop_id) == 190_000 - 3_250 - 357
+    assert balance(AccountKind.CREATOR_PENDING, CREATOR) == 0
+    assert balance(AccountKind.CREATOR_AVAILABLE, CREATOR) == 10_000
+    assert (balance(AccountKind.PLATFORM_FEES), balance(AccountKind.TAX_PAYABLE)) == (3_250, 357)
+    invoice = FeeInvoice.objects.get(order=order)
+    assert (invoice.base, invoice.fee, invoice.vat, invoice.total) == (200_000, 3_250, 357, 3_607)
+
+
+def test_a_refund_gives_back_every_rupiah_from_every_holder():
+    order = _attributed_order()
+    _pay(order)
+    services.order_cancel(order_id=order.id, reason="stok habis", owner_user_id=order.shop.owner_user_id)
+
+    assert Order.objects.get(id=order.id).status == "refunded"
+    total = Order.objects.get(id=order.id).total
+    assert balance(AccountKind.REFUNDS) == total
+    for kind, holder in [
+        (AccountKind.SHOP_PENDING, order.shop_id),
+        (AccountKind.CREATOR_PENDING, CREATOR),
+        (AccountKind.COURIER_PAYABLE, None),
+    ]:
+        assert balance(kind, holder) == 0
+    assert balance(AccountKind.GATEWAY) == -total
+
+
+def test_refunding_a_completed_order_takes_back_the_fee_from_the_platform():
+    order = _attributed_order()
+    _pay(order)
+    _complete(order)
+
+    services.order_refund(order_id=order.id, reason="barang rusak", owner_user_id=order.shop.owner_user_id)
+
+    assert balance(AccountKind.SHOP_AVAILABLE, order.shop_id) == 0
+    assert balance(AccountKind.CREATOR_AVAILABLE, CREATOR) == 0
+    assert (balance(AccountKind.PLATFORM_FEES), balance(AccountKind.TAX_PAYABLE)) == (0, 0)
+    assert balance(AccountKind.REFUNDS) == order.total
+
+
+def test_cash_on_delivery_is_captured_when_the_courier_delivers():
+    order = _attributed_order(method="cod", quantity=1)
+    assert LedgerEntry.objects.count() == 0  # nothing is paid yet: the buyer pays the courier
+
+    _deliver(order)
+
+    assert balance(AccountKind.COD) == -order.total
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 95_000
+    assert balance(AccountKind.GATEWAY) == 0
+
+
+def test_cancelling_an_unpaid_cash_order_moves_no_money():
+    order = _attributed_order(method="cod")
+    services.order_cancel(order_id=order.id, reason="berubah pikiran", owner_user_id=order.shop.owner_user_id)
+    assert LedgerTransaction.objects.count() == 0
+
+
+def test_a_shop_voucher_is_funded_by_the_shop():
+    variant = VariantFactory(price=100_000, stock_on_hand=5)
+    VoucherFactory(shop=variant.product.shop, code="HEMAT", kind="fixed", value=15_000)
+    choice = contracts.VoucherChoice(shop_id=variant.product.shop_id, code="HEMAT")
+    (order,) = place(BUYER, (variant, 1), vouchers=(choice,))
+    _pay(order)
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 85_000
+
+
+def test_a_refund_the_available_balance_cannot_cover_is_refused_and_changes_nothing():
+    order = _attributed_order()
+    _pay(order)
+    _complete(order)
+    # The shop's available money left it (as a payout would take it).
+    LedgerAccount.objects.filter(kind=AccountKind.SHOP_AVAILABLE, holder_id=order.shop_id).update(balance=100)
+    entries = LedgerEntry.objects.count()
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.order_refund(order_id=order.id, reason="barang rusak", owner_user_id=order.shop.owner_user_id)
+
+    assert refused.value.code == "balance_too_low"
+    assert Order.objects.get(id=order.id).status == "completed"
+    assert LedgerEntry.objects.count() == entries
+
+
+# --- The ledger's own guards ---------------------------------------------------------------
+
+
+def test_an_unbalanced_transaction_is_never_written():
+    with pytest.raises(ValueError, match="unbalanced"):
+        ledger_post(kind="payment_captured", legs=[Leg(AccountKind.GATEWAY, None, -10), Leg("refunds", None, 9)])
+    assert LedgerTransaction.objects.count() == 0
+
+
+def test_an_order_moves_its_money_once_per_event():
+    order = _attributed_order()
+    _pay(order)
+    with pytest.raises(IntegrityError), transaction.atomic(using="marketplace"):
+        services.ledger.ledger_capture(Order.objects.get(id=order.id))
+
+
+def test_reconciliation_finds_a_kept_balance_that_differs_from_its_entries(caplog):
+    order = _attributed_order()
+    _pay(order)
+    assert reconcile_ledger() == 0
+
+    LedgerAccount.objects.filter(kind=AccountKind.SHOP_PENDING).update(balance=1)
+
+    assert reconcile_ledger() == 1
+    (difference,) = ReconciliationRun.objects.first().differences
+    assert (difference["kept"], difference["entries"]) == (1, 190_000)
+    assert "balance differs" in caplog.text
+
+
+# --- In the admin ----------------------------------------------------------------------------
+
+
+def test_a_seller_sees_only_their_own_fee_invoices(client):
+    mine, theirs = _attributed_order(), _attributed_order()
+    for order in (mine, theirs):
+        _pay(order)
+        _complete(order)
+    seller = staff_user("fee-seller", SELLERS)
+    Shop.objects.filter(id=mine.shop_id).update(owner_user_id=seller.id)
+    client.force_login(seller)
+
+    page = client.get("/admin/marketplace/feeinvoice/")
+
+    assert page.status_code == 200
+    assert f"FEE/{mine.number}" in page.text
+    assert f"FEE/{theirs.number}" not in page.text
+
+
+def test_finance_staff_are_warned_when_the_last_reconciliation_found_a_difference(admin_client, settings):
+    settings.LANGUAGE_CODE = "en"
+    order = _attributed_order()
+    _pay(order)
+    LedgerAccount.objects.filter(kind=AccountKind.COURIER_PAYABLE).update(balance=5)
+    reconcile_ledger()
+
+    page = admin_client.get("/admin/marketplace/ledgeraccount/", follow=True)
+
+    assert page.status_code == 200
+    assert "found 1 balances that differ" in page.text
