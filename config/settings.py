@@ -311,6 +311,11 @@ ORDER_AUTO_COMPLETE_DAYS = env.int("ORDER_AUTO_COMPLETE_DAYS", default=7)
 PLATFORM_FEE_FIXED = env.int("PLATFORM_FEE_FIXED", default=1250)
 PLATFORM_FEE_BP = env.int("PLATFORM_FEE_BP", default=100)
 PLATFORM_FEE_VAT_BP = env.int("PLATFORM_FEE_VAT_BP", default=1100)
+# Payouts to sellers and creators: the disbursement gateway, and the smallest withdrawal.
+DISBURSEMENT_GATEWAY = env.str("DISBURSEMENT_GATEWAY", default="marketplace.disbursements.SimulatedDisbursements")
+DISBURSEMENT_SIMULATOR_ENABLED = env.bool("DISBURSEMENT_SIMULATOR_ENABLED", default=DEBUG)
+DISBURSEMENT_SIM_SECRET = env.str("DISBURSEMENT_SIM_SECRET", default="insecure-simulated-disbursement-secret")
+PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=10_000)
 CELERY_BEAT_SCHEDULE |= {
     "marketplace-expire-unpaid": {
         "task": "marketplace.expire_unpaid_orders",

@@ -29,6 +29,9 @@ X_FRAME_OPTIONS = "DENY"
 # No simulated payments unless asked for, and then never with the public default secret.
 PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=False)
 PAYMENT_SIM_SECRET = env.str("PAYMENT_SIM_SECRET") if PAYMENT_SIMULATOR_ENABLED else ""
+# Likewise simulated payouts: they send nobody money.
+DISBURSEMENT_SIMULATOR_ENABLED = env.bool("DISBURSEMENT_SIMULATOR_ENABLED", default=False)
+DISBURSEMENT_SIM_SECRET = env.str("DISBURSEMENT_SIM_SECRET") if DISBURSEMENT_SIMULATOR_ENABLED else ""
 
 # Enforce the policy that development only reports.
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY_REPORT_ONLY

@@ -14,6 +14,23 @@ def payment_simulator_secret(app_configs=None, **kwargs):
     anyone knowing the key can sign a "paid" notification."""
     if not getattr(settings, "PAYMENT_SIMULATOR_ENABLED", False) or settings.DEBUG:
         return []
+
+
+@checks.register(checks.Tags.security)
+def disbursement_simulator_secret(app_configs=None, **kwargs):
+    """The same for the simulated payouts: a known key signs a "sent" callback."""
+    if not getattr(settings, "DISBURSEMENT_SIMULATOR_ENABLED", False) or settings.DEBUG:
+        return []
+    secret = getattr(settings, "DISBURSEMENT_SIM_SECRET", "") or ""
+    if secret.startswith("insecure-") or len(secret) < MIN_SIM_SECRET_LENGTH:
+        return [
+            checks.Error(
+                "DISBURSEMENT_SIM_SECRET is empty, too short or the public default while the simulator is enabled.",
+                hint=f"Set DISBURSEMENT_SIM_SECRET to a random string of at least {MIN_SIM_SECRET_LENGTH} characters.",
+                id="marketplace.E002",
+            )
+        ]
+    return []
     secret = getattr(settings, "PAYMENT_SIM_SECRET", "") or ""
     if secret == PUBLIC_DEFAULT_SIM_SECRET or len(secret) < MIN_SIM_SECRET_LENGTH:
         return [

@@ -33,5 +33,6 @@ def platform_fee(*, base: int, room: int, fixed: int, rate_bp: int, vat_bp: int)
     after the creators' commissions. When fee plus VAT would exceed `room`, the fee is the
     largest one whose VAT still fits: fee + VAT <= room, always."""
     fee = fixed + base * rate_bp // 10_000
-    fee = max(0, min(fee, room * 10_000 // (10_000 + vat_bp)))
+    if fee + fee * vat_bp // 10_000 > room:
+        fee = max(0, room * 10_000 // (10_000 + vat_bp))
     return fee, fee * vat_bp // 10_000

@@ -26,6 +26,7 @@ from .orders import (
     order_ship,
 )
 from .payments import payment_expire, payment_for_order, payment_notification_receive, payment_open_session
+from .payouts import bank_account_add, payout_notification_receive, payout_request, payout_send
 from .quote import CheckoutQuote, ShopQuote, checkout_preview, checkout_quote
 from .reviews import review_reply, review_submit
 from .stock import stock_adjust
@@ -39,6 +40,7 @@ __all__ = [
     "VOUCHER_FIELDS",
     "CheckoutQuote",
     "ShopQuote",
+    "bank_account_add",
     "cart_add_item",
     "cart_update_line",
     "checkout_keys_purge",
@@ -56,6 +58,9 @@ __all__ = [
     "payment_for_order",
     "payment_notification_receive",
     "payment_open_session",
+    "payout_notification_receive",
+    "payout_request",
+    "payout_send",
     "product_create",
     "product_publish_card",
     "product_set_status",

@@ -38,6 +38,7 @@ from ..models import (
     LedgerTransaction,
     Order,
     PaymentMethod,
+    Payout,
     ReconciliationRun,
 )
 from ._common import ALIAS, logger
@@ -70,7 +71,9 @@ def _accounts(keys: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int | N
     return found
 
 
-def ledger_post(*, kind: str, legs: Iterable[Leg], order: Order | None = None, memo: str = "") -> LedgerTransaction:
+def ledger_post(
+    *, kind: str, legs: Iterable[Leg], order: Order | None = None, payout: Payout | None = None, memo: str = ""
+) -> LedgerTransaction:
     """Writes one balanced transaction and moves the running balances. Must run inside the
     business change's own transaction; a refusal (a guarded balance would go negative)
     raises `InvalidRequest` and so undoes that change too."""
@@ -81,7 +84,10 @@ def ledger_post(*, kind: str, legs: Iterable[Leg], order: Order | None = None, m
     if sum(amounts.values()) != 0:
         raise ValueError(f"unbalanced ledger transaction {kind}: {amounts}")
     accounts = _accounts(amounts)
-    entry = LedgerTransaction.objects.using(ALIAS).create(kind=kind, order=order, memo=memo[:255])
+    # Lock the accounts in id order, so that two postings never wait on each other in a cycle.
+    ids = sorted(account.id for account in accounts.values())
+    list(LedgerAccount.objects.using(ALIAS).select_for_update().filter(id__in=ids).order_by("id").values_list("id"))
+    entry = LedgerTransaction.objects.using(ALIAS).create(kind=kind, order=order, payout=payout, memo=memo[:255])
     LedgerEntry.objects.using(ALIAS).bulk_create(
         [LedgerEntry(transaction=entry, account=accounts[key], amount=amount) for key, amount in amounts.items()]
     )

@@ -487,126 +487,16 @@ class OutboxEvent(AbstractOutboxEvent):
         verbose_name_plural = _("outbox events")
 
 
-# --- Ledger: where every rupiah a buyer pays is held, and by whom -------------------------
-
-
-class AccountKind(models.TextChoices):
-    GATEWAY = "gateway", _("Payment gateway clearing")
-    COD = "cod", _("Cash collected on delivery")
-    SHOP_PENDING = "shop_pending", _("Shop balance, pending")
-    SHOP_AVAILABLE = "shop_available", _("Shop balance, available")
-    SHOP_PAYOUT = "shop_payout", _("Shop payouts in flight")
-    CREATOR_PENDING = "creator_pending", _("Creator commission, pending")
-    CREATOR_AVAILABLE = "creator_available", _("Creator commission, available")
-    PLATFORM_FEES = "platform_fees", _("Platform fee revenue")
-    TAX_PAYABLE = "tax_payable", _("VAT (PPN) payable on fees")
-    PLATFORM_PROMOTIONS = "platform_promotions", _("Platform promotion expense")
-    COURIER_PAYABLE = "courier_payable", _("Payable to couriers")
-    REFUNDS = "refunds", _("Refunded to buyers")
-
-
-class LedgerAccount(models.Model):
-    """One holder of money. A payee's balance is positive when it is owed money; the
-    clearing accounts are negative by what they hold for the payees. All balances sum to zero."""
-
-    kind = models.CharField(max_length=20, choices=AccountKind.choices)
-    # The shop's id, or the creator's storefront id (opaque here); none for the platform's accounts.
-    holder_id = models.BigIntegerField(null=True, blank=True)
-    balance = models.BigIntegerField(default=0, help_text=_("Running figure; recomputable from the entries"))
-
-    class Meta:
-        verbose_name = _("ledger account")
-        verbose_name_plural = _("ledger accounts")
-        ordering = ["kind", "holder_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "holder_id"], name="ledger_account_once"),
-            models.UniqueConstraint(
-                fields=["kind"], condition=Q(holder_id__isnull=True), name="ledger_platform_account_once"
-            ),
-        ]
-
-    def __str__(self):
-        label = AccountKind(self.kind).label
-        return f"{label} #{self.holder_id}" if self.holder_id is not None else str(label)
-
-
-class LedgerTransaction(models.Model):
-    """A business event's movement of money: its entries sum to zero."""
-
-    class Kind(models.TextChoices):
-        PAYMENT_CAPTURED = "payment_captured", _("Payment captured")
-        ORDER_SETTLED = "order_settled", _("Order completed: balance released, fee charged")
-        ORDER_REFUNDED = "order_refunded", _("Order refunded")
-
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger")
-    memo = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("ledger transaction")
-        verbose_name_plural = _("ledger transactions")
-        ordering = ["-id"]
-        constraints = [
-            # A business event moves an order's money once, whatever retries do.
-            models.UniqueConstraint(fields=["order", "kind"], name="ledger_order_event_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.order_id or '-'})"
-
-
-class LedgerEntry(models.Model):
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
-    amount = models.BigIntegerField(help_text=_("Positive: into the account; negative: out of it"))
-
-    class Meta:
-        verbose_name = _("ledger entry")
-        verbose_name_plural = _("ledger entries")
-        ordering = ["id"]
-        indexes = [models.Index(fields=["account", "id"])]
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_moves_money")]
-
-    def __str__(self):
-        return f"{self.amount:+d} {self.account}"
-
-
-class FeeInvoice(models.Model):
-    """The platform's fee on one completed order, with its VAT: what the seller is charged."""
-
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="fee_invoice")
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="fee_invoices")
-    number = models.CharField(max_length=40, unique=True)
-    base = models.PositiveBigIntegerField(help_text=_("What the fee is charged on: the shop's share of the order"))
-    fee = models.PositiveBigIntegerField()
-    vat = models.PositiveBigIntegerField()
-    issued_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("fee invoice")
-        verbose_name_plural = _("fee invoices")
-        ordering = ["-id"]
-
-    def __str__(self):
-        return self.number
-
-    @property
-    def total(self) -> int:
-        return self.fee + self.vat
-
-
-class ReconciliationRun(models.Model):
-    """A scheduled recomputation of every balance from its entries."""
-
-    ran_at = models.DateTimeField(default=timezone.now, db_index=True)
-    accounts = models.PositiveIntegerField()
-    differences = models.JSONField(default=list, blank=True, help_text=_("Accounts whose kept balance was wrong"))
-
-    class Meta:
-        verbose_name = _("reconciliation run")
-        verbose_name_plural = _("reconciliation runs")
-        ordering = ["-id"]
-
-    def __str__(self):
-        return f"{self.ran_at:%Y-%m-%d %H:%M} ({len(self.differences)} differences)"
+# The money models live in their own module, re-exported here with the rest.
+from .money import (  # noqa: E402, F401
+    AccountKind,
+    BankAccount,
+    FeeInvoice,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    PayeeKind,
+    Payout,
+    PayoutStatus,
+    ReconciliationRun,
+)
