@@ -9,7 +9,7 @@ from integration import events
 from integration.outbox import OutboxStatus
 from integration.publish import publish, publish_many
 from marketplace.models import OutboxEvent
-from marketplace.selectors import product_summary_by_id
+from marketplace.selectors import product_card_facts_by_id
 from storefront.models import InboxEvent, ProductCard
 from tests.factories import VariantFactory
 from tests.storefront.test_handlers import _line, _placed
@@ -30,7 +30,7 @@ def _only_subscriber(monkeypatch, event_class, name, handler):
 
 def _published_product():
     variant = VariantFactory(price=50_000, stock_on_hand=3)
-    _publish(events.ProductPublished(product=product_summary_by_id(variant.product_id)))
+    _publish(events.ProductPublished(product=product_card_facts_by_id(variant.product_id)))
     return variant.product
 
 
@@ -148,7 +148,7 @@ def test_payload_round_trips_through_json():
     event = events.decode(row.envelope())
     assert isinstance(event, events.ProductPublished)
     assert event.product.product_id == product.id
-    assert event.product == product_summary_by_id(product.id)
+    assert event.product == product_card_facts_by_id(product.id)
 
 
 def test_a_batch_of_events_records_its_inbox_rows_in_one_insert(relay):
