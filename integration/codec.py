@@ -24,8 +24,9 @@ class CodecError(ValueError):
 
 
 def to_builtins(value: object) -> Any:
-    """Dicts, lists, strings and numbers only: what a JSON column stores."""
-    return msgspec.to_builtins(value)
+    """Exactly what `encode` writes, as Python values (dicts, lists, strings, numbers):
+    what a JSON column stores. (msgspec.to_builtins would keep tuples as tuples.)"""
+    return msgspec.json.decode(msgspec.json.encode(value))
 
 
 def encode(value: object) -> bytes:
