@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from . import codec
 
@@ -36,6 +36,13 @@ class Envelope:
     version: int
     occurred_at: datetime
     payload: dict[str, Any]
+
+
+class Event(Protocol):
+    """What every event class has: its type and version on the wire."""
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int]
 
 
 class UnknownEvent(LookupError):
@@ -267,7 +274,7 @@ class CommissionReversed(CommissionFact):
     VERSION: ClassVar[int] = 1
 
 
-EVENT_TYPES: dict[tuple[str, int], type] = {
+EVENT_TYPES: dict[tuple[str, int], type[Event]] = {
     (cls.TYPE, cls.VERSION): cls
     for cls in (
         ProductPublished,
@@ -298,7 +305,7 @@ def to_payload(event: object) -> dict[str, Any]:
     return payload
 
 
-def class_of(event_type: str, version: int) -> type:
+def class_of(event_type: str, version: int) -> type[Event]:
     cls = EVENT_TYPES.get((event_type, version))
     if cls is None:
         raise UnknownEvent(f"unknown event {event_type} v{version}")
@@ -317,7 +324,7 @@ def decode(envelope: Envelope) -> Any:
 @dataclass(frozen=True)
 class Subscription:
     name: str  # stable, recorded in the inbox: rename only with care
-    event_class: type
+    event_class: type[Event]
     handler: Callable[[Any], None]
     inbox: str  # model label of the subscriber's inbox, e.g. "storefront.InboxEvent"
 
@@ -325,7 +332,7 @@ class Subscription:
 _subscriptions: dict[tuple[str, int], list[Subscription]] = defaultdict(list)
 
 
-def subscribe(event_class: type, handler: Callable[[Any], None], *, inbox: str, name: str | None = None) -> None:
+def subscribe(event_class: type[Event], handler: Callable[[Any], None], *, inbox: str, name: str | None = None) -> None:
     """Registers `handler` for `event_class`. Called from a context's AppConfig.ready()."""
     name = name or f"{handler.__module__}.{handler.__qualname__}"
     key = (event_class.TYPE, event_class.VERSION)
