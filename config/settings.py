@@ -256,7 +256,8 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.
 
 # HTTP transport: the storefront calls MARKETPLACE_API_URL with the service token;
 # the marketplace's internal endpoints accept only that token (closed when unset).
-MARKETPLACE_API_URL = env.str("MARKETPLACE_API_URL", default="http://127.0.0.1:8001/internal/marketplace/")
+# The URL names the API version this code speaks (integration.endpoint.API_VERSION).
+MARKETPLACE_API_URL = env.str("MARKETPLACE_API_URL", default="http://127.0.0.1:8001/internal/marketplace/v1/")
 MARKETPLACE_SERVICE_TOKEN = env.str("MARKETPLACE_SERVICE_TOKEN", default="")
 MARKETPLACE_API_TIMEOUT = env.float("MARKETPLACE_API_TIMEOUT", default=5.0)
 MARKETPLACE_API_RETRIES = env.int("MARKETPLACE_API_RETRIES", default=2)

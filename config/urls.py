@@ -18,7 +18,8 @@ urlpatterns = [
     path("", include("storefront.urls")),
 ]
 
-# Health checks and the marketplace's internal endpoints (service token only).
+# Health checks and the marketplace's internal endpoints (service token only; versioned
+# inside: v1/<method>/, and a version mismatch for any other path).
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

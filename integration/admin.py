@@ -4,15 +4,24 @@ A context registers it for its concrete table in one line:
 `admin.site.register(OutboxEvent, OutboxEventAdmin)`.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .outbox import OutboxStatus
+from .outbox import AbstractOutboxEvent, OutboxStatus
 from .publish import outbox_replay
 
+if TYPE_CHECKING:  # ModelAdmin is generic in the type stubs only
+    _ModelAdmin = admin.ModelAdmin[AbstractOutboxEvent]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-class OutboxEventAdmin(admin.ModelAdmin):
+
+class OutboxEventAdmin(_ModelAdmin):
     list_display = ["id", "type", "version", "status", "attempts", "occurred_at", "available_at", "request_id"]
     list_filter = ["status", "type"]
     search_fields = ["event_id", "request_id", "type"]
@@ -32,15 +41,15 @@ class OutboxEventAdmin(admin.ModelAdmin):
         "request_id",
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # events are written by their context's services, never by hand
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AbstractOutboxEvent | None = None) -> bool:
         return False
 
     @admin.action(description=_("Replay the selected events"), permissions=["change"])
-    def replay(self, request, queryset):
-        ids = list(queryset.exclude(status=OutboxStatus.DELIVERED).values_list("id", flat=True))
+    def replay(self, request: HttpRequest, queryset: QuerySet[AbstractOutboxEvent]) -> None:
+        ids = list(queryset.exclude(status=OutboxStatus.DELIVERED).values_list("pk", flat=True))
         count = outbox_replay(outbox_label=self.model._meta.label, ids=ids)
         if count:
             self.message_user(

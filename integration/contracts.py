@@ -8,9 +8,11 @@ currency code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 # --- Errors ------------------------------------------------------------------
 
@@ -20,7 +22,7 @@ class PortError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, list[str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.code
@@ -41,6 +43,16 @@ class InvalidRequest(PortError):
     code = "invalid"
 
 
+class MalformedRequest(InvalidRequest):
+    """The call itself is wrong: an unknown, missing or wrongly typed argument.
+
+    Never the caller's user's fault; `fields` names the argument (and the path
+    inside it) with what was expected.
+    """
+
+    code = "malformed"
+
+
 class Conflict(PortError):
     """The request clashes with another one (idempotency key reused, still in flight)."""
 
@@ -51,6 +63,13 @@ class Unavailable(PortError):
     """The provider cannot be reached right now; try again later."""
 
     code = "unavailable"
+
+
+class VersionMismatch(Unavailable):
+    """The provider does not serve this method in this version of its API (a deploy in
+    between two releases). Retrying now does not help, but it is not the caller's fault."""
+
+    code = "version_mismatch"
 
 
 # --- Catalogue -----------------------------------------------------------------
@@ -321,6 +340,40 @@ class CategoryDTO:
     parent_id: int | None
 
 
+# --- Retry safety ----------------------------------------------------------------
+
+
+class Retry(StrEnum):
+    """What a transport may do when it cannot tell whether a call ran."""
+
+    QUERY = "query"  # changes nothing: repeat freely
+    IDEMPOTENT = "idempotent"  # deduplicated by its idempotency key: repeat when it carries one
+    COMMAND = "command"  # may change something twice: never repeat once it may have arrived
+
+
+RETRY_ATTRIBUTE = "__port_retry__"
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _declare(kind: Retry) -> Callable[[Method], Method]:
+    def declare(method: Method) -> Method:
+        setattr(method, RETRY_ATTRIBUTE, kind)
+        return method
+
+    return declare
+
+
+query = _declare(Retry.QUERY)
+idempotent = _declare(Retry.IDEMPOTENT)
+plain_command = _declare(Retry.COMMAND)
+
+
+def retry_of(protocol: type, name: str) -> Retry | None:
+    """The declaration on `protocol.name`, or None when it has none."""
+    value = getattr(getattr(protocol, name, None), RETRY_ATTRIBUTE, None)
+    return value if isinstance(value, Retry) else None
+
+
 # --- The port ------------------------------------------------------------------
 
 
@@ -330,22 +383,30 @@ class MarketplacePort(Protocol):
 
     Every method raises a `PortError` subclass on failure: `NotFound`,
     `InvalidRequest` (with per-field messages), `Conflict` or `Unavailable`.
-    Queries of several items are bulk: one call, never one per item.
+    Queries of several items are bulk: one call, never one per item. Each method
+    declares its retry safety (`@query`, `@idempotent`, `@plain_command`), which the HTTP
+    transport reads to decide whether a lost answer may be asked again.
     """
 
-    # Queries
+    @query
     def get_products(self, product_ids: list[int]) -> list[ProductDetail]: ...
 
+    @query
     def get_product(self, product_id: int) -> ProductDetail: ...
 
+    @query
     def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[ProductSummary]: ...
 
+    @query
     def list_categories(self) -> list[CategoryDTO]: ...
 
+    @query
     def list_reviews(self, *, product_id: int, limit: int = 20) -> list[ReviewDTO]: ...
 
+    @query
     def get_cart(self, buyer_id: int) -> CartDTO: ...
 
+    @query
     def preview_checkout(
         self,
         *,
@@ -355,21 +416,29 @@ class MarketplacePort(Protocol):
         vouchers: tuple[VoucherChoice, ...] = (),
     ) -> CheckoutPreview: ...
 
+    @query
     def get_order(self, *, buyer_id: int, order_id: int) -> OrderDTO: ...
 
+    @query
     def list_orders(self, buyer_id: int) -> list[OrderDTO]: ...
 
+    @query
     def get_payment(self, *, buyer_id: int, payment_id: int) -> PaymentDTO: ...
 
-    # Commands
+    @plain_command
     def add_to_cart(self, *, buyer_id: int, variant_id: int, quantity: int) -> CartDTO: ...
 
+    @plain_command
     def update_cart_line(self, *, buyer_id: int, line_id: int, quantity: int) -> CartDTO: ...
 
+    @idempotent
     def checkout(self, command: CheckoutCommand) -> CheckoutResult: ...
 
+    @plain_command
     def start_payment(self, *, buyer_id: int, order_id: int) -> PaymentDTO: ...
 
+    @plain_command
     def confirm_delivery(self, *, buyer_id: int, order_id: int) -> OrderDTO: ...
 
+    @plain_command
     def submit_review(self, *, buyer_id: int, order_line_id: int, stars: int, text: str) -> ReviewDTO: ...

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from contextvars import ContextVar
 
 HEADER = "X-Request-ID"
@@ -31,7 +32,7 @@ def current() -> str:
 
 
 @contextlib.contextmanager
-def bound(request_id: str):
+def bound(request_id: str) -> Iterator[str]:
     token = _current.set(request_id)
     try:
         yield request_id

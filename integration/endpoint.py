@@ -1,20 +1,33 @@
-"""The provider side of `integration.http`: one view serving every method of a port."""
+"""The provider side of `integration.http`: one view serving every method of a port,
+under a versioned path (`v1/<method>/`).
+
+A method or a version this provider does not serve answers a version-mismatch
+problem (501), never "not found": the caller is newer or older than this
+provider, and the thing it asked about may well exist.
+"""
+
+from __future__ import annotations
 
 import hmac
-import json
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import correlation, wire
-from .contracts import InvalidRequest, NotFound, PortError
+from . import codec, correlation, wire
+from .contracts import MalformedRequest, PortError, VersionMismatch
 from .guard import Guarded
 
 logger = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+API_VERSION = "v1"
+
+View = Callable[..., HttpResponse]
 
 
 def _problem(error: PortError) -> JsonResponse:
@@ -23,7 +36,7 @@ def _problem(error: PortError) -> JsonResponse:
 
 
 def _authorised(request: HttpRequest) -> bool:
-    expected = settings.MARKETPLACE_SERVICE_TOKEN
+    expected: str = settings.MARKETPLACE_SERVICE_TOKEN
     given = request.headers.get("Authorization", "").removeprefix("Bearer ")
     # No token configured means the endpoints are closed, never open.
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
@@ -37,36 +50,53 @@ def _unauthorised() -> JsonResponse:
     )
 
 
-def ping_view(request: HttpRequest):
+def ping_view(request: HttpRequest) -> JsonResponse:
     """Lets a caller's readiness check confirm the endpoint answers and accepts its token."""
-    return JsonResponse({"status": "ok"}) if _authorised(request) else _unauthorised()
+    return JsonResponse({"status": "ok", "version": API_VERSION}) if _authorised(request) else _unauthorised()
 
 
-def port_view(protocol: type, provider_factory):
+@csrf_exempt
+def version_mismatch_view(request: HttpRequest, **_path: str) -> JsonResponse:
+    """Any path under the endpoint that no version of it serves."""
+    if not _authorised(request):
+        return _unauthorised()
+    return _problem(VersionMismatch(f"{request.path} is not served by API {API_VERSION}."))
+
+
+def port_view(protocol: type, provider_factory: Callable[[], Any]) -> View:
     """A view for `<method>/` URLs that calls `provider_factory()`'s method of that name."""
     methods = wire.port_methods(protocol)
 
     @csrf_exempt
     @require_POST
-    def view(request: HttpRequest, method: str):
+    def view(request: HttpRequest, method: str) -> HttpResponse:
         if not _authorised(request):
             return _unauthorised()
         if method not in methods:
-            return _problem(NotFound(f"Unknown method {method!r}."))
+            return _problem(VersionMismatch(f"Method {method!r} is not served by API {API_VERSION}."))
         with correlation.bound(correlation.clean(request.headers.get(correlation.HEADER))):
             try:
-                data = json.loads(request.body or b"{}")
-                if not isinstance(data, dict):
-                    raise ValueError("arguments must be an object")
+                data = codec.decode(request.body or b"{}")
                 kwargs = wire.decode_arguments(protocol, method, data)
+            except codec.CodecError as exc:
+                return _problem(MalformedRequest(f"Malformed JSON: {exc}"))
             except PortError as error:
                 return _problem(error)
-            except (ValueError, TypeError, KeyError) as exc:
-                return _problem(InvalidRequest(f"Malformed arguments: {exc}"))
             try:
                 result = getattr(Guarded(provider_factory()), method)(**kwargs)
             except PortError as error:
                 return _problem(error)
-            return JsonResponse(wire.encode(result), safe=False)
+            return HttpResponse(codec.encode(result), content_type="application/json")
 
     return view
+
+
+def port_urlpatterns(protocol: type, provider_factory: Callable[[], Any]) -> list[URLPattern]:
+    """The endpoint's URLs: the ping at the root and at the version, the methods under the
+    version, and a version mismatch for everything else."""
+    return [
+        path("", ping_view, name="ping"),
+        path(f"{API_VERSION}/", ping_view, name="ping-version"),
+        path(f"{API_VERSION}/<str:method>/", port_view(protocol, provider_factory), name="port"),
+        re_path(r"^.+$", version_mismatch_view, name="version-mismatch"),
+    ]

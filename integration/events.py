@@ -1,30 +1,32 @@
 """Integration events: the envelope, the documented catalogue and the subscriber registry.
 
 An event is a versioned, frozen dataclass with class attributes `TYPE` and
-`VERSION`. It travels inside an `Envelope` (id, type, version, occurred_at,
-payload) written to the publisher's outbox in the same transaction as the
-change it reports. Subscribers receive the typed event back, rebuilt from the
-payload. Delivery is at least once; handlers are made idempotent by the inbox
-(see `integration.outbox.handle_once`).
+`VERSION`, made of plain values and payload classes of its own (never a port
+DTO: the port and the events change on their own schedules). It travels inside
+an `Envelope` (id, type, version, occurred_at, payload) written to the
+publisher's outbox in the same transaction as the change it reports; the
+payload is the event encoded by `integration.codec`. Subscribers receive the
+typed event back, decoded by (type, version) and checked against its types; an
+unknown version or a payload that does not fit is refused, and the relay
+retries it until it is dead-lettered. Delivery is at least once; handlers are
+made idempotent by the inbox (see `integration.relay.handle_once`).
 
-Adding a field to an event is compatible; renaming or removing one needs a new
-VERSION, published beside the old one until every subscriber has moved.
+Adding a field with a default to an event is compatible; renaming, removing or
+retyping one needs a new VERSION, published beside the old one until every
+subscriber has moved. `tests/integration/golden/` holds each version's wire
+format.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import types
-import typing
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-from .contracts import ProductSummary
+from . import codec
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,55 @@ class Envelope:
     payload: dict[str, Any]
 
 
+class Event(Protocol):
+    """What every event class has: its type and version on the wire."""
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int]
+
+
+class UnknownEvent(LookupError):
+    """No event class of this type and version is known here."""
+
+
 # --- Catalogue -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class ProductCardFacts:
+    """Everything a product's card shows, as the product events carry it."""
+
+    product_id: int
+    shop_id: int
+    shop_name: str
+    shop_slug: str
+    shop_city: str
+    shop_province: str
+    is_local_business: bool
+    title: str
+    image_url: str
+    category_id: int | None
+    category_name: str
+    price_min: int
+    price_max: int
+    currency: str
+    in_stock: bool
+    rating: int  # average stars x 100, 0 when unrated
+    review_count: int
+    sold_count: int
+    commission_bp: int  # affiliate commission in basis points (1% = 100)
+    status: str
+    # The product's card revision: grows with every card event, so a later card wins.
+    revision: int = 0
+
+
+@dataclass(frozen=True)
 class ProductPublished:
-    """A product became visible to shoppers (status active). Payload: its summary."""
+    """A product became visible to shoppers (status active). Payload: its card."""
 
     TYPE: ClassVar[str] = "marketplace.product.published"
     VERSION: ClassVar[int] = 1
-    product: ProductSummary
+    product: ProductCardFacts
 
 
 @dataclass(frozen=True)
@@ -54,7 +95,7 @@ class ProductUpdated:
 
     TYPE: ClassVar[str] = "marketplace.product.updated"
     VERSION: ClassVar[int] = 1
-    product: ProductSummary
+    product: ProductCardFacts
 
 
 @dataclass(frozen=True)
@@ -64,7 +105,7 @@ class ProductUnpublished:
     TYPE: ClassVar[str] = "marketplace.product.unpublished"
     VERSION: ClassVar[int] = 1
     product_id: int
-    revision: int = 0  # the product's card revision (see ProductSummary.revision)
+    revision: int = 0  # the product's card revision (see ProductCardFacts.revision)
 
 
 @dataclass(frozen=True)
@@ -103,7 +144,7 @@ class StockChanged:
     VERSION: ClassVar[int] = 1
     product_id: int
     in_stock: bool
-    revision: int = 0  # the product's card revision (see ProductSummary.revision)
+    revision: int = 0  # the product's card revision (see ProductCardFacts.revision)
 
 
 @dataclass(frozen=True)
@@ -233,7 +274,7 @@ class CommissionReversed(CommissionFact):
     VERSION: ClassVar[int] = 1
 
 
-EVENT_TYPES: dict[tuple[str, int], type] = {
+EVENT_TYPES: dict[tuple[str, int], type[Event]] = {
     (cls.TYPE, cls.VERSION): cls
     for cls in (
         ProductPublished,
@@ -257,47 +298,24 @@ EVENT_TYPES: dict[tuple[str, int], type] = {
 # --- Payload <-> dataclass ------------------------------------------------------------
 
 
-def to_payload(event: Any) -> dict[str, Any]:
-    return dataclasses.asdict(event)
+def to_payload(event: object) -> dict[str, Any]:
+    """The event as the JSON object its outbox row stores."""
+    payload = codec.to_builtins(event)
+    assert isinstance(payload, dict), "an event is a dataclass"
+    return payload
 
 
-def _build(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        return _build(inner[0], value) if len(inner) == 1 else value
-    if origin is tuple:
-        (item_type, *_rest) = typing.get_args(tp)
-        return tuple(_build(item_type, item) for item in value)
-    if dataclasses.is_dataclass(tp):
-        return from_payload(tp, value)
-    if tp is datetime and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value
-
-
-@functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)  # resolving them is costly and a class's never change
-
-
-def from_payload(cls: type, payload: dict[str, Any]) -> Any:
-    """Rebuilds a (possibly nested) dataclass from its JSON payload; unknown keys are ignored."""
-    hints = _type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in payload:
-            kwargs[f.name] = _build(hints[f.name], payload[f.name])
-    return cls(**kwargs)
+def class_of(event_type: str, version: int) -> type[Event]:
+    cls = EVENT_TYPES.get((event_type, version))
+    if cls is None:
+        raise UnknownEvent(f"unknown event {event_type} v{version}")
+    return cls
 
 
 def decode(envelope: Envelope) -> Any:
-    cls = EVENT_TYPES.get((envelope.type, envelope.version))
-    if cls is None:
-        raise LookupError(f"unknown event {envelope.type} v{envelope.version}")
-    return from_payload(cls, envelope.payload)
+    """The typed event of `envelope`: `UnknownEvent` for a type or version not known here,
+    `codec.CodecError` for a payload that does not fit its class."""
+    return codec.convert(envelope.payload, class_of(envelope.type, envelope.version))
 
 
 # --- Subscribers -----------------------------------------------------------------------
@@ -306,7 +324,7 @@ def decode(envelope: Envelope) -> Any:
 @dataclass(frozen=True)
 class Subscription:
     name: str  # stable, recorded in the inbox: rename only with care
-    event_class: type
+    event_class: type[Event]
     handler: Callable[[Any], None]
     inbox: str  # model label of the subscriber's inbox, e.g. "storefront.InboxEvent"
 
@@ -314,7 +332,7 @@ class Subscription:
 _subscriptions: dict[tuple[str, int], list[Subscription]] = defaultdict(list)
 
 
-def subscribe(event_class: type, handler: Callable[[Any], None], *, inbox: str, name: str | None = None) -> None:
+def subscribe(event_class: type[Event], handler: Callable[[Any], None], *, inbox: str, name: str | None = None) -> None:
     """Registers `handler` for `event_class`. Called from a context's AppConfig.ready()."""
     name = name or f"{handler.__module__}.{handler.__qualname__}"
     key = (event_class.TYPE, event_class.VERSION)

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+from typing import Any
 
 from django.db import InterfaceError, OperationalError
 
@@ -15,16 +16,16 @@ class Guarded:
     """Wraps a provider: a lost or refused database connection becomes `Unavailable`,
     which callers already answer with "try again shortly" instead of a 500."""
 
-    def __init__(self, provider):
+    def __init__(self, provider: object) -> None:
         self._provider = provider
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._provider, name)
         if not callable(attribute):
             return attribute
 
         @functools.wraps(attribute)
-        def call(*args, **kwargs):
+        def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return attribute(*args, **kwargs)
             except (OperationalError, InterfaceError) as exc:

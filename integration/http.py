@@ -1,24 +1,30 @@
-"""A port reached over internal HTTP: one POST per call to `<base>/<method>/`.
+"""A port reached over internal HTTP: one POST per call to `<base>/<method>/`, where
+the base names the API version (`.../internal/marketplace/v1/`).
 
 Any method of the protocol is served generically (`integration.wire`): the
 arguments travel as JSON built from the type hints and the result is rebuilt
-into its DTOs. Port errors travel as RFC 9457 problem details and are raised
-again on this side. Only retry-safe calls are retried (queries, and commands
-that carry an idempotency key); a refused connection never reached the
-provider, so it is retried for every call.
+into its DTOs, checked against them. Port errors travel as RFC 9457 problem
+details and are raised again on this side; a version mismatch (501) is
+`Unavailable`. Only calls the protocol declares retry-safe are retried
+(`@query`, and `@idempotent` ones carrying their key); a refused connection
+never reached the provider, so it is retried for every call.
 """
+
+from __future__ import annotations
 
 import logging
 import random
 import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 from django.conf import settings
 from django.utils import translation
 
-from . import correlation, wire
+from . import codec, correlation, wire
 from .availability import mark_unavailable
-from .contracts import PortError, Unavailable
+from .contracts import PortError, Unavailable, VersionMismatch
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE_MESSAGE = "The marketplace is briefly unavailable. Please try again shortly."
@@ -35,7 +41,7 @@ class HttpPort:
         connect_timeout: float = 2.0,
         retries: int = 2,
         transport: httpx.BaseTransport | None = None,
-    ):
+    ) -> None:
         self._protocol = protocol
         self._methods = wire.port_methods(protocol)
         self._retries = retries
@@ -46,26 +52,26 @@ class HttpPort:
             transport=transport,
         )
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("_") or name not in self._methods:
             raise AttributeError(name)
 
-        def call(*args, **kwargs):
+        def call(*args: Any, **kwargs: Any) -> Any:
             return self._call(name, wire.bind_call(self._protocol, name, args, kwargs))
 
         call.__name__ = name
         return call
 
-    def _call(self, name: str, arguments: dict):
+    def _call(self, name: str, arguments: dict[str, Any]) -> Any:
         try:
             return self._attempts(name, arguments)
         except Unavailable:
             mark_unavailable()
             raise
 
-    def _attempts(self, name: str, arguments: dict):
-        retry_safe = wire.is_retry_safe(name, arguments)
-        body = wire.dumps(arguments)
+    def _attempts(self, name: str, arguments: dict[str, Any]) -> Any:
+        retry_safe = wire.is_retry_safe(self._protocol, name, arguments)
+        body = codec.encode(arguments)
         headers = {
             correlation.HEADER: correlation.current() or correlation.new_id(),
             # The provider words its messages in the caller's language (LocaleMiddleware reads this).
@@ -87,12 +93,20 @@ class HttpPort:
                     raise Unavailable(UNAVAILABLE_MESSAGE) from exc
             else:
                 if response.status_code < 300:
-                    return wire.decode_result(self._protocol, name, response.json())
+                    return self._result(name, response)
                 # Only "try again later" is worth repeating; a refused token or a bug is not.
                 if response.status_code != 503 or last or not retry_safe:
                     raise self._error(response)
             time.sleep(random.uniform(0, 0.1 * 2**attempt))  # jittered backoff between attempts
         raise AssertionError("unreachable")
+
+    def _result(self, name: str, response: httpx.Response) -> Any:
+        try:
+            return wire.decode_result(self._protocol, name, response.content)
+        except codec.CodecError as exc:
+            # The provider speaks another shape of this method: a deploy in between releases.
+            logger.error("marketplace %s answered a result that does not fit its type: %s", name, exc)
+            raise VersionMismatch(UNAVAILABLE_MESSAGE) from exc
 
     @staticmethod
     def _error(response: httpx.Response) -> PortError:
@@ -100,13 +114,23 @@ class HttpPort:
             body = response.json()
         except ValueError:
             body = {}
+        if response.status_code == 501:
+            logger.error("marketplace does not serve this call in this API version: %s", response.text[:500])
+            return VersionMismatch(UNAVAILABLE_MESSAGE)
         if response.status_code >= 500 and response.status_code != 503:
             logger.error("marketplace answered %s: %s", response.status_code, response.text[:500])
             return Unavailable(UNAVAILABLE_MESSAGE)
         if response.status_code in (401, 403):
             logger.error("marketplace refused the service token (%s)", response.status_code)
             return Unavailable(UNAVAILABLE_MESSAGE)
-        return wire.error_from_problem(response.status_code, body if isinstance(body, dict) else {})
+        if not wire.is_port_problem(body):
+            # Not the endpoint's answer (a proxy's page, a wrong base URL): nothing was found
+            # or refused by the port itself.
+            logger.error(
+                "marketplace answered %s without a port problem: %s", response.status_code, response.text[:500]
+            )
+            return Unavailable(UNAVAILABLE_MESSAGE)
+        return wire.error_from_problem(response.status_code, body)
 
     def ping(self) -> None:
         """Raises `Unavailable` unless the provider answers and accepts the token."""

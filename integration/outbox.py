@@ -42,7 +42,7 @@ class AbstractOutboxEvent(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "available_at"], name="%(app_label)s_outbox_due")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.type} v{self.version} {self.event_id}"
 
     def envelope(self) -> Envelope:

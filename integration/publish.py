@@ -1,39 +1,42 @@
 """Publishing an event: an outbox row written in the publisher's own transaction."""
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import router, transaction
 from django.utils import timezone
 
 from . import correlation
-from .events import to_payload
-from .outbox import OutboxStatus
+from .events import Event, to_payload
+from .outbox import AbstractOutboxEvent, OutboxStatus
 from .tasks import relay_outbox_task
 
 logger = logging.getLogger(__name__)
 
 
-def publish(outbox_model, event) -> None:
+def publish(outbox_model: type[AbstractOutboxEvent], event: Event) -> None:
     """Writes `event` to the outbox. Must run inside the change's transaction."""
     publish_many(outbox_model, [event])
 
 
-def publish_many(outbox_model, events) -> None:
+def publish_many(outbox_model: type[AbstractOutboxEvent], events: Iterable[Event]) -> None:
     """Writes `events` to the outbox in one insert, in the order given (the relay
     delivers by id). Must run inside the change's transaction."""
-    events = list(events)
-    if not events:
+    batch = list(events)
+    if not batch:
         return
     alias = router.db_for_write(outbox_model)
     connection = transaction.get_connection(alias)
     if not connection.in_atomic_block:
         raise RuntimeError("publish() must be called inside transaction.atomic(using=<alias>)")
     request_id = correlation.current()
-    outbox_model.objects.using(alias).bulk_create(
+    outbox_model._default_manager.using(alias).bulk_create(
         [
             outbox_model(type=event.TYPE, version=event.VERSION, payload=to_payload(event), request_id=request_id)
-            for event in events
+            for event in batch
         ]
     )
     transaction.on_commit(lambda: enqueue_relay(outbox_model._meta.label), using=alias)
@@ -55,8 +58,8 @@ def outbox_replay(*, outbox_label: str, ids: list[int]) -> int:
     outbox_model = apps.get_model(outbox_label)
     alias = router.db_for_write(outbox_model)
     with transaction.atomic(using=alias):
-        count = (
-            outbox_model.objects.using(alias)
+        count: int = (
+            outbox_model._default_manager.using(alias)
             .filter(id__in=ids)
             .exclude(status=OutboxStatus.DELIVERED)
             .update(status=OutboxStatus.PENDING, attempts=0, available_at=timezone.now(), last_error="")

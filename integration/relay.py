@@ -1,28 +1,34 @@
 """Relaying outbox rows to subscribers, at least once, each handled once."""
 
+from __future__ import annotations
+
 import logging
 import random
 import uuid
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 
-from . import correlation
-from .events import Envelope, Subscription, from_payload, subscriptions_for
+from . import codec, correlation, events
+from .events import Envelope, Subscription, subscriptions_for
 from .outbox import OutboxStatus
 
 logger = logging.getLogger(__name__)
 
+# An envelope, its decoded event and the request id it was published under.
+Delivery = tuple[Envelope, Any, str]
 
-def handle_once(subscription: Subscription, envelope: Envelope) -> bool:
-    """Runs the handler and records the event in the inbox, atomically. False if already done."""
+
+def handle_once(subscription: Subscription, envelope: Envelope, event: Any) -> bool:
+    """Runs the handler on `event` (decoded from `envelope`) and records the event in the
+    inbox, atomically. False if already done."""
     inbox_model = apps.get_model(subscription.inbox)
     alias = router.db_for_write(inbox_model)
-    event = from_payload(subscription.event_class, envelope.payload)
     with transaction.atomic(using=alias):
         try:
             with transaction.atomic(using=alias):
@@ -33,9 +39,9 @@ def handle_once(subscription: Subscription, envelope: Envelope) -> bool:
     return True
 
 
-def handle_batch(subscription: Subscription, batch: list[tuple[Envelope, str]]) -> int:
-    """Runs the handler on every event of `batch` (envelope, request id) not yet in the
-    inbox, and records them there, in one transaction. Returns how many were handled.
+def handle_batch(subscription: Subscription, batch: list[Delivery]) -> int:
+    """Runs the handler on every event of `batch` not yet in the inbox, and records them
+    there, in one transaction. Returns how many were handled.
 
     A concurrent relay that recorded one of them first makes the inbox insert fail and
     the whole batch roll back; the caller then goes one by one.
@@ -45,16 +51,16 @@ def handle_batch(subscription: Subscription, batch: list[tuple[Envelope, str]]) 
     with transaction.atomic(using=alias):
         done = set(
             inbox_model.objects.using(alias)
-            .filter(handler=subscription.name, event_id__in=[envelope.id for envelope, _ in batch])
+            .filter(handler=subscription.name, event_id__in=[envelope.id for envelope, _, _ in batch])
             .values_list("event_id", flat=True)
         )
-        fresh = list({envelope.id: (envelope, rid) for envelope, rid in batch if envelope.id not in done}.values())
+        fresh = list({delivery[0].id: delivery for delivery in batch if delivery[0].id not in done}.values())
         inbox_model.objects.using(alias).bulk_create(
-            [inbox_model(event_id=envelope.id, handler=subscription.name) for envelope, _ in fresh]
+            [inbox_model(event_id=envelope.id, handler=subscription.name) for envelope, _, _ in fresh]
         )
-        for envelope, request_id in fresh:
+        for _envelope, event, request_id in fresh:
             with correlation.bound(request_id):
-                subscription.handler(from_payload(subscription.event_class, envelope.payload))
+                subscription.handler(event)
     return len(fresh)
 
 
@@ -62,22 +68,32 @@ def deliver_many(batch: list[tuple[Envelope, str]]) -> dict[uuid.UUID, str]:
     """Hands the events of `batch` (envelope, request id) to their subscribers: one
     transaction per subscription for the whole batch, falling back to one transaction
     per event when that fails, so one bad event holds back no other. Returns the
-    errors of the events some subscriber failed on, by event id."""
-    by_subscription: dict[str, tuple[Subscription, list]] = {}
-    for envelope, request_id in batch:
-        for subscription in subscriptions_for(envelope.type, envelope.version):
-            by_subscription.setdefault(subscription.name, (subscription, []))[1].append((envelope, request_id))
+    errors of the events some subscriber failed on, by event id.
+
+    An event of a type or version not known here, or whose payload does not fit its
+    class, is refused before any subscriber sees it: it fails like a handler error,
+    so it is retried (a newer worker may know it) and then dead-lettered."""
     failures: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for subscription, events in by_subscription.values():
+    by_subscription: dict[str, tuple[Subscription, list[Delivery]]] = {}
+    for envelope, request_id in batch:
         try:
-            handle_batch(subscription, events)
+            event = events.decode(envelope)
+        except (events.UnknownEvent, codec.CodecError) as exc:
+            logger.error("event %s (%s v%d) refused: %s", envelope.id, envelope.type, envelope.version, exc)
+            failures[envelope.id].append(f"refused: {exc}")
+            continue
+        for subscription in subscriptions_for(envelope.type, envelope.version):
+            by_subscription.setdefault(subscription.name, (subscription, []))[1].append((envelope, event, request_id))
+    for subscription, deliveries in by_subscription.values():
+        try:
+            handle_batch(subscription, deliveries)
             continue
         except Exception:
             logger.warning("subscriber %s failed on a batch; retrying event by event", subscription.name)
-        for envelope, request_id in events:
+        for envelope, event, request_id in deliveries:
             try:
                 with correlation.bound(request_id):
-                    handle_once(subscription, envelope)
+                    handle_once(subscription, envelope, event)
             except Exception as exc:
                 logger.exception("subscriber %s failed on event %s", subscription.name, envelope.id)
                 failures[envelope.id].append(f"{subscription.name}: {exc!r}")

@@ -4,7 +4,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 
-def _translated(template: str, params: dict) -> str:
+def _translated(template: str, params: dict[str, object]) -> str:
     text = gettext(template)
     return text % params if params else text
 
@@ -12,6 +12,6 @@ def _translated(template: str, params: dict) -> str:
 _lazy_translated = lazy(_translated, str)
 
 
-def message(template: str, **params) -> str:
+def message(template: str, **params: object) -> str:
     """`template` translated when shown (not at import), with `params` filled in."""
     return _lazy_translated(template, params)

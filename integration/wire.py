@@ -1,27 +1,20 @@
-"""Port calls as JSON: arguments and results encoded from, and rebuilt by, type hints.
+"""Port calls over the wire: arguments and results by the method's type hints, errors
+as RFC 9457 problem details.
 
 Nothing here is specific to one method: a method added to a port travels over
-HTTP as soon as its DTOs are plain dataclasses (see `integration.contracts`).
+HTTP as soon as its DTOs are plain dataclasses (see `integration.contracts`)
+and it declares its retry safety. The JSON itself is `integration.codec`'s.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
-import json
-import types
 import typing
-from datetime import date, datetime
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
-
-from . import contracts
-
-# Queries never change anything, so they may be retried; a command may be retried
-# only when it carries an idempotency key (see `is_retry_safe`).
-QUERY_PREFIXES = ("get_", "list_", "search_", "preview_", "count_")
+from . import codec, contracts
 
 
 def port_methods(protocol: type) -> frozenset[str]:
@@ -34,99 +27,79 @@ def method_hints(protocol: type, name: str) -> tuple[inspect.Signature, dict[str
     return inspect.signature(function), typing.get_type_hints(function, vars(contracts))
 
 
-def encode(value: Any) -> Any:
-    """A JSON-ready structure; dataclasses become dicts, tuples lists, datetimes strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [encode(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def dumps(value: Any) -> bytes:
-    return json.dumps(encode(value), cls=DjangoJSONEncoder).encode()
-
-
-def decode(tp: Any, value: Any) -> Any:
-    """Rebuilds a value of type `tp` from `encode`'s output."""
-    if value is None or tp is Any:
-        return value
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = [arg for arg in args if arg is not type(None)]
-        return decode(inner[0], value) if len(inner) == 1 else value
-    if origin is list:
-        return [decode(args[0] if args else Any, item) for item in value]
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], item) for item in value)
-        if args:
-            return tuple(decode(t, item) for t, item in zip(args, value, strict=True))
-        return tuple(value)
-    if origin is dict:
-        value_type = args[1] if args else Any
-        return {k: decode(value_type, v) for k, v in value.items()}
-    if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        return tp(**{f.name: decode(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
-    if tp is datetime and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if tp is date and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
-
-
-def bind_call(protocol: type, name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
-    """The call's arguments by name, encoded (the client side)."""
+def bind_call(protocol: type, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The call's arguments by name, defaults filled in, as JSON values (the client side)."""
     signature, _hints = method_hints(protocol, name)
     bound = signature.bind(None, *args, **kwargs)  # None stands for self
     bound.apply_defaults()
-    return {key: encode(value) for key, value in list(bound.arguments.items())[1:]}
+    return {key: codec.to_builtins(value) for key, value in list(bound.arguments.items())[1:]}
 
 
-def decode_arguments(protocol: type, name: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The call's keyword arguments rebuilt from JSON (the server side); unknown names are refused."""
+def decode_arguments(protocol: type, name: str, data: object) -> dict[str, Any]:
+    """The call's keyword arguments rebuilt from JSON values and checked against their
+    types (the server side). Anything unknown, missing or of the wrong type is a
+    `MalformedRequest` naming each argument at fault."""
+    if not isinstance(data, dict):
+        raise contracts.MalformedRequest("The arguments must be a JSON object.")
     signature, hints = method_hints(protocol, name)
-    parameters = list(signature.parameters)[1:]
-    unknown = set(data) - set(parameters)
-    if unknown:
-        raise contracts.InvalidRequest(
-            "Unknown arguments.", fields={key: ["Unknown argument."] for key in sorted(unknown)}
-        )
-    kwargs = {key: decode(hints.get(key, Any), value) for key, value in data.items()}
-    try:
-        signature.bind(None, **kwargs)
-    except TypeError as exc:
-        raise contracts.InvalidRequest(f"Missing arguments: {exc}") from exc
+    parameters = list(signature.parameters.values())[1:]
+    known = {parameter.name for parameter in parameters}
+    fields: dict[str, list[str]] = {key: ["Unknown argument."] for key in sorted(set(data) - known)}
+    kwargs: dict[str, Any] = {}
+    for parameter in parameters:
+        if parameter.name not in data:
+            if parameter.default is inspect.Parameter.empty:
+                fields[parameter.name] = ["Missing argument."]
+            continue
+        try:
+            kwargs[parameter.name] = codec.convert(data[parameter.name], hints[parameter.name])
+        except codec.CodecError as error:
+            fields[_field(parameter.name, error.path)] = [error.message]
+    if fields:
+        raise contracts.MalformedRequest("Malformed arguments.", fields=fields)
     return kwargs
 
 
-def decode_result(protocol: type, name: str, data: Any) -> Any:
+def _field(argument: str, path: str) -> str:
+    if not path:
+        return argument
+    return f"{argument}{path}" if path.startswith("[") else f"{argument}.{path}"
+
+
+def decode_result(protocol: type, name: str, data: bytes) -> Any:
+    """The method's result from the provider's JSON answer; `codec.CodecError` if it does not fit."""
     _signature, hints = method_hints(protocol, name)
-    return decode(hints.get("return", Any), data)
+    return codec.decode(data, hints["return"])
 
 
-def is_retry_safe(name: str, arguments: dict[str, Any]) -> bool:
-    if name.startswith(QUERY_PREFIXES):
+def is_retry_safe(protocol: type, name: str, arguments: Mapping[str, Any]) -> bool:
+    """Whether a call whose answer was lost may be sent again, by the method's declaration."""
+    declared = contracts.retry_of(protocol, name)
+    if declared is contracts.Retry.QUERY:
         return True
-    # A command is safe to repeat when the provider deduplicates it by key.
+    if declared is contracts.Retry.IDEMPOTENT:
+        return carries_idempotency_key(arguments)
+    return False  # a plain command, or a method nobody declared
+
+
+def carries_idempotency_key(arguments: Mapping[str, Any]) -> bool:
+    """A non-empty `idempotency_key` among the arguments or one level inside them."""
     return any(
-        key == "idempotency_key" or (isinstance(value, dict) and value.get("idempotency_key"))
+        (key == "idempotency_key" and bool(value))
+        or (isinstance(value, Mapping) and bool(value.get("idempotency_key")))
         for key, value in arguments.items()
     )
 
 
 # --- Errors over the wire (RFC 9457 problem details) ------------------------------------
 
+# Most specific first: a status is read back as the first class that has it.
 ERROR_STATUS: dict[type[contracts.PortError], int] = {
     contracts.NotFound: 404,
+    contracts.MalformedRequest: 400,
     contracts.InvalidRequest: 422,
     contracts.Conflict: 409,
+    contracts.VersionMismatch: 501,
     contracts.Unavailable: 503,
 }
 
@@ -138,10 +111,13 @@ def status_for(error: contracts.PortError) -> int:
     return 400
 
 
+PROBLEM_TYPE = "urn:jalin:port-error:"
+
+
 def problem(error: contracts.PortError) -> dict[str, Any]:
     status = status_for(error)
     return {
-        "type": f"urn:jalin:port-error:{error.code}",
+        "type": f"{PROBLEM_TYPE}{error.code}",
         "title": type(error).__name__,
         "status": status,
         "detail": error.message,
@@ -150,6 +126,16 @@ def problem(error: contracts.PortError) -> dict[str, Any]:
     }
 
 
-def error_from_problem(status: int, body: dict[str, Any]) -> contracts.PortError:
+def is_port_problem(body: object) -> bool:
+    """Whether `body` is a problem written by `problem` (and not, say, a proxy's 404 page)."""
+    return isinstance(body, dict) and str(body.get("type", "")).startswith(PROBLEM_TYPE)
+
+
+def error_from_problem(status: int, body: Mapping[str, Any]) -> contracts.PortError:
     cls = next((c for c, s in ERROR_STATUS.items() if s == status), contracts.PortError)
-    return cls(str(body.get("detail") or ""), code=body.get("code") or None, fields=body.get("fields") or {})
+    fields = body.get("fields")
+    return cls(
+        str(body.get("detail") or ""),
+        code=str(body.get("code") or "") or None,
+        fields=fields if isinstance(fields, dict) else {},
+    )

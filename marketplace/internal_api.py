@@ -1,16 +1,12 @@
 """The marketplace's internal HTTP endpoints: `MarketplacePort` for a storefront
-deployed apart (`INTEGRATION_TRANSPORT=http`). Service-token only; not for shoppers."""
-
-from django.urls import path
+deployed apart (`INTEGRATION_TRANSPORT=http`), under `v1/<method>/`.
+Service-token only; not for shoppers."""
 
 from integration.contracts import MarketplacePort
-from integration.endpoint import ping_view, port_view
+from integration.endpoint import port_urlpatterns
 
 from .provider import MarketplaceProvider
 
 app_name = "marketplace_internal"
 
-urlpatterns = [
-    path("", ping_view, name="ping"),
-    path("<str:method>/", port_view(MarketplacePort, MarketplaceProvider), name="port"),
-]
+urlpatterns = port_urlpatterns(MarketplacePort, MarketplaceProvider)

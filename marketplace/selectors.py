@@ -1,5 +1,6 @@
 """Reads of the marketplace, shaped as integration DTOs. Each runs a constant number of queries."""
 
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from integration import contracts
+from integration import contracts, events
 
 from .models import (
     CartItem,
@@ -127,6 +128,12 @@ def product_summaries_after(*, after_id: int, limit: int) -> list[contracts.Prod
 
 def product_summary_by_id(product_id: int) -> contracts.ProductSummary:
     return product_summary(_with_stock(_products()).get(id=product_id))
+
+
+def product_card_facts_by_id(product_id: int) -> events.ProductCardFacts:
+    """The card as the product events carry it: today the summary's fields, in the
+    events' own class so that the port and the events can change apart."""
+    return events.ProductCardFacts(**dataclasses.asdict(product_summary_by_id(product_id)))
 
 
 def cart_dto(buyer_id: int) -> contracts.CartDTO:

@@ -2,7 +2,7 @@
 also records the event in the inbox, so a redelivered event changes nothing.
 
 Rule for unknown products: a product event (published/updated) creates the card,
-since it carries the whole summary; every other event only moves counters of
+since it carries the whole card; every other event only moves counters of
 cards that exist and ignores the rest, because the card, when it arrives, carries
 the marketplace's own totals. No handler raises for an unknown id, so no event
 loops in retries.

@@ -33,10 +33,10 @@ def product_publish_card(*, product_id: int, was_active: bool = False) -> None:
         if was_active:
             publish(OutboxEvent, events.ProductUnpublished(product_id=product_id, revision=_next_revision(product_id)))
         return
-    _next_revision(product_id)  # the summary below carries it
-    summary = selectors.product_summary_by_id(product_id)
+    _next_revision(product_id)  # the card below carries it
+    card = selectors.product_card_facts_by_id(product_id)
     event_class = events.ProductUpdated if was_active else events.ProductPublished
-    publish(OutboxEvent, event_class(product=summary))
+    publish(OutboxEvent, event_class(product=card))
 
 
 def _next_revision(product_id: int) -> int:

@@ -229,7 +229,7 @@ def _place_orders(command, checkout, parts: list[quote.ShopQuote], locked: dict[
         for order, part in zip(orders, parts, strict=True)
     }
     OrderLine.objects.using(ALIAS).bulk_create([line for order_lines in lines.values() for line in order_lines])
-    placed: list[object] = []
+    placed: list[events.Event] = []
     for order in orders:
         facts = _line_facts(lines[order.id])
         placed.append(events.OrderPlaced(status=order.status, **_order_event_fields(order, facts)))

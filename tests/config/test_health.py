@@ -34,7 +34,7 @@ def test_readyz_names_redis_and_the_marketplace_when_they_do_not_answer(client):
     with override_settings(
         REDIS_URL=f"redis://127.0.0.1:{closed}/0",
         INTEGRATION_TRANSPORT="http",
-        MARKETPLACE_API_URL=f"http://127.0.0.1:{closed}/internal/marketplace/",
+        MARKETPLACE_API_URL=f"http://127.0.0.1:{closed}/internal/marketplace/v1/",
         MARKETPLACE_API_RETRIES=0,
     ):
         response = client.get("/readyz")

@@ -67,7 +67,7 @@ def start_worker(*, beat_schedule: Path | None = None, **env: str) -> subprocess
 
 
 def start_marketplace_server() -> tuple[subprocess.Popen, str]:
-    """gunicorn serving the whole site; the storefront calls only /internal/marketplace/."""
+    """gunicorn serving the whole site; the storefront calls only /internal/marketplace/v1/."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -96,7 +96,7 @@ def start_marketplace_server() -> tuple[subprocess.Popen, str]:
     if not wait_for(answers, timeout=30):
         stop(server)
         raise RuntimeError("the marketplace server did not start")
-    return server, f"{base}/internal/marketplace/"
+    return server, f"{base}/internal/marketplace/v1/"
 
 
 @contextmanager

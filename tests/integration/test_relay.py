@@ -9,7 +9,7 @@ from integration import events
 from integration.outbox import OutboxStatus
 from integration.publish import publish, publish_many
 from marketplace.models import OutboxEvent
-from marketplace.selectors import product_summary_by_id
+from marketplace.selectors import product_card_facts_by_id
 from storefront.models import InboxEvent, ProductCard
 from tests.factories import VariantFactory
 from tests.storefront.test_handlers import _line, _placed
@@ -30,7 +30,7 @@ def _only_subscriber(monkeypatch, event_class, name, handler):
 
 def _published_product():
     variant = VariantFactory(price=50_000, stock_on_hand=3)
-    _publish(events.ProductPublished(product=product_summary_by_id(variant.product_id)))
+    _publish(events.ProductPublished(product=product_card_facts_by_id(variant.product_id)))
     return variant.product
 
 
@@ -148,7 +148,7 @@ def test_payload_round_trips_through_json():
     event = events.decode(row.envelope())
     assert isinstance(event, events.ProductPublished)
     assert event.product.product_id == product.id
-    assert event.product == product_summary_by_id(product.id)
+    assert event.product == product_card_facts_by_id(product.id)
 
 
 def test_a_batch_of_events_records_its_inbox_rows_in_one_insert(relay):
@@ -211,3 +211,52 @@ def test_one_failing_event_does_not_hold_back_the_rest_of_its_batch(relay, monke
     assert (rows[2].attempts, "order 2 refused" in rows[2].last_error) == (1, True)
     handled = set(InboxEvent.objects.filter(handler="test.picky").values_list("event_id", flat=True))
     assert handled == {rows[1].event_id, rows[3].event_id}
+
+
+def _outbox_row(event_type, version, payload):
+    with transaction.atomic(using="marketplace"):
+        return OutboxEvent.objects.create(type=event_type, version=version, payload=payload)
+
+
+@override_settings(INTEGRATION_RELAY_MAX_ATTEMPTS=2)
+def test_an_unknown_event_version_is_refused_retried_then_dead_lettered(relay):
+    # Given a v99 of a known event type, which no subscriber here can read
+    row = _outbox_row("marketplace.order.delivered", 99, {"order_id": 1, "buyer_id": 2, "shop_id": 3})
+
+    # When it is relayed twice (the second time after its backoff)
+    assert relay() == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert "unknown event marketplace.order.delivered v99" in row.last_error
+    OutboxEvent.objects.filter(id=row.id).update(available_at=row.occurred_at)
+    relay()
+
+    # Then it is dead, and no subscriber recorded it
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.DEAD, 2)
+    assert not InboxEvent.objects.exists()
+
+
+def test_an_ill_typed_payload_is_refused_before_any_subscriber_sees_it(relay, monkeypatch):
+    seen = []
+    _only_subscriber(monkeypatch, events.StockChanged, "test.seen", seen.append)
+    row = _outbox_row("marketplace.stock.changed", 1, {"product_id": "7", "in_stock": True})
+
+    assert relay() == 0
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts, seen) == (OutboxStatus.PENDING, 1, [])
+    assert "Expected `int`, got `str` at product_id" in row.last_error
+
+
+def test_one_refused_event_holds_back_no_other_in_its_batch(relay, monkeypatch):
+    seen = []
+    _only_subscriber(monkeypatch, events.StockChanged, "test.seen", seen.append)
+    bad = _outbox_row("marketplace.stock.changed", 2, {"product_id": 7, "in_stock": True})
+    good = _outbox_row("marketplace.stock.changed", 1, {"product_id": 8, "in_stock": False})
+
+    assert relay() == 1
+
+    assert seen == [events.StockChanged(product_id=8, in_stock=False)]
+    assert OutboxEvent.objects.get(id=good.id).status == OutboxStatus.DELIVERED
+    assert OutboxEvent.objects.get(id=bad.id).status == OutboxStatus.PENDING

@@ -1,10 +1,10 @@
 """Port calls as JSON: every DTO shape of the contract survives encode -> decode."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from integration import contracts, wire
+from integration import codec, contracts, wire
 from integration.contracts import MarketplacePort
 
 
@@ -25,7 +25,7 @@ def test_a_checkout_preview_round_trips_with_nested_tuples_and_dicts():
         problems={"lines": ["The price changed."]},
     )
 
-    decoded = wire.decode_result(MarketplacePort, "preview_checkout", wire.encode(preview))
+    decoded = wire.decode_result(MarketplacePort, "preview_checkout", codec.encode(preview))
 
     assert decoded == preview
 
@@ -49,7 +49,7 @@ def test_an_order_with_datetimes_and_optionals_round_trips():
         timeline=(contracts.StatusChangeDTO("placed", placed),),
     )
 
-    assert wire.decode_result(MarketplacePort, "list_orders", wire.encode([order])) == [order]
+    assert wire.decode_result(MarketplacePort, "list_orders", codec.encode([order])) == [order]
 
 
 def test_arguments_are_bound_by_name_with_defaults():
@@ -58,13 +58,87 @@ def test_arguments_are_bound_by_name_with_defaults():
     assert arguments == {"after_id": 5, "limit": 500}
 
 
-def test_unknown_or_missing_arguments_are_invalid_requests():
-    with pytest.raises(contracts.InvalidRequest) as unknown:
+def test_unknown_or_missing_arguments_are_malformed_requests():
+    with pytest.raises(contracts.MalformedRequest) as unknown:
         wire.decode_arguments(MarketplacePort, "get_cart", {"buyer_id": 1, "admin": True})
-    with pytest.raises(contracts.InvalidRequest):
+    with pytest.raises(contracts.MalformedRequest) as missing:
         wire.decode_arguments(MarketplacePort, "get_cart", {})
 
     assert unknown.value.fields == {"admin": ["Unknown argument."]}
+    assert missing.value.fields == {"buyer_id": ["Missing argument."]}
+
+
+def test_arguments_are_checked_against_their_types_and_never_coerced():
+    with pytest.raises(contracts.MalformedRequest) as refused:
+        wire.decode_arguments(MarketplacePort, "add_to_cart", {"buyer_id": 1, "variant_id": [2], "quantity": "3"})
+
+    assert refused.value.fields == {
+        "variant_id": ["Expected `int`, got `array`"],
+        "quantity": ["Expected `int`, got `str`"],
+    }
+
+
+def test_a_wrong_type_deep_inside_an_argument_names_its_path():
+    shipping = [{"shop_id": 1, "courier": "jne-reg"}, {"shop_id": "2", "courier": "jne-reg"}]
+
+    with pytest.raises(contracts.MalformedRequest) as refused:
+        wire.decode_arguments(
+            MarketplacePort, "preview_checkout", {"buyer_id": 1, "province": "Bali", "shipping": shipping}
+        )
+
+    assert refused.value.fields == {"shipping[1].shop_id": ["Expected `int`, got `str`"]}
+
+
+def test_a_datetime_keeps_its_offset():
+    wib = timezone(timedelta(hours=7))
+    change = contracts.StatusChangeDTO("placed", datetime(2026, 11, 28, 10, 0, tzinfo=wib))
+
+    wire_bytes = codec.encode(change)
+    back = codec.decode(wire_bytes, contracts.StatusChangeDTO)
+
+    assert b'"2026-11-28T10:00:00+07:00"' in wire_bytes
+    assert back.at.utcoffset() == timedelta(hours=7)
+
+
+def test_a_result_that_does_not_fit_its_type_is_a_codec_error():
+    with pytest.raises(codec.CodecError) as refused:
+        wire.decode_result(MarketplacePort, "get_cart", b'{"buyer_id": "7", "lines": []}')
+
+    assert refused.value.path == "buyer_id"
+
+
+def test_every_port_method_declares_its_retry_safety():
+    undeclared = [
+        name for name in wire.port_methods(MarketplacePort) if contracts.retry_of(MarketplacePort, name) is None
+    ]
+
+    assert undeclared == []
+
+
+def test_a_method_without_a_declaration_is_never_retried():
+    class Port:
+        def undeclared(self, *, idempotency_key: str) -> int: ...
+
+        @contracts.query
+        def count(self) -> int: ...
+
+    assert not wire.is_retry_safe(Port, "undeclared", {"idempotency_key": "k"})
+    assert wire.is_retry_safe(Port, "count", {})
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("get_cart", contracts.Retry.QUERY),
+        ("preview_checkout", contracts.Retry.QUERY),
+        ("checkout", contracts.Retry.IDEMPOTENT),
+        ("add_to_cart", contracts.Retry.COMMAND),
+        ("start_payment", contracts.Retry.COMMAND),
+        ("submit_review", contracts.Retry.COMMAND),
+    ],
+)
+def test_the_port_declares_what_may_be_repeated(name, kind):
+    assert contracts.retry_of(MarketplacePort, name) is kind
 
 
 @pytest.mark.parametrize(
@@ -72,6 +146,8 @@ def test_unknown_or_missing_arguments_are_invalid_requests():
     [
         (contracts.NotFound("x"), 404),
         (contracts.InvalidRequest("x", fields={"q": ["bad"]}), 422),
+        (contracts.MalformedRequest("x", fields={"q": ["Expected `int`, got `str`"]}), 400),
+        (contracts.VersionMismatch("x"), 501),
         (contracts.Conflict("x", code="idempotency_key_reused"), 409),
         (contracts.Unavailable("x"), 503),
     ],

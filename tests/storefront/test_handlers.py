@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 from django.db import transaction
 
-from integration import contracts, events
+from integration import events
 from integration.outbox import OutboxStatus
 from integration.publish import publish
 from marketplace.models import OutboxEvent
@@ -19,7 +19,7 @@ from tests.factories import CampaignFactory, CreatorFactory, PostFactory, Produc
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
-SUMMARY = contracts.ProductSummary(
+SUMMARY = events.ProductCardFacts(
     product_id=501,
     shop_id=9,
     shop_name="Toko Kopi Gayo",

@@ -19,7 +19,7 @@ def test_pages_degrade_when_the_marketplace_endpoint_refuses_connections(client,
     post = post_create(creator=CreatorFactory(), caption="Tenun ikat", product_ids=[variant.product_id])
     client.force_login(UserFactory(username="hana"))
     before = _storefront_snapshot()
-    closed = f"http://127.0.0.1:{free_port()}/internal/marketplace/"
+    closed = f"http://127.0.0.1:{free_port()}/internal/marketplace/v1/"
 
     with override_settings(INTEGRATION_TRANSPORT="http", MARKETPLACE_API_URL=closed, MARKETPLACE_API_RETRIES=1):
         discovery = [
