@@ -18,9 +18,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView, set_rollback
 
+from config.client_ip import ScopedRateThrottle
 from integration import contracts
 
 logger = logging.getLogger(__name__)

@@ -178,6 +178,17 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 
+# --- The client's address -----------------------------------------------------
+# Reverse proxies in front of the site, each appending to X-Forwarded-For; 0 trusts no
+# header and takes REMOTE_ADDR. Lock-outs, throttles and the internal API's guard read
+# the address through config.client_ip.client_ip. (NUM_PROXIES is the former name.)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
+# Networks allowed to reach /internal/ (the marketplace's internal API); others get 404.
+INTERNAL_ALLOWED_NETWORKS = env.list(
+    "INTERNAL_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7"],
+)
+
 # --- REST API ------------------------------------------------------------------
 # Everything under /api/: token and session authentication (CSRF enforced for
 # sessions), throttles, problem-details errors, the OpenAPI schema.
@@ -196,8 +207,8 @@ REST_FRAMEWORK.update(
         "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
         "PAGE_SIZE": 20,
         "DEFAULT_THROTTLE_CLASSES": [
-            "rest_framework.throttling.AnonRateThrottle",
-            "rest_framework.throttling.UserRateThrottle",
+            "config.client_ip.AnonRateThrottle",
+            "config.client_ip.UserRateThrottle",
         ],
         "DEFAULT_THROTTLE_RATES": {
             "anon": env.str("API_THROTTLE_ANON", default="120/min"),
@@ -207,7 +218,7 @@ REST_FRAMEWORK.update(
         "EXCEPTION_HANDLER": "config.api.exception_handler",
         "DEFAULT_SCHEMA_CLASS": "config.api.ProblemAutoSchema",
         "DEFAULT_VERSIONING_CLASS": None,
-        "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+        "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     }
 )
 SPECTACULAR_SETTINGS = {
@@ -244,6 +255,8 @@ LOGGING: dict[str, Any] = {
 # --- Reliability, the split deployment and hardening -------------------------
 # Request ids (and the 503 answer to an unreachable marketplace) wrap every request.
 MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
+# /internal/ answers 404 outside INTERNAL_ALLOWED_NETWORKS, before anything else runs.
+MIDDLEWARE.insert(1, "config.middleware.InternalNetworkMiddleware")
 MIDDLEWARE += [
     "config.middleware.UnavailableMiddleware",
     "config.middleware.PrivateCacheMiddleware",
@@ -271,6 +284,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # Content Security Policy: enforced in production (config.settings_production), reported here.
 CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None = {
