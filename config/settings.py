@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -291,8 +292,9 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "https:"],
-        "style-src": ["'self'"],
-        "script-src": ["'self'"],
+        # A page with an inline block (the API docs) marks it with this response's nonce.
+        "style-src": ["'self'", NONCE],
+        "script-src": ["'self'", NONCE],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
