@@ -43,6 +43,17 @@ def account(request):
 
 @login_required
 @require_POST
+def sign_out_everywhere(request):
+    """Ends every other session and revokes the API tokens; this browser stays signed in."""
+    if not request.session.session_key:
+        request.session.save()
+    services.user_sign_out_everywhere(user_id=request.user.id, keep_session_key=request.session.session_key)
+    messages.success(request, _("You are signed out on every other device, and your API tokens are revoked."))
+    return redirect("storefront:account")
+
+
+@login_required
+@require_POST
 def address_add(request):
     form = AddressBookForm(request.POST)
     if not form.is_valid():

@@ -26,6 +26,7 @@ urlpatterns = [
     path("orders/<int:order_id>/lines/<int:line_id>/review/", views.review_create, name="review_create"),
     path("accounts/sign-up/", account_views.sign_up, name="sign_up"),
     path("account/", account_views.account, name="account"),
+    path("account/sign-out-everywhere/", account_views.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/addresses/", account_views.address_add, name="address_add"),
     path("account/addresses/<int:address_id>/delete/", account_views.address_delete, name="address_delete"),
 ]

@@ -2,7 +2,14 @@
 storefront database. Callers import this package (`from storefront import
 services`); the modules are its internal layout."""
 
-from .accounts import address_create, address_delete, user_sign_up
+from .accounts import (
+    address_create,
+    address_delete,
+    user_password_save,
+    user_sign_out_everywhere,
+    user_sign_up,
+    user_tokens_revoke,
+)
 from .api_idempotency import (
     IDEMPOTENCY_IN_FLIGHT_TIMEOUT,
     api_idempotency_claim,
@@ -72,5 +79,8 @@ __all__ = [
     "showcase_item_move",
     "showcase_item_remove",
     "showcase_reorder",
+    "user_password_save",
+    "user_sign_out_everywhere",
     "user_sign_up",
+    "user_tokens_revoke",
 ]

@@ -1,7 +1,13 @@
-"""Shopper accounts: sign-up and the address book."""
+"""Shopper accounts: sign-up, credentials (password, API tokens, sessions) and the address book."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from ..models import (
     Address,
@@ -41,3 +47,38 @@ def user_sign_up(*, username: str, email: str, password: str):
     User = get_user_model()
     with transaction.atomic(using="default"):
         return User.objects.db_manager("default").create_user(username=username, email=email, password=password)
+
+
+IDENTITY = "default"  # users, sessions and API tokens
+
+
+def user_tokens_revoke(*, user_id: int) -> int:
+    """Deletes every API token of the user; a client signs in again for a new one."""
+    deleted, _by_model = Token.objects.using(IDENTITY).filter(user_id=user_id).delete()
+    return deleted
+
+
+def user_password_save(*, user) -> None:
+    """Stores a password already set on `user` (changed, reset, or set by staff) and revokes the
+    user's API tokens with it. Other sessions end by themselves: a session's auth hash is derived
+    from the password, so the door that keeps the current one signed in re-stamps it."""
+    with transaction.atomic(using=IDENTITY):
+        user.save(using=IDENTITY, update_fields=["password"])
+        user_tokens_revoke(user_id=user.pk)
+
+
+def user_sign_out_everywhere(*, user_id: int, keep_session_key: str | None = None) -> int:
+    """Revokes the user's API tokens and ends every other session of theirs; answers how many ended.
+
+    Sessions store the user id only inside their encoded data, so this reads the unexpired ones:
+    paid for when a user asks, never on an ordinary sign-in or request."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    user_tokens_revoke(user_id=user_id)
+    live = Session.objects.using(IDENTITY).filter(expire_date__gt=timezone.now()).exclude(session_key=keep_session_key)
+    for session in live.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
+            # Through the session store, so a cached copy (cached_db) goes too.
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
