@@ -5,9 +5,14 @@ services`); the modules are its internal layout."""
 from .accounts import (
     address_create,
     address_delete,
+    email_is_verified,
+    email_mark_verified,
+    email_verification_send,
+    email_verify,
     user_password_save,
     user_sign_out_everywhere,
     user_sign_up,
+    user_sign_up_errors,
     user_tokens_revoke,
 )
 from .api_idempotency import (
@@ -64,6 +69,10 @@ __all__ = [
     "comment_hide",
     "creator_follow",
     "creator_unfollow",
+    "email_is_verified",
+    "email_mark_verified",
+    "email_verification_send",
+    "email_verify",
     "origin_from_visit",
     "origins_verify",
     "post_create",
@@ -82,5 +91,6 @@ __all__ = [
     "user_password_save",
     "user_sign_out_everywhere",
     "user_sign_up",
+    "user_sign_up_errors",
     "user_tokens_revoke",
 ]
