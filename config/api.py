@@ -36,6 +36,7 @@ TITLES = {
     405: gettext_lazy("Method not allowed"),
     406: gettext_lazy("Not acceptable"),
     409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Upload too large"),
     415: gettext_lazy("Unsupported media type"),
     422: gettext_lazy("Unprocessable request"),
     429: gettext_lazy("Too many requests"),

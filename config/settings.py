@@ -140,6 +140,13 @@ STORAGES = {
     },
 }
 
+# Hours a sign-up's e-mail confirmation link stays valid.
+EMAIL_VERIFICATION_MAX_AGE_HOURS = env.int("EMAIL_VERIFICATION_MAX_AGE_HOURS", default=72)
+# Upload limits per kind of file, in MB: product, post, avatar and banner images; post videos;
+# product and variant import files. Every door reads them through integration/uploads.py.
+UPLOAD_MAX_IMAGE_MB = env.int("UPLOAD_MAX_IMAGE_MB", default=5)
+UPLOAD_MAX_VIDEO_MB = env.int("UPLOAD_MAX_VIDEO_MB", default=50)
+UPLOAD_MAX_IMPORT_MB = env.int("UPLOAD_MAX_IMPORT_MB", default=5)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jalin")}
@@ -258,6 +265,13 @@ LOGGING: dict[str, Any] = {
 MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
 # /internal/ answers 404 outside INTERNAL_ALLOWED_NETWORKS, before anything else runs.
 MIDDLEWARE.insert(1, "config.middleware.InternalNetworkMiddleware")
+# An oversized upload is answered 413 before its body is read (integration/uploads.py has the limits).
+MIDDLEWARE.insert(2, "config.uploads.UploadSizeMiddleware")
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MIDDLEWARE += [
     "config.middleware.UnavailableMiddleware",
     "config.middleware.PrivateCacheMiddleware",
@@ -346,7 +360,6 @@ CELERY_BEAT_SCHEDULE |= {
 STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6)
 # Post views are counted in the cache and moved into the database in bulk.
 CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
-STOREFRONT_MAX_VIDEO_BYTES = env.int("STOREFRONT_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)
 
 # --- Marketplace: retention of checkout idempotency keys ---------------------
 # A key replays its checkout for this many days (at least one), then is forgotten.

@@ -104,7 +104,7 @@ def test_a_post_stores_its_poster_and_video_through_the_storage_api(media):
 
 
 def test_a_video_of_another_kind_or_too_large_is_refused(media, settings):
-    settings.STOREFRONT_MAX_VIDEO_BYTES = 1024 * 1024
+    settings.UPLOAD_MAX_VIDEO_MB = 1
     video = SimpleUploadedFile("klip.exe", b"\x00" * (1024 * 1024 + 1))
 
     errors = _errors(lambda: post_create(creator=CreatorFactory(), caption="x", product_ids=[], video=video))
@@ -112,7 +112,7 @@ def test_a_video_of_another_kind_or_too_large_is_refused(media, settings):
     assert errors == {
         "video": [
             "File extension “exe” is not allowed. Allowed extensions are: mp4, webm, mov.",
-            "A video has at most 1 MB.",
+            "This file is larger than the 1 MB limit.",
         ]
     }
     assert Post.objects.count() == 0
