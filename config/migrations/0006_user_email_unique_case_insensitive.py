@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     address (staff-made, generated) are left out. Fails if two accounts already share an address:
     merge or change one first."""
 
-    dependencies = [("config", "0004_roles_moderators"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("config", "0005_roles_fee_invoices"), ("auth", "0012_alter_user_first_name_max_length")]
 
     operations = [
         migrations.RunSQL("UPDATE auth_user SET email = lower(email) WHERE email <> lower(email)", migrations.RunSQL.noop),
