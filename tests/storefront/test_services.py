@@ -1,5 +1,6 @@
 """Storefront commands: bad input gives a clear error and writes nothing."""
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from PIL import Image
 
 from storefront import ranking
 from storefront.models import Campaign, Comment, Creator, Follow, Like, Post, PostProduct, ShowcaseItem
@@ -29,11 +31,17 @@ from tests.factories import CreatorFactory, PostFactory, ProductCardFactory, Use
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
 # The smallest valid PNG: one transparent pixel.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
-)
+def _png() -> bytes:
+    """A real 1x1 PNG: uploads are checked by their content."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (1, 1)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def _errors(call) -> dict:
