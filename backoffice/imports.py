@@ -13,7 +13,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources
+from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget
+
+from integration import uploads
 
 from .scoping import scope_to_owner
 
@@ -85,8 +88,20 @@ class OwnedModelResource(resources.ModelResource):
         return instance
 
 
+class LimitedImportForm(ImportForm):
+    """The import file within the import limit (integration/uploads.py), refused before it is read."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if found := uploads.upload_errors(uploads.Kind.IMPORT, upload):
+            raise ValidationError(found)
+        return upload
+
+
 class OwnedImportExportMixin:
     """Admin side: hands the user to the resources and rolls back on any invalid row."""
+
+    import_form_class = LimitedImportForm
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}

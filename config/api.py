@@ -18,9 +18,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView, set_rollback
 
+from config.client_ip import ScopedRateThrottle
 from integration import contracts
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ TITLES = {
     405: gettext_lazy("Method not allowed"),
     406: gettext_lazy("Not acceptable"),
     409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Upload too large"),
     415: gettext_lazy("Unsupported media type"),
     422: gettext_lazy("Unprocessable request"),
     429: gettext_lazy("Too many requests"),

@@ -1,11 +1,14 @@
-"""Cross-cutting request handling: the request id, and the answer to an unreachable marketplace."""
+"""Cross-cutting request handling: the request id, the internal API's network guard, and the
+answer to an unreachable marketplace."""
 
 import logging
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from config.client_ip import client_ip, in_networks
 from integration import correlation
 from integration.contracts import Unavailable
 
@@ -26,6 +29,26 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response[correlation.HEADER] = request_id
         return response
+
+
+INTERNAL_PREFIX = "/internal/"
+
+
+class InternalNetworkMiddleware:
+    """The marketplace's internal API exists only for callers on INTERNAL_ALLOWED_NETWORKS: from
+    anywhere else /internal/ is a 404, as if it were not there (the service token is a second lock,
+    not the only one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if f"{request.path_info}/".startswith(INTERNAL_PREFIX) and not in_networks(
+            client_ip(request), settings.INTERNAL_ALLOWED_NETWORKS
+        ):
+            logger.warning("internal API refused to %s", client_ip(request))
+            raise Http404
+        return self.get_response(request)
 
 
 class UnavailableMiddleware:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -139,6 +140,13 @@ STORAGES = {
     },
 }
 
+# Hours a sign-up's e-mail confirmation link stays valid.
+EMAIL_VERIFICATION_MAX_AGE_HOURS = env.int("EMAIL_VERIFICATION_MAX_AGE_HOURS", default=72)
+# Upload limits per kind of file, in MB: product, post, avatar and banner images; post videos;
+# product and variant import files. Every door reads them through integration/uploads.py.
+UPLOAD_MAX_IMAGE_MB = env.int("UPLOAD_MAX_IMAGE_MB", default=5)
+UPLOAD_MAX_VIDEO_MB = env.int("UPLOAD_MAX_VIDEO_MB", default=50)
+UPLOAD_MAX_IMPORT_MB = env.int("UPLOAD_MAX_IMPORT_MB", default=5)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jalin")}
@@ -178,6 +186,17 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 
+# --- The client's address -----------------------------------------------------
+# Reverse proxies in front of the site, each appending to X-Forwarded-For; 0 trusts no
+# header and takes REMOTE_ADDR. Lock-outs, throttles and the internal API's guard read
+# the address through config.client_ip.client_ip. (NUM_PROXIES is the former name.)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
+# Networks allowed to reach /internal/ (the marketplace's internal API); others get 404.
+INTERNAL_ALLOWED_NETWORKS = env.list(
+    "INTERNAL_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7"],
+)
+
 # --- REST API ------------------------------------------------------------------
 # Everything under /api/: token and session authentication (CSRF enforced for
 # sessions), throttles, problem-details errors, the OpenAPI schema.
@@ -196,8 +215,8 @@ REST_FRAMEWORK.update(
         "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
         "PAGE_SIZE": 20,
         "DEFAULT_THROTTLE_CLASSES": [
-            "rest_framework.throttling.AnonRateThrottle",
-            "rest_framework.throttling.UserRateThrottle",
+            "config.client_ip.AnonRateThrottle",
+            "config.client_ip.UserRateThrottle",
         ],
         "DEFAULT_THROTTLE_RATES": {
             "anon": env.str("API_THROTTLE_ANON", default="120/min"),
@@ -207,7 +226,7 @@ REST_FRAMEWORK.update(
         "EXCEPTION_HANDLER": "config.api.exception_handler",
         "DEFAULT_SCHEMA_CLASS": "config.api.ProblemAutoSchema",
         "DEFAULT_VERSIONING_CLASS": None,
-        "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+        "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     }
 )
 SPECTACULAR_SETTINGS = {
@@ -244,6 +263,15 @@ LOGGING: dict[str, Any] = {
 # --- Reliability, the split deployment and hardening -------------------------
 # Request ids (and the 503 answer to an unreachable marketplace) wrap every request.
 MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
+# /internal/ answers 404 outside INTERNAL_ALLOWED_NETWORKS, before anything else runs.
+MIDDLEWARE.insert(1, "config.middleware.InternalNetworkMiddleware")
+# An oversized upload is answered 413 before its body is read (integration/uploads.py has the limits).
+MIDDLEWARE.insert(2, "config.uploads.UploadSizeMiddleware")
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MIDDLEWARE += [
     "config.middleware.UnavailableMiddleware",
     "config.middleware.PrivateCacheMiddleware",
@@ -272,14 +300,16 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # Content Security Policy: enforced in production (config.settings_production), reported here.
 CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "https:"],
-        "style-src": ["'self'"],
-        "script-src": ["'self'"],
+        # A page with an inline block (the API docs) marks it with this response's nonce.
+        "style-src": ["'self'", NONCE],
+        "script-src": ["'self'", NONCE],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
@@ -336,7 +366,6 @@ CELERY_BEAT_SCHEDULE |= {
 STOREFRONT_MAX_TAGS_PER_POST = env.int("STOREFRONT_MAX_TAGS_PER_POST", default=6)
 # Post views are counted in the cache and moved into the database in bulk.
 CELERY_BEAT_SCHEDULE["storefront-flush-post-views"] = {"task": "storefront.flush_post_views", "schedule": 60.0}
-STOREFRONT_MAX_VIDEO_BYTES = env.int("STOREFRONT_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)
 
 # --- Marketplace: retention of checkout idempotency keys ---------------------
 # A key replays its checkout for this many days (at least one), then is forgotten.

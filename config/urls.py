@@ -5,13 +5,25 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from config import health
+from storefront import forms as account_forms
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Password reset (and change) pages: Django's views, templates in templates/registration/.
+    # Password reset (and change) pages: Django's views, templates in templates/registration/;
+    # the two that set a password save it through the accounts service (API tokens revoked).
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=account_forms.PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=account_forms.PasswordResetSetForm),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The simulated payment gateway, only where it is enabled (never by default in production).
     *([path("", include("marketplace.urls"))] if settings.PAYMENT_SIMULATOR_ENABLED else []),

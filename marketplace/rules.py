@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
+from integration import uploads
 from integration.text import message
 
 from .models import Category, Variant, Voucher, VoucherKind
@@ -176,6 +177,12 @@ def product_errors(product, *, using: str = "marketplace") -> Errors:
     errors = _limit_errors(product, PRODUCT_LIMITS)
     if product.category_id is not None and not Category.objects.using(using).filter(id=product.category_id).exists():
         errors["category_id"] = [str(CATEGORY_UNKNOWN)]
+    if (
+        product.image
+        and not product.image._committed
+        and (found := uploads.upload_errors(uploads.Kind.PRODUCT_IMAGE, product.image.file))
+    ):
+        errors["image"] = found  # a new upload, not the stored one
     return errors
 
 

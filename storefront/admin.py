@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -18,6 +20,7 @@ from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 
 from . import fragments, rules, selectors, services
+from .forms import AdminPasswordChangeForm
 from .models import Campaign, Comment, Creator, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
 
 ALIAS = "storefront"
@@ -436,3 +439,12 @@ class CampaignAdmin(ServiceWriteMixin, admin.ModelAdmin):
                 product_ids=data["product_ids"],
             )
         obj.pk, obj.name, obj.slug = saved.pk, saved.name, saved.slug
+
+
+# Accounts: staff setting a user's password revoke that user's API tokens too.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    change_password_form = AdminPasswordChangeForm

@@ -3,13 +3,14 @@ from collections.abc import Sequence
 from typing import cast
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from integration import contracts
 from integration.money import format_rupiah
 
-from . import rules
+from . import rules, services
 
 PAYMENT_METHODS = [
     ("virtual_account", _("Virtual account bank transfer")),
@@ -176,6 +177,29 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit it
         fields = ("username", "email")
+
+
+class _PasswordSavedByService:
+    """Every door that sets a password stores it through the accounts service, which revokes
+    the user's API tokens in the same transaction."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if commit:
+            services.user_password_save(user=user)
+        return user
+
+
+class PasswordChangeForm(_PasswordSavedByService, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetSetForm(_PasswordSavedByService, auth_forms.SetPasswordForm):
+    pass
+
+
+class AdminPasswordChangeForm(_PasswordSavedByService, auth_forms.AdminPasswordChangeForm):
+    pass
 
 
 class CommentForm(forms.Form):

@@ -318,3 +318,23 @@ class ApiIdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.key} of user {self.user_id}"
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+
+class EmailVerification(models.Model):
+    """Whether a user has confirmed their e-mail address (needed before their first checkout).
+    The user lives in the `default` database: referred to by id, as everywhere across databases."""
+
+    user_id = models.BigIntegerField(unique=True)
+    email = models.EmailField(max_length=254)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail verification")
+        verbose_name_plural = _("e-mail verifications")
+
+    def __str__(self):
+        return f"{self.email} ({'verified' if self.verified_at else 'pending'})"

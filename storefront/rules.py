@@ -1,5 +1,5 @@
 """The storefront's rulebook: the limits and checks of posts, their product tags, the
-showcase and comments.
+showcase, comments and accounts.
 
 The services enforce them when they write; the doors (pages' forms, the admin's forms, the
 API's serializers) read the same limits and messages from here, so that bad input is refused
@@ -8,13 +8,18 @@ with the same words whichever way it came in, and the API's schema cannot drift.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
+
+from confusable_homoglyphs import confusables
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
-from django.core.validators import FileExtensionValidator, validate_image_file_extension
+from django.core.validators import FileExtensionValidator
 from django.db.models import Model
 from django.utils.translation import gettext, gettext_noop
 
+from integration import uploads
 from integration.text import message
 
 from .models import Comment, Post, ProductCard
@@ -94,29 +99,23 @@ def tag_errors(product_ids: list[int]) -> tuple[list[int], list[str]]:
     return unique_ids, []
 
 
-def image_errors(field: str, image: File | None) -> Errors:
-    if image is None:
-        return {}
-    try:
-        validate_image_file_extension(image)
-    except ValidationError as error:
-        return {field: error.messages}
-    return {}
+def image_errors(field: str, image: File | None, kind: uploads.Kind = uploads.Kind.POST_IMAGE) -> Errors:
+    """An image within its size limit whose content is a picture (integration/uploads.py)."""
+    found = uploads.upload_errors(kind, image)
+    return {field: found} if found else {}
 
 
 def media_errors(image: File | None, video: File | None) -> Errors:
-    """An image must look like one; a video has a known extension and a bounded size."""
+    """A post's image as any image; a video with a known extension and within its size limit."""
     errors = image_errors("image", image)
     if video is not None:
         try:
             FileExtensionValidator(VIDEO_EXTENSIONS)(video)
         except ValidationError as error:
             errors["video"] = error.messages
-        max_bytes = settings.STOREFRONT_MAX_VIDEO_BYTES
-        if video.size > max_bytes:
-            errors.setdefault("video", []).append(
-                gettext("A video has at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}
-            )
+        errors.setdefault("video", []).extend(uploads.size_errors(uploads.Kind.VIDEO, video))
+        if not errors["video"]:
+            del errors["video"]
     return errors
 
 
@@ -150,3 +149,55 @@ def caption_field_kwargs() -> dict:
 
 def comment_field_kwargs() -> dict:
     return text_field_kwargs(COMMENT_MAX_LENGTH, COMMENT_TOO_LONG, empty=COMMENT_EMPTY)
+
+
+# --- Accounts -------------------------------------------------------------------------------
+# E-mail addresses are one per account whatever their case; usernames are NFKC-normalised and
+# refused when they only look like an existing one ("аdmin" with a Cyrillic "а").
+
+
+def email_normalise(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_taken_message() -> str:
+    return gettext("An account with this e-mail address already exists.")
+
+
+def username_normalise(username: str) -> str:
+    return unicodedata.normalize("NFKC", username).strip()
+
+
+def username_skeleton(username: str) -> str:
+    """The name with each non-ASCII letter that looks like an ASCII one replaced by it
+    (Unicode's confusables data, as shipped by confusable_homoglyphs), case-folded."""
+    found = confusables.is_confusable(username, greedy=True, preferred_aliases=["latin"]) or []
+    look_alikes = {
+        entry["character"]: next((h["c"] for h in entry["homoglyphs"] if h["c"].isascii()), entry["character"])
+        for entry in found
+        if not entry["character"].isascii()
+    }
+    return "".join(look_alikes.get(char, char) for char in username).casefold()
+
+
+def username_errors(username: str, *, taken: Callable[[str], bool]) -> list[str]:
+    """Why a (normalised) username cannot be had; `taken(name)` says whether an account has that
+    name, case aside."""
+    skeleton = username_skeleton(username)
+    if skeleton != username.casefold() and taken(skeleton):
+        return [gettext("This username looks too much like an existing one. Please choose another.")]
+    if confusables.is_mixed_script(username, allowed_aliases=["COMMON"]):
+        return [gettext("Use letters of one alphabet only: a name mixing alphabets can imitate another.")]
+    return []
+
+
+def email_verification_max_age() -> int:
+    """Seconds an e-mail confirmation link stays valid."""
+    return settings.EMAIL_VERIFICATION_MAX_AGE_HOURS * 3600
+
+
+def unverified_buyer_message() -> str:
+    return gettext(
+        "Please confirm your e-mail address before your first order: open the link we sent you. "
+        "You can have it sent again from your account page."
+    )

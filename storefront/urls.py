@@ -25,7 +25,10 @@ urlpatterns = [
     path("orders/<int:order_id>/delivered/", views.order_confirm_delivery, name="order_confirm_delivery"),
     path("orders/<int:order_id>/lines/<int:line_id>/review/", views.review_create, name="review_create"),
     path("accounts/sign-up/", account_views.sign_up, name="sign_up"),
+    path("accounts/verify/<str:token>/", account_views.email_verify, name="email_verify"),
     path("account/", account_views.account, name="account"),
+    path("account/verify/resend/", account_views.email_verification_resend, name="email_verification_resend"),
+    path("account/sign-out-everywhere/", account_views.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/addresses/", account_views.address_add, name="address_add"),
     path("account/addresses/<int:address_id>/delete/", account_views.address_delete, name="address_delete"),
 ]

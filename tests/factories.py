@@ -1,7 +1,10 @@
 """Factories for both contexts. Each model is written to its own database by the router."""
 
+import contextlib
+
 import factory
 from django.contrib.auth import get_user_model
+from django.test.testcases import DatabaseOperationForbidden
 from django.utils import timezone
 
 from marketplace import models as mp
@@ -9,12 +12,26 @@ from storefront import models as sf
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user whose e-mail address is confirmed (`verified=False` for one who has not), so that
+    they may check out. The confirmation lives in the storefront database: a test that keeps
+    out of it gets no row, and does not check out either."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True  # the hook writes elsewhere, the user needs no second save
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("jalin-test-pw")
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        with contextlib.suppress(DatabaseOperationForbidden):
+            sf.EmailVerification.objects.update_or_create(
+                user_id=user.pk, defaults={"email": user.email, "verified_at": timezone.now()}
+            )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

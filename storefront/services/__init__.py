@@ -2,7 +2,19 @@
 storefront database. Callers import this package (`from storefront import
 services`); the modules are its internal layout."""
 
-from .accounts import address_create, address_delete, user_sign_up
+from .accounts import (
+    address_create,
+    address_delete,
+    email_is_verified,
+    email_mark_verified,
+    email_verification_send,
+    email_verify,
+    user_password_save,
+    user_sign_out_everywhere,
+    user_sign_up,
+    user_sign_up_errors,
+    user_tokens_revoke,
+)
 from .api_idempotency import (
     IDEMPOTENCY_IN_FLIGHT_TIMEOUT,
     api_idempotency_claim,
@@ -57,6 +69,10 @@ __all__ = [
     "comment_hide",
     "creator_follow",
     "creator_unfollow",
+    "email_is_verified",
+    "email_mark_verified",
+    "email_verification_send",
+    "email_verify",
     "origin_from_visit",
     "origins_verify",
     "post_create",
@@ -72,5 +88,9 @@ __all__ = [
     "showcase_item_move",
     "showcase_item_remove",
     "showcase_reorder",
+    "user_password_save",
+    "user_sign_out_everywhere",
     "user_sign_up",
+    "user_sign_up_errors",
+    "user_tokens_revoke",
 ]

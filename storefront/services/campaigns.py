@@ -7,6 +7,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from integration import uploads
+
 from .. import rules
 from ..models import (
     Campaign,
@@ -38,7 +40,7 @@ def campaign_create(
         errors["product_ids"] = [_("Unknown product(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]
     if not (local_business_only or category_ids or product_ids):
         errors["__all__"] = [_("Choose at least one rule: local businesses, categories or products.")]
-    errors |= rules.image_errors("banner", banner)
+    errors |= rules.image_errors("banner", banner, uploads.Kind.BANNER)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(using=ALIAS):

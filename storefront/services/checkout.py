@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from integration import contracts
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import ApiIdempotencyRecord
+from .accounts import email_is_verified
 from .api_idempotency import api_idempotency_claim, api_idempotency_complete, api_idempotency_release
 
 logger = logging.getLogger(__name__)
@@ -151,8 +152,15 @@ def checkout_command(request: CheckoutRequest) -> contracts.CheckoutCommand:
     )
 
 
+def buyer_verified_or_refuse(buyer_id: int) -> None:
+    """A buyer orders only once their e-mail address is confirmed (a signed link sent at sign-up)."""
+    if not email_is_verified(user_id=buyer_id):
+        raise contracts.InvalidRequest(rules.unverified_buyer_message(), code="email_unverified")
+
+
 def checkout_place(*, request: CheckoutRequest, port: contracts.MarketplacePort) -> contracts.CheckoutResult:
     """Places the buyer's checkout. The marketplace makes it idempotent by (buyer, key)."""
+    buyer_verified_or_refuse(request.buyer_id)
     return port.checkout(checkout_command(request))
 
 
@@ -173,6 +181,7 @@ def checkout_place_once(
     """Places a checkout asked for over the API, once per (buyer, Idempotency-Key): a repeat
     of the same request gets the stored (status, body); `answer` renders a new result.
     A failed placement frees the key, so that the client may fix the request and retry."""
+    buyer_verified_or_refuse(request.buyer_id)
     record = api_idempotency_claim(
         user_id=request.buyer_id, key=request.idempotency_key, fingerprint=checkout_fingerprint(request)
     )

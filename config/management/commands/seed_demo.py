@@ -16,7 +16,7 @@ from config.roles import CREATORS, SELLERS
 from integration.transport import marketplace
 from marketplace import demo as marketplace_demo
 from storefront import demo as storefront_demo
-from storefront.services import product_cards_rebuild
+from storefront.services import email_mark_verified, product_cards_rebuild
 
 DEMO_PASSWORD = "jalin-demo"  # local use only; listed in the README
 
@@ -39,10 +39,12 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo accounts have public passwords: seed only with DEBUG on, or pass --force.")
         quiet = verbosity == 0
+        accounts = self._accounts()
+        for user in accounts.values():  # made-up addresses: confirmed without a link
+            email_mark_verified(user_id=user.id, email=user.email)
         if if_empty and marketplace().list_product_summaries(limit=1):
             self.stdout.write("Demo data present; nothing to do.")
             return
-        accounts = self._accounts()
         shop_owners = [accounts["seller"].id, *self._bulk_users("penjual", 2, shops)]
         creator_users = [accounts["creator"].id, *self._bulk_users("kreator", 2, creators)]
 
