@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from django.urls import reverse
 
 from integration import contracts
@@ -8,6 +9,7 @@ from marketplace.payments import GatewaySession, SimulatedGateway
 from marketplace.tasks import expire_unpaid_orders
 from tests.factories import VariantFactory
 from tests.marketplace.conftest import place
+from tests.transactions import one_transaction_on
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
 BUYER = 701
@@ -190,6 +192,7 @@ class _RecordingGateway:
 
 def test_the_gateway_is_asked_for_the_payments_own_reference_amount_and_method(monkeypatch):
     payment, _order, _variant = _pending_payment()  # 2 x 100.000 + 15.000 shipping
+    other, _other_order, _other_variant = _pending_payment()
     recording = _RecordingGateway()
     monkeypatch.setattr("marketplace.payments.gateway", lambda: recording)
 
@@ -207,6 +210,7 @@ def test_the_gateway_is_asked_for_the_payments_own_reference_amount_and_method(m
         stored.pay_url,
         stored.virtual_account,
     )
+    assert Payment.objects.get(id=other.id).pay_url == ""  # only this payment's session was opened
 
 
 @pytest.mark.parametrize("status", ["paid", "expired"])
@@ -330,3 +334,41 @@ def test_paying_one_of_the_buyers_orders_opens_that_orders_payment():
 
     assert first_payment.id != second_payment.id
     assert (opened.id, opened.pay_url) == (second_payment.id, f"/gateway/sim/{second_payment.reference}/")
+
+
+def test_a_payment_expires_at_the_very_instant_its_window_closes():
+    payment, order, _variant = _pending_payment()
+
+    with time_machine.travel(payment.expires_at, tick=False):
+        assert services.payment_expire(payment_id=payment.id) == 1
+
+    assert (Order.objects.get(id=order.id).status, Payment.objects.get(id=payment.id).status) == (
+        "expired",
+        "expired",
+    )
+
+
+def test_a_paid_or_unknown_payment_past_its_window_does_not_expire():
+    payment, order, _variant = _pending_payment()
+    Payment.objects.filter(id=payment.id).update(status="paid", expires_at=payment.created_at)
+
+    assert services.payment_expire(payment_id=payment.id) == 0
+    assert services.payment_expire(payment_id=payment.id + 1_000) == 0
+    assert (Order.objects.get(id=order.id).status, Payment.objects.get(id=payment.id).status) == (
+        "pending_payment",
+        "paid",
+    )
+
+
+def test_expiry_leaves_an_order_of_the_payment_that_was_cancelled_meanwhile():
+    first, second = VariantFactory(price=100_000), VariantFactory(price=100_000)
+    orders = place(BUYER, (first, 1), (second, 1))
+    services.order_cancel(order_id=orders[0].id, reason="salah pilih", buyer_id=BUYER)
+    payment = Payment.objects.get(id=orders[1].payment_id)
+    Payment.objects.filter(id=payment.id).update(expires_at=payment.created_at)
+
+    with one_transaction_on("marketplace"):
+        expired = services.payment_expire(payment_id=payment.id)
+
+    assert expired == 1
+    assert list(Order.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "expired"]
