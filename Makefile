@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATABASES := default storefront marketplace
 
-.PHONY: run test pytest migrate seed lint worker messages bench clean schema
+.PHONY: run test pytest migrate seed lint worker messages bench clean schema mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,9 @@ clean:
 bench: $(VENV)/.runtime
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/run.py $(if $(BENCH_QUICK),--quick)
+
+# Mutation testing of the money and stock core ([tool.mutmut] in pyproject.toml; not part of CI).
+# Niced, so that the machine stays usable; the score leaves out mutation/equivalent.txt.
+mutate: $(VENV)/.dev
+	nice -n 10 $(BIN)/mutmut run --max-children $(or $(MUTATE_CHILDREN),2) $(MUTANTS)
+	$(BIN)/python mutation/score.py

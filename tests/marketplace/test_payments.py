@@ -1,13 +1,15 @@
 import pytest
+import time_machine
 from django.urls import reverse
 
 from integration import contracts
 from marketplace import services
 from marketplace.models import Order, OutboxEvent, Payment, PaymentNotification, Variant
-from marketplace.payments import SimulatedGateway
+from marketplace.payments import GatewaySession, SimulatedGateway
 from marketplace.tasks import expire_unpaid_orders
 from tests.factories import VariantFactory
 from tests.marketplace.conftest import place
+from tests.transactions import one_transaction_on
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
 BUYER = 701
@@ -173,3 +175,200 @@ def test_an_empty_key_never_verifies_a_callback(client, settings):
 
     assert (response.status_code, response.json()) == (400, {"outcome": "forged"})
     assert Order.objects.get(id=order.id).status == "pending_payment"
+
+
+class _RecordingGateway:
+    """Stands in for the gateway: records what it was asked to open."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.sessions = []
+
+    def create_session(self, *, reference, amount, method):
+        self.sessions.append({"reference": reference, "amount": amount, "method": method})
+        return GatewaySession(pay_url=f"https://pay.example/{reference}", virtual_account="8808123")
+
+
+def test_the_gateway_is_asked_for_the_payments_own_reference_amount_and_method(monkeypatch):
+    payment, _order, _variant = _pending_payment()  # 2 x 100.000 + 15.000 shipping
+    other, _other_order, _other_variant = _pending_payment()
+    recording = _RecordingGateway()
+    monkeypatch.setattr("marketplace.payments.gateway", lambda: recording)
+
+    opened = services.payment_open_session(payment_id=payment.id)
+
+    assert recording.sessions == [{"reference": payment.reference, "amount": 215_000, "method": "virtual_account"}]
+    stored = Payment.objects.get(id=payment.id)
+    assert (stored.gateway, stored.pay_url, stored.virtual_account) == (
+        "recording",
+        f"https://pay.example/{payment.reference}",
+        "8808123",
+    )
+    assert (opened.gateway, opened.pay_url, opened.virtual_account) == (
+        stored.gateway,
+        stored.pay_url,
+        stored.virtual_account,
+    )
+    assert Payment.objects.get(id=other.id).pay_url == ""  # only this payment's session was opened
+
+
+@pytest.mark.parametrize("status", ["paid", "expired"])
+def test_a_payment_no_longer_pending_gets_no_session(monkeypatch, status):
+    payment, _order, _variant = _pending_payment()
+    Payment.objects.filter(id=payment.id).update(status=status)
+    recording = _RecordingGateway()
+    monkeypatch.setattr("marketplace.payments.gateway", lambda: recording)
+
+    opened = services.payment_open_session(payment_id=payment.id)
+
+    assert (recording.sessions, opened.pay_url, Payment.objects.get(id=payment.id).pay_url) == ([], "", "")
+
+
+def test_an_open_session_is_shown_again_without_asking_the_gateway(monkeypatch):
+    payment, _order, _variant = _pending_payment()
+    Payment.objects.filter(id=payment.id).update(pay_url="https://pay.example/first")
+    recording = _RecordingGateway()
+    monkeypatch.setattr("marketplace.payments.gateway", lambda: recording)
+
+    opened = services.payment_open_session(payment_id=payment.id)
+
+    assert (recording.sessions, opened.pay_url) == ([], "https://pay.example/first")
+
+
+def test_a_session_opened_meanwhile_is_the_one_shown(monkeypatch):
+    payment, _order, _variant = _pending_payment()
+
+    class _Slow(_RecordingGateway):
+        def create_session(self, **asked):
+            # another request opened the page while this one talked to the gateway
+            Payment.objects.filter(id=payment.id).update(pay_url="https://pay.example/theirs", gateway="sim")
+            return super().create_session(**asked)
+
+    monkeypatch.setattr("marketplace.payments.gateway", _Slow)
+
+    opened = services.payment_open_session(payment_id=payment.id)
+
+    assert (opened.pay_url, opened.gateway) == ("https://pay.example/theirs", "sim")
+    assert Payment.objects.get(id=payment.id).pay_url == "https://pay.example/theirs"
+
+
+def test_an_order_no_longer_awaiting_payment_is_not_paid_again():
+    _payment, order, _variant = _pending_payment()
+    Order.objects.filter(id=order.id).update(status="cancelled")
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.payment_for_order(buyer_id=BUYER, order_id=order.id)
+
+    message = "This order no longer awaits payment."
+    assert (refused.value.message, refused.value.fields) == (message, {"order_id": [message]})
+
+
+def test_a_cash_order_and_a_strangers_order_say_why_they_cannot_be_paid():
+    (cod,) = place(BUYER, (VariantFactory(), 1), method="cod")
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.payment_for_order(buyer_id=BUYER, order_id=cod.id)
+    with pytest.raises(contracts.NotFound) as missing:
+        services.payment_for_order(buyer_id=BUYER + 1, order_id=cod.id)
+
+    message = "This order is paid on delivery."
+    assert (refused.value.message, refused.value.fields) == (message, {"order_id": [message]})
+    assert missing.value.message == "Order not found."
+
+
+def test_a_callback_is_recorded_with_its_reference_and_body_cut_to_their_columns(client):
+    gateway = SimulatedGateway()
+    reference = "R" * 70
+    body = gateway.notification_body(reference=reference, amount=1) + b" " * 4_000
+
+    response = _callback(client, body, gateway.sign(body))
+
+    assert response.json() == {"outcome": "unknown"}
+    recorded = PaymentNotification.objects.get()
+    assert recorded.reference == "R" * 64
+    assert len(recorded.body) == 4_000 and recorded.body.startswith('{"amount": 1, "reference": "RRR')
+
+
+def test_an_undecodable_body_is_recorded_with_replacement_characters(client):
+    body = b'{"broken": "\xff"}'
+
+    assert _callback(client, body, "0" * 64).json() == {"outcome": "forged"}
+
+    assert PaymentNotification.objects.get().body == '{"broken": "\ufffd"}'
+
+
+def test_a_failed_payment_notice_changes_nothing_and_is_not_logged_as_refused(client, caplog):
+    payment, order, _variant = _pending_payment()
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=payment.amount, status="failed")
+
+    outcome = services.payment_notification_receive(body=body, signature=gateway.sign(body))
+
+    assert outcome == "failed"
+    assert (Order.objects.get(id=order.id).status, Payment.objects.get(id=payment.id).status) == (
+        "pending_payment",
+        "pending",
+    )
+    assert "payment notification refused" not in caplog.text
+
+
+def test_accepted_and_duplicate_notices_are_not_logged_as_refused(client, caplog):
+    payment, _order, _variant = _pending_payment()
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=payment.amount)
+
+    outcomes = [services.payment_notification_receive(body=body, signature=gateway.sign(body)) for _ in range(2)]
+
+    assert outcomes == ["accepted", "duplicate"]
+    assert "payment notification refused" not in caplog.text
+    stored = Payment.objects.get(id=payment.id)
+    assert stored.status == "paid" and stored.paid_at is not None
+
+
+def test_paying_one_of_the_buyers_orders_opens_that_orders_payment():
+    first_payment, _first, _variant = _pending_payment()
+    second_payment, second, _other = _pending_payment()
+
+    opened = services.payment_for_order(buyer_id=BUYER, order_id=second.id)
+
+    assert first_payment.id != second_payment.id
+    assert (opened.id, opened.pay_url) == (second_payment.id, f"/gateway/sim/{second_payment.reference}/")
+
+
+def test_a_payment_expires_at_the_very_instant_its_window_closes():
+    payment, order, _variant = _pending_payment()
+
+    with time_machine.travel(payment.expires_at, tick=False):
+        assert services.payment_expire(payment_id=payment.id) == 1
+
+    assert (Order.objects.get(id=order.id).status, Payment.objects.get(id=payment.id).status) == (
+        "expired",
+        "expired",
+    )
+
+
+def test_a_paid_or_unknown_payment_past_its_window_does_not_expire():
+    payment, order, _variant = _pending_payment()
+    Payment.objects.filter(id=payment.id).update(status="paid", expires_at=payment.created_at)
+
+    assert services.payment_expire(payment_id=payment.id) == 0
+    assert services.payment_expire(payment_id=payment.id + 1_000) == 0
+    assert (Order.objects.get(id=order.id).status, Payment.objects.get(id=payment.id).status) == (
+        "pending_payment",
+        "paid",
+    )
+
+
+def test_expiry_leaves_an_order_of_the_payment_that_was_cancelled_meanwhile():
+    first, second = VariantFactory(price=100_000), VariantFactory(price=100_000)
+    orders = place(BUYER, (first, 1), (second, 1))
+    services.order_cancel(order_id=orders[0].id, reason="salah pilih", buyer_id=BUYER)
+    payment = Payment.objects.get(id=orders[1].payment_id)
+    Payment.objects.filter(id=payment.id).update(expires_at=payment.created_at)
+
+    with one_transaction_on("marketplace"):
+        expired = services.payment_expire(payment_id=payment.id)
+
+    assert expired == 1
+    assert list(Order.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "expired"]

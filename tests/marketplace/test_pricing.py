@@ -41,6 +41,14 @@ def test_commission_rounds_down_and_is_at_most_80_percent(sale, rate):
     assert amount <= sale * 8 // 10
 
 
+@pytest.mark.parametrize(
+    ("sale", "rate", "commission"),
+    [(1_000_000, 500, 50_000), (125_000, 750, 9_375), (99_999, 1, 9), (10_000, 8000, 8_000)],
+)
+def test_commission_is_the_rate_in_basis_points_of_the_sale_rounded_down(sale, rate, commission):
+    assert pricing.commission_amount(sale_amount=sale, rate_bp=rate) == commission
+
+
 def _fully_used(error: contracts.InvalidRequest) -> bool:
     return error.code == "voucher" and error.fields == {"vouchers": ["This voucher has been fully used."]}
 

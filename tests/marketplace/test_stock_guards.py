@@ -8,6 +8,7 @@ from marketplace.models import CartItem, Order, OutboxEvent, Product, StockAdjus
 from marketplace.services import stock
 from tests.factories import ShopFactory, VariantFactory
 from tests.marketplace.conftest import command, fill_cart, place
+from tests.transactions import one_transaction_on
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
 BUYER = 821
@@ -150,7 +151,8 @@ def test_stock_may_be_adjusted_down_to_exactly_what_is_reserved_and_no_further()
     assert (adjustment.on_hand_after, _stock(variant)) == (2, (2, 2))
     with pytest.raises(contracts.InvalidRequest) as refused:
         services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=-1, reason="hilang")
-    assert refused.value.fields == {"delta": ["Stock cannot go below the 2 units reserved for orders."]}
+    message = "Stock cannot go below the 2 units reserved for orders."
+    assert (refused.value.message, refused.value.fields) == (message, {"delta": [message]})
     assert (StockAdjustment.objects.count(), _stock(variant)) == (1, (2, 2))
 
 
@@ -167,7 +169,8 @@ def test_an_adjustment_is_a_non_zero_whole_number_of_at_most_a_million(delta, ac
     else:
         with pytest.raises(contracts.InvalidRequest) as refused:
             services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=delta, reason="hitung ulang")
-        assert refused.value.fields == {"delta": ["Enter a non-zero whole number of units (at most a million)."]}
+        message = "Enter a non-zero whole number of units (at most a million)."
+        assert (refused.value.message, refused.value.fields) == (message, {"delta": [message]})
         assert (StockAdjustment.objects.count(), _stock(variant)) == (0, (1_000_000, 0))
 
 
@@ -188,12 +191,22 @@ def test_an_adjustment_needs_a_reason_of_at_most_255_characters_once_trimmed():
     assert StockAdjustment.objects.get().reason == "x" * 255
 
 
+def test_an_adjustment_reads_and_writes_in_one_marketplace_transaction():
+    variant = VariantFactory(stock_on_hand=5)
+
+    with one_transaction_on("marketplace"):
+        services.stock_adjust(variant_id=variant.id, actor_user_id=OWNER, delta=2, reason="datang")
+
+    assert _stock(variant) == (7, 0)
+
+
 def test_an_owner_adjusts_only_the_stock_of_their_own_shops():
     mine = VariantFactory(product__shop__owner_user_id=OWNER, stock_on_hand=5)
     theirs = VariantFactory(product__shop__owner_user_id=OWNER + 1, stock_on_hand=5)
 
-    with pytest.raises(contracts.NotFound):
+    with pytest.raises(contracts.NotFound) as missing:
         services.stock_adjust(variant_id=theirs.id, actor_user_id=OWNER, delta=1, reason="x", owner_user_id=OWNER)
+    assert missing.value.message == "Variant not found."
     services.stock_adjust(variant_id=mine.id, actor_user_id=OWNER, delta=1, reason="x", owner_user_id=OWNER)
 
     assert (_stock(mine), _stock(theirs)) == ((6, 0), (5, 0))
@@ -214,6 +227,14 @@ def test_reserving_more_than_is_available_is_refused_and_changes_nothing(sold):
     assert (refused.value.code, refused.value.fields) == ("out_of_stock", {"cart": ["XL ran out of stock."]})
     assert str(refused.value) == "XL ran out of stock."
     assert _stock(variant) == (5, 3)
+
+
+def test_a_reservation_holds_the_units_on_the_shelf_unless_sold_at_once():
+    variant = VariantFactory(stock_on_hand=5)
+
+    stock._reserve(variant, 2)
+
+    assert _stock(variant) == (5, 2)
 
 
 def test_releasing_or_committing_more_than_is_reserved_changes_nothing():
