@@ -23,6 +23,8 @@ from rest_framework.views import APIView, set_rollback
 
 from integration import contracts
 
+from .problems import problem_code, problem_type_url
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -47,7 +49,7 @@ UNAVAILABLE_RETRY_AFTER = "30"
 
 def problem(status_code: int, *, detail: str, code: str, errors: dict | None = None) -> dict:
     body = {
-        "type": f"{API_PREFIX}problems/{code}",
+        "type": problem_type_url(problem_code(code, status_code)),
         "title": str(TITLES.get(status_code, gettext_lazy("Error"))),
         "status": status_code,
         "detail": str(detail),
@@ -149,11 +151,21 @@ class ApiProblemMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # With DEBUG on, Django answers an unknown URL with its HTML debug page, not handler404.
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith((PROBLEM_MEDIA_TYPE, "application/json"))
+        ):
+            return _plain_problem(request, 404, "not_found", _("Not found."))
+        return response
 
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIX):
             return None
+        if isinstance(exception, Http404):
+            return _plain_problem(request, 404, "not_found", _("Not found."))
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return _plain_problem(request, 500, "server_error", _("Something went wrong on our side."))
 
@@ -161,7 +173,9 @@ class ApiProblemMiddleware:
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details."""
 
-    type = serializers.CharField()
+    type = serializers.CharField(
+        help_text=gettext_lazy("A link to the page describing this problem type: `/api/problems/<code>/`.")
+    )
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()

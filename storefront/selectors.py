@@ -565,6 +565,10 @@ def comment_queryset(post_id: int):
     return Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")
 
 
+def post_exists(post_id: int) -> bool:
+    return Post.objects.using(ALIAS).filter(id=post_id).exists()
+
+
 def post_is_visible(post_id: int) -> bool:
     """Published by its creator and not hidden by a moderator."""
     return Post.objects.using(ALIAS).visible().filter(id=post_id).exists()

@@ -43,23 +43,30 @@ class FollowingFeedListApi(APIView):
         return Response(s.FeedPageSerializer(page).data)
 
 
-class PostLikeApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+def _visible_post(post_id: int) -> int:
+    """A post nobody may see (missing, draft, hidden) is not found, for likes and comments alike."""
+    if not selectors.post_is_visible(post_id):
+        raise Http404
+    return post_id
 
-    def _answer(self, post_id: int, liked: bool):
-        view = selectors.post_detail(post_id)
-        count = view.post.like_count if view else 0
-        return Response(s.LikeSerializer({"liked": liked, "like_count": count}).data)
+
+class PostLikeApi(APIView):
+    """Likes a post (answering the new count), or takes the like back (answering nothing)."""
+
+    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses=s.LikeSerializer)
     def post(self, request, post_id: int):
-        services.post_like(post_id=post_id, user_id=request.user.id)
-        return self._answer(post_id, True)
+        services.post_like(post_id=_visible_post(post_id), user_id=request.user.id)
+        view = selectors.post_detail(post_id)
+        return Response(s.LikeSerializer({"liked": True, "like_count": view.post.like_count if view else 0}).data)
 
-    @extend_schema(responses=s.LikeSerializer)
+    @extend_schema(responses={204: None})
     def delete(self, request, post_id: int):
+        if not selectors.post_exists(post_id):
+            raise Http404
         services.post_unlike(post_id=post_id, user_id=request.user.id)
-        return self._answer(post_id, False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PostCommentListApi(generics.ListAPIView):
@@ -77,6 +84,7 @@ class PostCommentListApi(generics.ListAPIView):
 
     @extend_schema(request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})
     def post(self, request, post_id: int):
+        _visible_post(post_id)
         given = s.CommentCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         comment = services.comment_create(
@@ -89,21 +97,20 @@ class PostCommentListApi(generics.ListAPIView):
 
 
 class CreatorFollowApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    """Follows a creator (answering the new count), or unfollows (answering nothing)."""
 
-    def _answer(self, handle: str, following: bool):
-        creator = _creator(handle)
-        return Response(s.FollowSerializer({"following": following, "follower_count": creator.follower_count}).data)
+    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses=s.FollowSerializer)
     def post(self, request, handle: str):
         services.creator_follow(creator_id=_creator(handle).id, user_id=request.user.id)
-        return self._answer(handle, True)
+        creator = _creator(handle)
+        return Response(s.FollowSerializer({"following": True, "follower_count": creator.follower_count}).data)
 
-    @extend_schema(responses=s.FollowSerializer)
+    @extend_schema(responses={204: None})
     def delete(self, request, handle: str):
         services.creator_unfollow(creator_id=_creator(handle).id, user_id=request.user.id)
-        return self._answer(handle, False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CreatorShowcaseListApi(APIView):

@@ -141,7 +141,7 @@ def test_an_unknown_product_is_404(api, catalogue):
     response = api.get("/api/v1/products/999999/")
 
     assert response.status_code == 404
-    assert response.json()["type"] == "/api/problems/not_found"
+    assert response.json()["type"] == "/api/problems/not_found/"
 
 
 def test_the_feed_pages_with_a_cursor(api, catalogue, monkeypatch):
