@@ -201,23 +201,28 @@ class ProblemAutoSchema(AutoSchema):
         return responses
 
 
-def drop_database_integer_bounds(result, generator, request, public):
-    """Schema post-processing: an unsigned integer column's upper bound depends on the database
-    (2^31 - 1 on PostgreSQL, 2^63 - 1 on SQLite); the published schema must not."""
+def normalise_database_integer_bounds(result, generator, request, public):
+    """Schema post-processing: a model integer column's upper bound depends on the database
+    (2^31 - 1 on PostgreSQL, 2^63 - 1 on SQLite); the published schema must not. Answers drop
+    it; what a client sends keeps the bound every database holds, `contracts.ID_MAX`."""
     database_bounds = {2**31 - 1, 2**63 - 1}
 
-    def walk(node):
+    def walk(node, sent: bool):
         if isinstance(node, dict):
             if node.get("type") == "integer" and node.get("maximum") in database_bounds:
-                node.pop("maximum")
                 node.pop("format", None)
+                if sent:
+                    node["maximum"] = contracts.ID_MAX
+                else:
+                    node.pop("maximum")
             for value in node.values():
-                walk(value)
+                walk(value, sent)
         elif isinstance(node, list):
             for value in node:
-                walk(value)
+                walk(value, sent)
 
-    walk(result.get("components", {}))
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        walk(component, sent=name.endswith("Request"))
     return result
 
 

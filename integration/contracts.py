@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+# Ids fit the smallest id column of either database (PostgreSQL's integer): a larger id
+# names nothing, whichever door it comes through.
+ID_MAX = 2**31 - 1
+
 # --- Errors ------------------------------------------------------------------
 
 

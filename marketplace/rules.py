@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
+from integration.contracts import ID_MAX
 from integration.text import message
 
 from .models import Category, Variant, Voucher, VoucherKind
@@ -24,16 +25,24 @@ def _is_whole(value) -> bool:
 
 @dataclass(frozen=True)
 class Whole:
-    """A whole number from `low` to `high`, both included."""
+    """A whole number from `low` to `high`, both included, other than those `excluded`."""
 
     low: int
     high: int
     message: str
+    excluded: tuple[int, ...] = ()
 
     def errors(self, value) -> list[str]:
-        if not _is_whole(value) or not self.low <= value <= self.high:
+        if not _is_whole(value) or not self.low <= value <= self.high or value in self.excluded:
             return [str(self.message)]
         return []
+
+    def schema(self) -> dict:
+        """The rule as an OpenAPI schema, for a field whose rule a plain minimum and maximum cannot say."""
+        schema = {"type": "integer", "minimum": self.low, "maximum": self.high}
+        if self.excluded:
+            schema["not"] = {"enum": list(self.excluded)}
+        return schema
 
     def field_kwargs(self) -> dict:
         """The bounds and message of a form or serializer integer field (Django and DRF name them alike)."""
@@ -83,6 +92,8 @@ def _whole(low: int, high: int, template: str = WHOLE_NUMBER) -> Whole:
     return Whole(low, high, message(template, low=low, high=high))
 
 
+ID = _whole(1, ID_MAX)  # an id a seller sends: it must fit every database's id column
+
 # --- Products -------------------------------------------------------------------------------
 
 TITLE = Text(200, message(gettext_noop("Enter a title of at most %(n)d characters."), n=200))
@@ -120,7 +131,10 @@ VARIANT_LIMITS = {
 
 OPENING_STOCK = _whole(0, 1_000_000)
 STOCK_DELTA = Whole(
-    -1_000_000, 1_000_000, message(gettext_noop("Enter a non-zero whole number of units (at most a million)."))
+    -1_000_000,
+    1_000_000,
+    message(gettext_noop("Enter a non-zero whole number of units (at most a million).")),
+    excluded=(0,),
 )
 STOCK_REASON = Text(
     255,
@@ -202,8 +216,8 @@ def opening_stock_errors(units) -> list[str]:
 
 def stock_change_errors(delta, reason) -> Errors:
     errors: Errors = {}
-    if delta == 0 or STOCK_DELTA.errors(delta):
-        errors["delta"] = [str(STOCK_DELTA.message)]
+    if found := STOCK_DELTA.errors(delta):
+        errors["delta"] = found
     if found := STOCK_REASON.errors(reason):
         errors["reason"] = found
     return errors

@@ -15,9 +15,10 @@ from django.core.validators import FileExtensionValidator, validate_image_file_e
 from django.db.models import Model
 from django.utils.translation import gettext, gettext_noop
 
+from integration.contracts import ID_MAX
 from integration.text import message
 
-from .models import Comment, Post, ProductCard
+from .models import ApiIdempotencyRecord, Comment, Post, ProductCard
 
 ALIAS = "storefront"
 
@@ -32,6 +33,16 @@ def column_length(model: type[Model], name: str) -> int:
         raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length")
     return length
 
+
+# --- Ids, pages and keys the API takes -------------------------------------------------------
+
+ID_FIELD: dict[str, int] = {"min_value": 1, "max_value": ID_MAX}  # what a serializer's id field accepts
+FEED_PAGE_MAX = 50  # posts per page of a feed
+FEED_LIMIT_INVALID = message(gettext_noop("A whole number from 1 to %(n)d."), n=FEED_PAGE_MAX)
+IDEMPOTENCY_KEY_MAX_LENGTH = column_length(ApiIdempotencyRecord, "key")
+IDEMPOTENCY_KEY_INVALID = message(
+    gettext_noop("Send a unique Idempotency-Key header of at most %(n)d characters."), n=IDEMPOTENCY_KEY_MAX_LENGTH
+)
 
 # --- Posts and their tags -------------------------------------------------------------------
 

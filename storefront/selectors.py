@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from integration import contracts
 
-from . import fragments
+from . import fragments, rules
 from .models import (
     Address,
     Campaign,
@@ -34,7 +34,7 @@ from .models import (
 )
 
 ALIAS = "storefront"
-MAX_PAGE_SIZE = 50
+MAX_PAGE_SIZE = rules.FEED_PAGE_MAX
 # Cached pages are rebuilt as soon as what they show changes (see storefront.fragments);
 # the timeouts only bound what a lost bump could leave stale.
 FEED_TIMEOUT = 60  # the ranking also moves with views, flushed every minute

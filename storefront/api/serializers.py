@@ -8,9 +8,6 @@ from .. import rules
 from ..forms import PAYMENT_METHODS
 from ..models import Campaign, Comment, Creator, Post, ProductCard
 
-# Ids fit the smallest id column of either database (PostgreSQL's integer).
-ID_MAX = 2**31 - 1
-
 
 class TextField(serializers.CharField):
     """Text only: a number or a list where text belongs is bad input, not text. Its length
@@ -137,7 +134,7 @@ class CartSerializer(serializers.Serializer):
 
 
 class CartItemCreateSerializer(serializers.Serializer):
-    variant_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    variant_id = serializers.IntegerField(**rules.ID_FIELD)
     quantity = serializers.IntegerField(min_value=1, max_value=999)
 
 
@@ -158,21 +155,21 @@ class AddressSerializer(serializers.Serializer):
 
 
 class ShippingChoiceSerializer(serializers.Serializer):
-    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    shop_id = serializers.IntegerField(**rules.ID_FIELD)
     courier = TextField(max_length=40)
 
 
 class VoucherChoiceSerializer(serializers.Serializer):
-    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    shop_id = serializers.IntegerField(**rules.ID_FIELD)
     code = TextField(max_length=40)
 
 
 class AttributionSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    product_id = serializers.IntegerField(**rules.ID_FIELD)
     source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])  # type: ignore[assignment]
-    creator_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
-    post_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
-    campaign_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+    creator_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
+    post_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
+    campaign_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
@@ -276,7 +273,7 @@ class CheckoutPreviewSerializer(serializers.Serializer):
 
 
 class ReviewCreateSerializer(serializers.Serializer):
-    order_line_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    order_line_id = serializers.IntegerField(**rules.ID_FIELD)
     stars = serializers.IntegerField(min_value=1, max_value=5)
     text = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -371,7 +368,7 @@ class CreatorPostSerializer(ModelSerializer):
 
 
 class ProductIdsField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    child = serializers.IntegerField(**rules.ID_FIELD)
 
 
 class CreatorPostCreateSerializer(serializers.Serializer):
@@ -403,7 +400,7 @@ class ShowcaseOrderSerializer(serializers.Serializer):
 
 
 class ShowcaseItemCreateSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    product_id = serializers.IntegerField(**rules.ID_FIELD)
 
 
 class CreatorStatsSerializer(ModelSerializer):

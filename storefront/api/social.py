@@ -9,17 +9,21 @@ from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from . import serializers as s
 
 CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page.")
-LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Posts per page, 1 to 50.")
+LIMIT = OpenApiParameter(
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": rules.FEED_PAGE_MAX, "default": 20},
+    description="Posts per page.",
+)
 
 
 def _limit(request) -> int:
     given = request.query_params.get("limit", "20")
-    if not given.isdigit() or not 1 <= int(given) <= selectors.MAX_PAGE_SIZE:
-        raise exceptions.ValidationError({"limit": ["A whole number from 1 to 50."]})
+    if not given.isdigit() or not 1 <= int(given) <= rules.FEED_PAGE_MAX:
+        raise exceptions.ValidationError({"limit": [str(rules.FEED_LIMIT_INVALID)]})
     return int(given)
 
 
