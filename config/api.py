@@ -191,6 +191,17 @@ class ProblemAutoSchema(AutoSchema):
 
     ERROR_CODES = ("400", "401", "403", "404", "429", "503")
 
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # drf-spectacular documents every PATCH body as partial; a view that takes the
+        # whole body on PATCH says so with `patch_is_partial = False`.
+        if self.method == "PATCH" and not getattr(self.view, "patch_is_partial", True):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = [*self.ERROR_CODES, *(str(code) for code in getattr(self.view, "problem_statuses", ()))]

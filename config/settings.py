@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "marketplace.models.OrderStatus",
         "PostStatusEnum": "storefront.models.PostStatus",
         "ModerationStatusEnum": "storefront.models.ModerationStatus",
+        "CourierEnum": "integration.contracts.COURIER_CODES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

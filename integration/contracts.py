@@ -202,6 +202,18 @@ class VoucherChoice:
     code: str
 
 
+# The couriers the platform ships with, by their stable codes: what a checkout's shipping
+# choice and a seller's shipment may name (the marketplace's default couriers).
+COURIER_CODES = ("jne-reg", "sicepat-reg", "jnt-ez", "jne-yes")
+
+
+@dataclass(frozen=True)
+class CourierDTO:
+    code: str  # one of COURIER_CODES
+    name: str
+    etd_days: str  # e.g. "2-3"
+
+
 @dataclass(frozen=True)
 class ShippingOption:
     shop_id: int
@@ -345,6 +357,8 @@ class MarketplacePort(Protocol):
     def list_product_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[ProductSummary]: ...
 
     def list_categories(self) -> list[CategoryDTO]: ...
+
+    def list_couriers(self) -> list[CourierDTO]: ...
 
     def list_reviews(self, *, product_id: int, limit: int = 20) -> list[ReviewDTO]: ...
 

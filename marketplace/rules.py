@@ -9,6 +9,7 @@ schema cannot drift from what the services accept. Amounts are whole rupiah.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
@@ -154,6 +155,11 @@ VOUCHER_USAGE_LIMIT = _whole(0, 10**9)
 VOUCHER_PER_BUYER_LIMIT = _whole(1, 10**6)
 VOUCHER_KIND_UNKNOWN = message(gettext_noop("Choose percentage or fixed amount."))
 VOUCHER_WINDOW = message(gettext_noop("The voucher must end after it starts."))
+# A voucher's dates lie in this calendar span (UTC): beyond it a date is a typing slip, and
+# a date near year 1 cannot even be shown in local time.
+VOUCHER_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+VOUCHER_LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
+VOUCHER_DATE_RANGE = message(gettext_noop("Choose a date from 1 January 2000 to 31 December 2100."))
 VOUCHER_USED_MORE = message(gettext_noop("It has been used more often already."))
 VOUCHER_CODE_TAKEN = message(gettext_noop("This shop already has a voucher with this code."))
 
@@ -243,7 +249,14 @@ def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
         value_rule = VOUCHER_PERCENT if voucher.kind == VoucherKind.PERCENT else VOUCHER_AMOUNT
         if found := value_rule.errors(voucher.value):
             errors["value"] = found
-    if voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at:
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(voucher, name)
+        if moment is not None and not VOUCHER_EARLIEST <= moment <= VOUCHER_LATEST:
+            errors[name] = [str(VOUCHER_DATE_RANGE)]
+    dates_out_of_range = errors.keys() & {"starts_at", "ends_at"}
+    if not dates_out_of_range and (
+        voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at
+    ):
         errors["ends_at"] = [str(VOUCHER_WINDOW)]
     if (
         "usage_limit" not in errors

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from integration import contracts
+
 from .. import rules
 from ..models import (
     Order,
@@ -212,7 +214,7 @@ class StockAdjustmentSerializer(ModelSerializer):
 
 
 class OrderShipSerializer(serializers.Serializer):
-    courier = TextField(max_length=40)
+    courier = serializers.ChoiceField(choices=contracts.COURIER_CODES)
     tracking_number = TextField(max_length=60)
 
 

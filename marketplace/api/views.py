@@ -254,9 +254,11 @@ class ReviewReplyApi(SellerView, APIView):
         return Response(s.SellerReviewSerializer(review).data)
 
 
-class AttributedSalesListApi(SellerView, APIView):
+class AttributedSalesListApi(SellerView, generics.ListAPIView):
     """Per shop: sales that came through creators, and the commission owed on them."""
 
-    @extend_schema(responses=s.AttributedSalesSerializer(many=True))
-    def get(self, request):
-        return Response(s.AttributedSalesSerializer(selectors.attributed_sales(request.user.id), many=True).data)
+    serializer_class = s.AttributedSalesSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.attributed_sales(self.request.user.id)

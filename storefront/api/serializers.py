@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from integration import contracts
+
 from .. import rules
 from ..forms import PAYMENT_METHODS
 from ..models import Campaign, Comment, Creator, Post, ProductCard
@@ -154,9 +156,20 @@ class AddressSerializer(serializers.Serializer):
     postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5)
 
 
+class CourierField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=contracts.COURIER_CODES, **kwargs)
+
+
 class ShippingChoiceSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField(**rules.ID_FIELD)
-    courier = TextField(max_length=40)
+    courier = CourierField(help_text=_("A courier's code, as listed by `GET /api/v1/couriers/`."))
+
+
+class CourierSerializer(serializers.Serializer):
+    code = CourierField()
+    name = TextField()
+    etd_days = TextField(help_text=_("Estimated days on the way, e.g. 2-3."))
 
 
 class VoucherChoiceSerializer(serializers.Serializer):
@@ -247,7 +260,7 @@ class CheckoutPreviewRequestSerializer(serializers.Serializer):
 
 class ShippingOptionSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField()
-    courier = TextField()
+    courier = CourierField()
     name = TextField()
     fee = serializers.IntegerField()
     etd_days = TextField()
@@ -298,10 +311,12 @@ class CategorySerializer(serializers.Serializer):
 
 
 class FeedPageSerializer(serializers.Serializer):
-    """A `selectors.FeedPage`; pass `next_cursor` back as `?cursor=` for the next page."""
+    """A page of posts in the shape of every list: follow `next` for the next page (it
+    carries the cursor); the feed reads forwards only, so `previous` is always null."""
 
-    results = PostSerializer(many=True, source="items")
-    next_cursor = TextField(allow_null=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PostSerializer(many=True)
 
 
 class CommentSerializer(ModelSerializer):

@@ -7,12 +7,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from .. import rules, selectors, services
 from . import serializers as s
 
-CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page.")
+CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="Set by the `next` link of the previous page.")
 LIMIT = OpenApiParameter(
     "limit",
     {"type": "integer", "minimum": 1, "maximum": rules.FEED_PAGE_MAX, "default": 20},
@@ -44,7 +45,10 @@ class FollowingFeedListApi(APIView):
         page = selectors.post_feed_following(
             user_id=request.user.id, cursor=request.query_params.get("cursor") or None, limit=_limit(request)
         )
-        return Response(s.FeedPageSerializer(page).data)
+        following = None
+        if page.next_cursor:
+            following = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+        return Response(s.FeedPageSerializer({"next": following, "previous": None, "results": page.items}).data)
 
 
 def _visible_post(post_id: int) -> int:
@@ -117,16 +121,15 @@ class CreatorFollowApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CreatorShowcaseListApi(APIView):
+class CreatorShowcaseListApi(generics.ListAPIView):
     """The products a creator promotes, in the creator's order."""
 
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.ProductCardSerializer
+    filter_backends = []
 
-    @extend_schema(responses=s.ProductCardSerializer(many=True))
-    def get(self, request, handle: str):
-        return Response(
-            s.ProductCardSerializer(selectors.showcase_cards(creator_id=_creator(handle).id), many=True).data
-        )
+    def get_queryset(self):
+        return selectors.showcase_cards(creator_id=_creator(self.kwargs["handle"]).id)
 
 
 class CampaignListApi(generics.ListAPIView):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("products/<id:product_id>/", views.ProductDetailApi.as_view(), name="product"),
     path("products/<id:product_id>/reviews/", views.ProductReviewListApi.as_view(), name="product-reviews"),
     path("categories/", views.CategoryListApi.as_view(), name="categories"),
+    path("couriers/", views.CourierListApi.as_view(), name="couriers"),
     path("feed/", views.FeedListApi.as_view(), name="feed"),
     path("feed/following/", social.FollowingFeedListApi.as_view(), name="feed-following"),
     path("posts/<id:post_id>/", views.PostDetailApi.as_view(), name="post"),

@@ -137,7 +137,10 @@ class CartItemCreateApi(APIView):
 
 
 class CartItemUpdateApi(APIView):
+    """Sets a line's quantity (PATCH takes the whole of it: `quantity` is required) or removes it."""
+
     permission_classes = [permissions.IsAuthenticated]
+    patch_is_partial = False
 
     @extend_schema(request=s.CartItemUpdateSerializer, responses=s.CartSerializer)
     def patch(self, request, line_id: int):
@@ -274,22 +277,34 @@ class CheckoutPreviewApi(APIView):
         return Response(s.CheckoutPreviewSerializer(preview).data)
 
 
-class ProductReviewListApi(APIView):
-    """The latest reviews of a product, with the seller's replies."""
+class ProductReviewListApi(generics.ListAPIView):
+    """The latest reviews of a product (at most 50), with the seller's replies."""
 
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.ReviewSerializer
+    filter_backends = []
 
-    @extend_schema(responses=s.ReviewSerializer(many=True))
-    def get(self, request, product_id: int):
-        if selectors.product_card(product_id) is None:
+    def get_queryset(self):
+        if selectors.product_card(self.kwargs["product_id"]) is None:
             raise Http404
-        reviews = marketplace().list_reviews(product_id=product_id, limit=50)
-        return Response(s.ReviewSerializer(reviews, many=True).data)
+        return marketplace().list_reviews(product_id=self.kwargs["product_id"], limit=50)
 
 
-class CategoryListApi(APIView):
+class CourierListApi(generics.ListAPIView):
+    """The couriers a checkout may choose per shop (`shipping[].courier`), from the marketplace."""
+
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.CourierSerializer
+    filter_backends = []
 
-    @extend_schema(responses=s.CategorySerializer(many=True))
-    def get(self, request):
-        return Response(s.CategorySerializer(marketplace().list_categories(), many=True).data)
+    def get_queryset(self):
+        return marketplace().list_couriers()
+
+
+class CategoryListApi(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.CategorySerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return marketplace().list_categories()

@@ -94,10 +94,11 @@ def test_the_following_feed_holds_followed_creators_posts_with_a_cursor(world, p
     client.post("/api/v1/creators/ayu/follow/")
 
     first = client.get("/api/v1/feed/following/?limit=1").json()
-    second = client.get("/api/v1/feed/following/", {"limit": 1, "cursor": first["next_cursor"]}).json()
+    second = client.get(first["next"]).json()
 
     assert [p["id"] for p in first["results"]] == [other.id]
-    assert ([p["id"] for p in second["results"]], second["next_cursor"]) == ([post.id], None)
+    assert first["previous"] is None
+    assert ([p["id"] for p in second["results"]], second["next"]) == ([post.id], None)
 
 
 def test_the_following_feed_refuses_a_bad_cursor_and_limit(world):
@@ -131,5 +132,5 @@ def test_a_creators_showcase_in_their_order(api, world):
 
     response = api.get("/api/v1/creators/ayu/showcase/")
 
-    assert [p["id"] for p in response.json()] == [world.other_variant.product_id, world.variant.product_id]
+    assert [p["id"] for p in response.json()["results"]] == [world.other_variant.product_id, world.variant.product_id]
     assert api.get("/api/v1/creators/nobody/showcase/").status_code == 404
