@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 PROBLEMS_PATH = "/api/problems/"
 
@@ -13,8 +16,8 @@ PROBLEMS_PATH = "/api/problems/"
 @dataclass(frozen=True)
 class ProblemType:
     status: int
-    title: str
-    description: str
+    title: StrOrPromise
+    description: StrOrPromise
 
 
 CATALOGUE: dict[str, ProblemType] = {

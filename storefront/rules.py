@@ -8,6 +8,8 @@ with the same words whichever way it came in, and the API's schema cannot drift.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
@@ -36,7 +38,7 @@ def column_length(model: type[Model], name: str) -> int:
 
 # --- Ids, pages and keys the API takes -------------------------------------------------------
 
-ID_FIELD: dict[str, int] = {"min_value": 1, "max_value": ID_MAX}  # what a serializer's id field accepts
+ID_FIELD: dict[str, Any] = {"min_value": 1, "max_value": ID_MAX}  # what a serializer's id field accepts
 FEED_PAGE_MAX = 50  # posts per page of a feed
 FEED_LIMIT_INVALID = message(gettext_noop("A whole number from 1 to %(n)d."), n=FEED_PAGE_MAX)
 IDEMPOTENCY_KEY_MAX_LENGTH = column_length(ApiIdempotencyRecord, "key")

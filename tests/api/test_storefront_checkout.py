@@ -224,5 +224,5 @@ def test_checkout_with_an_unknown_courier_is_refused_and_orders_nothing(world):
     response = _checkout(client, body)
 
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["shipping"]
+    assert list(response.json()["errors"]) == ["shipping.0.courier"]  # the courier enum names the field
     assert Order.objects.count() == 0
