@@ -23,6 +23,8 @@ from rest_framework.views import APIView, set_rollback
 from config.client_ip import ScopedRateThrottle
 from integration import contracts
 
+from .problems import problem_code, problem_type_url
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -48,7 +50,7 @@ UNAVAILABLE_RETRY_AFTER = "30"
 
 def problem(status_code: int, *, detail: str, code: str, errors: dict | None = None) -> dict:
     body = {
-        "type": f"{API_PREFIX}problems/{code}",
+        "type": problem_type_url(problem_code(code, status_code)),
         "title": str(TITLES.get(status_code, gettext_lazy("Error"))),
         "status": status_code,
         "detail": str(detail),
@@ -150,11 +152,21 @@ class ApiProblemMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # With DEBUG on, Django answers an unknown URL with its HTML debug page, not handler404.
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith((PROBLEM_MEDIA_TYPE, "application/json"))
+        ):
+            return _plain_problem(request, 404, "not_found", _("Not found."))
+        return response
 
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIX):
             return None
+        if isinstance(exception, Http404):
+            return _plain_problem(request, 404, "not_found", _("Not found."))
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return _plain_problem(request, 500, "server_error", _("Something went wrong on our side."))
 
@@ -162,7 +174,9 @@ class ApiProblemMiddleware:
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details."""
 
-    type = serializers.CharField()
+    type = serializers.CharField(
+        help_text=gettext_lazy("A link to the page describing this problem type: `/api/problems/<code>/`.")
+    )
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
@@ -178,6 +192,17 @@ class ProblemAutoSchema(AutoSchema):
 
     ERROR_CODES = ("400", "401", "403", "404", "429", "503")
 
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # drf-spectacular documents every PATCH body as partial; a view that takes the
+        # whole body on PATCH says so with `patch_is_partial = False`.
+        if self.method == "PATCH" and not getattr(self.view, "patch_is_partial", True):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = [*self.ERROR_CODES, *(str(code) for code in getattr(self.view, "problem_statuses", ()))]
@@ -188,23 +213,28 @@ class ProblemAutoSchema(AutoSchema):
         return responses
 
 
-def drop_database_integer_bounds(result, generator, request, public):
-    """Schema post-processing: an unsigned integer column's upper bound depends on the database
-    (2^31 - 1 on PostgreSQL, 2^63 - 1 on SQLite); the published schema must not."""
+def normalise_database_integer_bounds(result, generator, request, public):
+    """Schema post-processing: a model integer column's upper bound depends on the database
+    (2^31 - 1 on PostgreSQL, 2^63 - 1 on SQLite); the published schema must not. Answers drop
+    it; what a client sends keeps the bound every database holds, `contracts.ID_MAX`."""
     database_bounds = {2**31 - 1, 2**63 - 1}
 
-    def walk(node):
+    def walk(node, sent: bool):
         if isinstance(node, dict):
             if node.get("type") == "integer" and node.get("maximum") in database_bounds:
-                node.pop("maximum")
                 node.pop("format", None)
+                if sent:
+                    node["maximum"] = contracts.ID_MAX
+                else:
+                    node.pop("maximum")
             for value in node.values():
-                walk(value)
+                walk(value, sent)
         elif isinstance(node, list):
             for value in node:
-                walk(value)
+                walk(value, sent)
 
-    walk(result.get("components", {}))
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        walk(component, sent=name.endswith("Request"))
     return result
 
 

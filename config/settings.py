@@ -229,6 +229,8 @@ REST_FRAMEWORK.update(
         "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     }
 )
+from integration.paths import ID_SCHEMA  # noqa: E402
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jalin API",
     "DESCRIPTION": "Shop, sell and create on Jalin. Errors are RFC 9457 problem details.",
@@ -239,15 +241,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {"id": ID_SCHEMA},
     "ENUM_NAME_OVERRIDES": {
         "ProductStatusEnum": "marketplace.models.ProductStatus",
         "OrderStatusEnum": "marketplace.models.OrderStatus",
         "PostStatusEnum": "storefront.models.PostStatus",
         "ModerationStatusEnum": "storefront.models.ModerationStatus",
+        "CourierEnum": "integration.contracts.COURIER_CODES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.drop_database_integer_bounds",
+        "config.api.normalise_database_integer_bounds",
     ],
 }
 

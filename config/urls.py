@@ -51,6 +51,7 @@ if settings.BENCH:
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # noqa: E402
 
 from config.api import ObtainTokenView  # noqa: E402
+from config.problems import problem_type_view  # noqa: E402
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -59,6 +60,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/problems/<slug:code>/", problem_type_view, name="api-problem"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

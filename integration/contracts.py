@@ -14,6 +14,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+# Ids fit the smallest id column of either database (PostgreSQL's integer): a larger id
+# names nothing, whichever door it comes through.
+ID_MAX = 2**31 - 1
+
 # --- Errors ------------------------------------------------------------------
 
 
@@ -217,6 +221,18 @@ class VoucherChoice:
     code: str
 
 
+# The couriers the platform ships with, by their stable codes: what a checkout's shipping
+# choice and a seller's shipment may name (the marketplace's default couriers).
+COURIER_CODES = ("jne-reg", "sicepat-reg", "jnt-ez", "jne-yes")
+
+
+@dataclass(frozen=True)
+class CourierDTO:
+    code: str  # one of COURIER_CODES
+    name: str
+    etd_days: str  # e.g. "2-3"
+
+
 @dataclass(frozen=True)
 class ShippingOption:
     shop_id: int
@@ -399,6 +415,9 @@ class MarketplacePort(Protocol):
 
     @query
     def list_categories(self) -> list[CategoryDTO]: ...
+
+    @query
+    def list_couriers(self) -> list[CourierDTO]: ...
 
     @query
     def list_reviews(self, *, product_id: int, limit: int = 20) -> list[ReviewDTO]: ...

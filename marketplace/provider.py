@@ -24,6 +24,9 @@ class MarketplaceProvider:
     def list_categories(self) -> list[contracts.CategoryDTO]:
         return selectors.categories()
 
+    def list_couriers(self) -> list[contracts.CourierDTO]:
+        return selectors.couriers()
+
     def list_reviews(self, *, product_id: int, limit: int = 20) -> list[contracts.ReviewDTO]:
         return selectors.reviews_for_product(product_id=product_id, limit=limit)
 

@@ -9,11 +9,13 @@ schema cannot drift from what the services accept. Amounts are whole rupiah.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
 from integration import uploads
+from integration.contracts import ID_MAX
 from integration.text import message
 
 from .models import Category, Variant, Voucher, VoucherKind
@@ -25,16 +27,24 @@ def _is_whole(value) -> bool:
 
 @dataclass(frozen=True)
 class Whole:
-    """A whole number from `low` to `high`, both included."""
+    """A whole number from `low` to `high`, both included, other than those `excluded`."""
 
     low: int
     high: int
     message: str
+    excluded: tuple[int, ...] = ()
 
     def errors(self, value) -> list[str]:
-        if not _is_whole(value) or not self.low <= value <= self.high:
+        if not _is_whole(value) or not self.low <= value <= self.high or value in self.excluded:
             return [str(self.message)]
         return []
+
+    def schema(self) -> dict:
+        """The rule as an OpenAPI schema, for a field whose rule a plain minimum and maximum cannot say."""
+        schema = {"type": "integer", "minimum": self.low, "maximum": self.high}
+        if self.excluded:
+            schema["not"] = {"enum": list(self.excluded)}
+        return schema
 
     def field_kwargs(self) -> dict:
         """The bounds and message of a form or serializer integer field (Django and DRF name them alike)."""
@@ -84,6 +94,8 @@ def _whole(low: int, high: int, template: str = WHOLE_NUMBER) -> Whole:
     return Whole(low, high, message(template, low=low, high=high))
 
 
+ID = _whole(1, ID_MAX)  # an id a seller sends: it must fit every database's id column
+
 # --- Products -------------------------------------------------------------------------------
 
 TITLE = Text(200, message(gettext_noop("Enter a title of at most %(n)d characters."), n=200))
@@ -121,7 +133,10 @@ VARIANT_LIMITS = {
 
 OPENING_STOCK = _whole(0, 1_000_000)
 STOCK_DELTA = Whole(
-    -1_000_000, 1_000_000, message(gettext_noop("Enter a non-zero whole number of units (at most a million)."))
+    -1_000_000,
+    1_000_000,
+    message(gettext_noop("Enter a non-zero whole number of units (at most a million).")),
+    excluded=(0,),
 )
 STOCK_REASON = Text(
     255,
@@ -141,6 +156,11 @@ VOUCHER_USAGE_LIMIT = _whole(0, 10**9)
 VOUCHER_PER_BUYER_LIMIT = _whole(1, 10**6)
 VOUCHER_KIND_UNKNOWN = message(gettext_noop("Choose percentage or fixed amount."))
 VOUCHER_WINDOW = message(gettext_noop("The voucher must end after it starts."))
+# A voucher's dates lie in this calendar span (UTC): beyond it a date is a typing slip, and
+# a date near year 1 cannot even be shown in local time.
+VOUCHER_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+VOUCHER_LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
+VOUCHER_DATE_RANGE = message(gettext_noop("Choose a date from 1 January 2000 to 31 December 2100."))
 VOUCHER_USED_MORE = message(gettext_noop("It has been used more often already."))
 VOUCHER_CODE_TAKEN = message(gettext_noop("This shop already has a voucher with this code."))
 
@@ -209,8 +229,8 @@ def opening_stock_errors(units) -> list[str]:
 
 def stock_change_errors(delta, reason) -> Errors:
     errors: Errors = {}
-    if delta == 0 or STOCK_DELTA.errors(delta):
-        errors["delta"] = [str(STOCK_DELTA.message)]
+    if found := STOCK_DELTA.errors(delta):
+        errors["delta"] = found
     if found := STOCK_REASON.errors(reason):
         errors["reason"] = found
     return errors
@@ -236,7 +256,14 @@ def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
         value_rule = VOUCHER_PERCENT if voucher.kind == VoucherKind.PERCENT else VOUCHER_AMOUNT
         if found := value_rule.errors(voucher.value):
             errors["value"] = found
-    if voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at:
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(voucher, name)
+        if moment is not None and not VOUCHER_EARLIEST <= moment <= VOUCHER_LATEST:
+            errors[name] = [str(VOUCHER_DATE_RANGE)]
+    dates_out_of_range = errors.keys() & {"starts_at", "ends_at"}
+    if not dates_out_of_range and (
+        voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at
+    ):
         errors["ends_at"] = [str(VOUCHER_WINDOW)]
     if (
         "usage_limit" not in errors

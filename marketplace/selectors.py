@@ -427,6 +427,14 @@ def active_couriers() -> dict[str, Courier]:
     return {c.code: c for c in Courier.objects.using(ALIAS).filter(is_active=True)}
 
 
+def couriers() -> list[contracts.CourierDTO]:
+    """The couriers a buyer may choose now, in their order."""
+    return [
+        contracts.CourierDTO(code=c.code, name=c.name, etd_days=c.etd_days)
+        for c in Courier.objects.using(ALIAS).filter(is_active=True).order_by("id")
+    ]
+
+
 # --- Seller API: a seller's own records ------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from confusable_homoglyphs import confusables
 from django.conf import settings
@@ -20,9 +21,10 @@ from django.db.models import Model
 from django.utils.translation import gettext, gettext_noop
 
 from integration import uploads
+from integration.contracts import ID_MAX
 from integration.text import message
 
-from .models import Comment, Post, ProductCard
+from .models import ApiIdempotencyRecord, Comment, Post, ProductCard
 
 ALIAS = "storefront"
 
@@ -37,6 +39,16 @@ def column_length(model: type[Model], name: str) -> int:
         raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length")
     return length
 
+
+# --- Ids, pages and keys the API takes -------------------------------------------------------
+
+ID_FIELD: dict[str, Any] = {"min_value": 1, "max_value": ID_MAX}  # what a serializer's id field accepts
+FEED_PAGE_MAX = 50  # posts per page of a feed
+FEED_LIMIT_INVALID = message(gettext_noop("A whole number from 1 to %(n)d."), n=FEED_PAGE_MAX)
+IDEMPOTENCY_KEY_MAX_LENGTH = column_length(ApiIdempotencyRecord, "key")
+IDEMPOTENCY_KEY_INVALID = message(
+    gettext_noop("Send a unique Idempotency-Key header of at most %(n)d characters."), n=IDEMPOTENCY_KEY_MAX_LENGTH
+)
 
 # --- Posts and their tags -------------------------------------------------------------------
 

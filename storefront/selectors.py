@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from integration import contracts
 
-from . import fragments
+from . import fragments, rules
 from .models import (
     Address,
     Campaign,
@@ -34,7 +34,7 @@ from .models import (
 )
 
 ALIAS = "storefront"
-MAX_PAGE_SIZE = 50
+MAX_PAGE_SIZE = rules.FEED_PAGE_MAX
 # Cached pages are rebuilt as soon as what they show changes (see storefront.fragments);
 # the timeouts only bound what a lost bump could leave stale.
 FEED_TIMEOUT = 60  # the ranking also moves with views, flushed every minute
@@ -563,6 +563,10 @@ def posts_of_creator(creator_id: int):
 def comment_queryset(post_id: int):
     """Visible comments of a post; check `post_is_visible` first, as a hidden post's comments are hidden too."""
     return Comment.objects.using(ALIAS).filter(post_id=post_id, is_hidden=False).order_by("created_at", "id")
+
+
+def post_exists(post_id: int) -> bool:
+    return Post.objects.using(ALIAS).filter(id=post_id).exists()
 
 
 def post_is_visible(post_id: int) -> bool:

@@ -2,7 +2,10 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from integration import contracts
 
 from .. import rules
 from ..models import (
@@ -17,9 +20,6 @@ from ..models import (
     Voucher,
     VoucherKind,
 )
-
-# Ids fit the smallest id column of either database (PostgreSQL's integer).
-ID_MAX = 2**31 - 1
 
 
 class TextField(serializers.CharField):
@@ -163,13 +163,13 @@ class VariantUpdateSerializer(VariantWriteSerializer):
 class ProductWriteSerializer(serializers.Serializer):
     title = TextField(**rules.TITLE.field_kwargs())
     description = TextField(allow_blank=True, required=False, **rules.DESCRIPTION.field_kwargs())
-    category_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, allow_null=True, required=False)
+    category_id = serializers.IntegerField(**rules.ID.field_kwargs(), allow_null=True, required=False)
     image_url = TextField(allow_blank=True, required=False, **rules.IMAGE_URL.field_kwargs())
     commission_bp = serializers.IntegerField(**rules.COMMISSION_BP.field_kwargs(), required=False)
 
 
 class ProductCreateSerializer(ProductWriteSerializer):
-    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    shop_id = serializers.IntegerField(**rules.ID.field_kwargs())
     variants = VariantCreateSerializer(  # type: ignore[call-arg]  # max_length goes to the list
         many=True,
         max_length=rules.VARIANTS_PER_PRODUCT,
@@ -190,10 +190,19 @@ class ProductImageSerializer(serializers.Serializer):
     image = serializers.ImageField()
 
 
+@extend_schema_field(rules.STOCK_DELTA.schema())
+class StockDeltaField(serializers.IntegerField):
+    """The stock rule's range without zero: a change of nothing is no change."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value in rules.STOCK_DELTA.excluded:
+            raise serializers.ValidationError(str(rules.STOCK_DELTA.message))
+        return value
+
+
 class StockAdjustSerializer(serializers.Serializer):
-    delta = serializers.IntegerField(
-        **rules.STOCK_DELTA.field_kwargs(), help_text=_("Units to add; negative to remove.")
-    )
+    delta = StockDeltaField(**rules.STOCK_DELTA.field_kwargs(), help_text=_("Units to add; negative to remove."))
     reason = TextField(**rules.STOCK_REASON.field_kwargs())
 
 
@@ -205,7 +214,7 @@ class StockAdjustmentSerializer(ModelSerializer):
 
 
 class OrderShipSerializer(serializers.Serializer):
-    courier = TextField(max_length=40)
+    courier = serializers.ChoiceField(choices=contracts.COURIER_CODES)
     tracking_number = TextField(max_length=60)
 
 
@@ -252,7 +261,7 @@ class VoucherWriteSerializer(serializers.Serializer):
 
 
 class VoucherCreateSerializer(VoucherWriteSerializer):
-    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    shop_id = serializers.IntegerField(**rules.ID.field_kwargs())
 
 
 class SellerReviewSerializer(ModelSerializer):

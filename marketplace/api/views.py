@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from integration.paths import ID_SCHEMA
+
+from .. import rules, selectors, services
 from ..models import OrderStatus, ProductStatus
 from . import serializers as s
 
@@ -28,17 +30,23 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
+@extend_schema_field(ID_SCHEMA)
 class ShopFilter(filters.NumberFilter):
+    """A shop's id: a whole number that fits every database's id column."""
+
     field_class = WholeNumberField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **rules.ID.field_kwargs(), **kwargs)
 
 
 class SellerProductFilter(filters.FilterSet):
-    shop = ShopFilter(field_name="shop_id", min_value=1)
+    shop = ShopFilter(field_name="shop_id")
     status = filters.ChoiceFilter(choices=ProductStatus.choices)
 
 
 class SellerOrderFilter(filters.FilterSet):
-    shop = ShopFilter(field_name="shop_id", min_value=1)
+    shop = ShopFilter(field_name="shop_id")
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
 
 
@@ -246,9 +254,11 @@ class ReviewReplyApi(SellerView, APIView):
         return Response(s.SellerReviewSerializer(review).data)
 
 
-class AttributedSalesListApi(SellerView, APIView):
+class AttributedSalesListApi(SellerView, generics.ListAPIView):
     """Per shop: sales that came through creators, and the commission owed on them."""
 
-    @extend_schema(responses=s.AttributedSalesSerializer(many=True))
-    def get(self, request):
-        return Response(s.AttributedSalesSerializer(selectors.attributed_sales(request.user.id), many=True).data)
+    serializer_class = s.AttributedSalesSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.attributed_sales(self.request.user.id)

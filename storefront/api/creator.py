@@ -73,6 +73,7 @@ class ShowcaseListApi(CreatorView, APIView):
 
     @extend_schema(responses=s.ProductCardSerializer(many=True))
     def get(self, request):
+        # The whole showcase, as the writes answer it: one list a creator reorders at once.
         return self._answer()
 
     @extend_schema(request=s.ShowcaseItemCreateSerializer, responses={201: s.ProductCardSerializer(many=True)})

@@ -5,7 +5,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.widgets import BaseCSVWidget
+from drf_spectacular.utils import extend_schema_field
 
+from integration.paths import ID_SCHEMA
+
+from .. import rules
 from ..models import ProductCard
 
 
@@ -21,6 +26,14 @@ class IdOrAmountFilter(filters.NumberFilter):
     """Ids and rupiah are whole numbers: `0.5` is bad input, not a filter."""
 
     field_class = WholeNumberField
+
+
+@extend_schema_field(ID_SCHEMA)
+class IdFilter(IdOrAmountFilter):
+    """An id: a whole number that fits every database's id column."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **rules.ID_FIELD, **kwargs)
 
 
 class TrueFalseField(forms.Field):
@@ -43,8 +56,26 @@ class TrueFalseFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class RepeatedCSVWidget(BaseCSVWidget, forms.TextInput):
+    """`?ordering=-sold&ordering=price` (how generated clients send a list) and
+    `?ordering=-sold,price` alike: every value, in the order given."""
+
+    def value_from_datadict(self, data, files, name):
+        if not hasattr(data, "getlist"):
+            return super().value_from_datadict(data, files, name)
+        given = data.getlist(name)
+        if not given:
+            return None
+        return [part for value in given for part in value.split(",")]
+
+
 class LazyOrderingFilter(filters.OrderingFilter):
-    """Its labels are translated when shown (schema, forms), not once at import time."""
+    """Its labels are translated when shown (schema, forms), not once at import time. Takes
+    several fields, repeated or comma-separated, and orders by all of them in turn."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", RepeatedCSVWidget)
+        super().__init__(*args, **kwargs)
 
     def build_choices(self, fields, labels):
         def descending(label):
@@ -60,10 +91,10 @@ class LazyOrderingFilter(filters.OrderingFilter):
 
 class ProductCardFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", max_length=100, label=_("Words in the title or the shop's name"))
-    category = IdOrAmountFilter(field_name="category_id", min_value=1)
+    category = IdFilter(field_name="category_id")
     min_price = IdOrAmountFilter(field_name="price_min", lookup_expr="gte", min_value=0, label=_("Lowest price"))
     max_price = IdOrAmountFilter(field_name="price_min", lookup_expr="lte", min_value=0, label=_("Highest price"))
-    shop = IdOrAmountFilter(field_name="shop_id", min_value=1)
+    shop = IdFilter(field_name="shop_id")
     location = filters.CharFilter(method="near", max_length=80, label=_("City or province"))
     local = TrueFalseFilter(field_name="is_local_business", label=_("Local small businesses only"))
     in_stock = TrueFalseFilter(field_name="in_stock")
@@ -74,6 +105,10 @@ class ProductCardFilter(filters.FilterSet):
     class Meta:
         model = ProductCard
         fields: list[str] = []
+
+    @classmethod
+    def ordering_params(cls) -> list[str]:
+        return [value for value, _label in cls.base_filters["ordering"].extra["choices"]]
 
     def search(self, queryset, name, value):
         for word in value.split():

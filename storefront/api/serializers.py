@@ -4,12 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from integration import contracts
+
 from .. import rules
 from ..forms import PAYMENT_METHODS
 from ..models import Campaign, Comment, Creator, Post, ProductCard
-
-# Ids fit the smallest id column of either database (PostgreSQL's integer).
-ID_MAX = 2**31 - 1
 
 
 class TextField(serializers.CharField):
@@ -137,7 +136,7 @@ class CartSerializer(serializers.Serializer):
 
 
 class CartItemCreateSerializer(serializers.Serializer):
-    variant_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    variant_id = serializers.IntegerField(**rules.ID_FIELD)
     quantity = serializers.IntegerField(min_value=1, max_value=999)
 
 
@@ -157,22 +156,33 @@ class AddressSerializer(serializers.Serializer):
     postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5)
 
 
+class CourierField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=contracts.COURIER_CODES, **kwargs)
+
+
 class ShippingChoiceSerializer(serializers.Serializer):
-    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    courier = TextField(max_length=40)
+    shop_id = serializers.IntegerField(**rules.ID_FIELD)
+    courier = CourierField(help_text=_("A courier's code, as listed by `GET /api/v1/couriers/`."))
+
+
+class CourierSerializer(serializers.Serializer):
+    code = CourierField()
+    name = TextField()
+    etd_days = TextField(help_text=_("Estimated days on the way, e.g. 2-3."))
 
 
 class VoucherChoiceSerializer(serializers.Serializer):
-    shop_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    shop_id = serializers.IntegerField(**rules.ID_FIELD)
     code = TextField(max_length=40)
 
 
 class AttributionSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    product_id = serializers.IntegerField(**rules.ID_FIELD)
     source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])  # type: ignore[assignment]
-    creator_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
-    post_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
-    campaign_id = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False, allow_null=True, default=None)
+    creator_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
+    post_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
+    campaign_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
@@ -250,7 +260,7 @@ class CheckoutPreviewRequestSerializer(serializers.Serializer):
 
 class ShippingOptionSerializer(serializers.Serializer):
     shop_id = serializers.IntegerField()
-    courier = TextField()
+    courier = CourierField()
     name = TextField()
     fee = serializers.IntegerField()
     etd_days = TextField()
@@ -276,7 +286,7 @@ class CheckoutPreviewSerializer(serializers.Serializer):
 
 
 class ReviewCreateSerializer(serializers.Serializer):
-    order_line_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    order_line_id = serializers.IntegerField(**rules.ID_FIELD)
     stars = serializers.IntegerField(min_value=1, max_value=5)
     text = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -301,10 +311,12 @@ class CategorySerializer(serializers.Serializer):
 
 
 class FeedPageSerializer(serializers.Serializer):
-    """A `selectors.FeedPage`; pass `next_cursor` back as `?cursor=` for the next page."""
+    """A page of posts in the shape of every list: follow `next` for the next page (it
+    carries the cursor); the feed reads forwards only, so `previous` is always null."""
 
-    results = PostSerializer(many=True, source="items")
-    next_cursor = TextField(allow_null=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PostSerializer(many=True)
 
 
 class CommentSerializer(ModelSerializer):
@@ -371,7 +383,7 @@ class CreatorPostSerializer(ModelSerializer):
 
 
 class ProductIdsField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    child = serializers.IntegerField(**rules.ID_FIELD)
 
 
 class CreatorPostCreateSerializer(serializers.Serializer):
@@ -403,7 +415,7 @@ class ShowcaseOrderSerializer(serializers.Serializer):
 
 
 class ShowcaseItemCreateSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    product_id = serializers.IntegerField(**rules.ID_FIELD)
 
 
 class CreatorStatsSerializer(ModelSerializer):

@@ -7,19 +7,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from . import serializers as s
 
-CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="`next_cursor` of the previous page.")
-LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="Posts per page, 1 to 50.")
+CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="Set by the `next` link of the previous page.")
+LIMIT = OpenApiParameter(
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": rules.FEED_PAGE_MAX, "default": 20},
+    description="Posts per page.",
+)
 
 
 def _limit(request) -> int:
     given = request.query_params.get("limit", "20")
-    if not given.isdigit() or not 1 <= int(given) <= selectors.MAX_PAGE_SIZE:
-        raise exceptions.ValidationError({"limit": ["A whole number from 1 to 50."]})
+    if not given.isdigit() or not 1 <= int(given) <= rules.FEED_PAGE_MAX:
+        raise exceptions.ValidationError({"limit": [str(rules.FEED_LIMIT_INVALID)]})
     return int(given)
 
 
@@ -40,26 +45,36 @@ class FollowingFeedListApi(APIView):
         page = selectors.post_feed_following(
             user_id=request.user.id, cursor=request.query_params.get("cursor") or None, limit=_limit(request)
         )
-        return Response(s.FeedPageSerializer(page).data)
+        following = None
+        if page.next_cursor:
+            following = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
+        return Response(s.FeedPageSerializer({"next": following, "previous": None, "results": page.items}).data)
+
+
+def _visible_post(post_id: int) -> int:
+    """A post nobody may see (missing, draft, hidden) is not found, for likes and comments alike."""
+    if not selectors.post_is_visible(post_id):
+        raise Http404
+    return post_id
 
 
 class PostLikeApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    """Likes a post (answering the new count), or takes the like back (answering nothing)."""
 
-    def _answer(self, post_id: int, liked: bool):
-        view = selectors.post_detail(post_id)
-        count = view.post.like_count if view else 0
-        return Response(s.LikeSerializer({"liked": liked, "like_count": count}).data)
+    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses=s.LikeSerializer)
     def post(self, request, post_id: int):
-        services.post_like(post_id=post_id, user_id=request.user.id)
-        return self._answer(post_id, True)
+        services.post_like(post_id=_visible_post(post_id), user_id=request.user.id)
+        view = selectors.post_detail(post_id)
+        return Response(s.LikeSerializer({"liked": True, "like_count": view.post.like_count if view else 0}).data)
 
-    @extend_schema(responses=s.LikeSerializer)
+    @extend_schema(responses={204: None})
     def delete(self, request, post_id: int):
+        if not selectors.post_exists(post_id):
+            raise Http404
         services.post_unlike(post_id=post_id, user_id=request.user.id)
-        return self._answer(post_id, False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PostCommentListApi(generics.ListAPIView):
@@ -77,6 +92,7 @@ class PostCommentListApi(generics.ListAPIView):
 
     @extend_schema(request=s.CommentCreateSerializer, responses={201: s.CommentSerializer})
     def post(self, request, post_id: int):
+        _visible_post(post_id)
         given = s.CommentCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         comment = services.comment_create(
@@ -89,33 +105,31 @@ class PostCommentListApi(generics.ListAPIView):
 
 
 class CreatorFollowApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    """Follows a creator (answering the new count), or unfollows (answering nothing)."""
 
-    def _answer(self, handle: str, following: bool):
-        creator = _creator(handle)
-        return Response(s.FollowSerializer({"following": following, "follower_count": creator.follower_count}).data)
+    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses=s.FollowSerializer)
     def post(self, request, handle: str):
         services.creator_follow(creator_id=_creator(handle).id, user_id=request.user.id)
-        return self._answer(handle, True)
+        creator = _creator(handle)
+        return Response(s.FollowSerializer({"following": True, "follower_count": creator.follower_count}).data)
 
-    @extend_schema(responses=s.FollowSerializer)
+    @extend_schema(responses={204: None})
     def delete(self, request, handle: str):
         services.creator_unfollow(creator_id=_creator(handle).id, user_id=request.user.id)
-        return self._answer(handle, False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CreatorShowcaseListApi(APIView):
+class CreatorShowcaseListApi(generics.ListAPIView):
     """The products a creator promotes, in the creator's order."""
 
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.ProductCardSerializer
+    filter_backends = []
 
-    @extend_schema(responses=s.ProductCardSerializer(many=True))
-    def get(self, request, handle: str):
-        return Response(
-            s.ProductCardSerializer(selectors.showcase_cards(creator_id=_creator(handle).id), many=True).data
-        )
+    def get_queryset(self):
+        return selectors.showcase_cards(creator_id=_creator(self.kwargs["handle"]).id)
 
 
 class CampaignListApi(generics.ListAPIView):

@@ -5,10 +5,8 @@ from dataclasses import asdict
 from typing import Any
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +14,7 @@ from rest_framework.views import APIView
 from integration import contracts
 from integration.transport import marketplace
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from . import serializers as s
 from .filters import ProductCardFilter
 
@@ -31,6 +29,18 @@ class FeedPagination(pagination.CursorPagination):
 # --- Discovery -----------------------------------------------------------------------
 
 
+ORDERING = OpenApiParameter(
+    "ordering",
+    {"type": "array", "items": {"type": "string", "enum": ProductCardFilter.ordering_params()}},
+    explode=True,
+    description=gettext_lazy(
+        "Fields to order by, in turn; `-` before a field reverses it. Repeat the parameter "
+        "(`?ordering=-sold&ordering=price`) or separate fields with commas."
+    ),
+)
+
+
+@extend_schema_view(get=extend_schema(parameters=[ORDERING]))
 class ProductListApi(generics.ListAPIView):
     """Products from the storefront's read model, filtered and ordered."""
 
@@ -127,7 +137,10 @@ class CartItemCreateApi(APIView):
 
 
 class CartItemUpdateApi(APIView):
+    """Sets a line's quantity (PATCH takes the whole of it: `quantity` is required) or removes it."""
+
     permission_classes = [permissions.IsAuthenticated]
+    patch_is_partial = False
 
     @extend_schema(request=s.CartItemUpdateSerializer, responses=s.CartSerializer)
     def patch(self, request, line_id: int):
@@ -169,20 +182,18 @@ class CheckoutPlaceApi(APIView):
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
-                OpenApiTypes.STR,
+                {"type": "string", "minLength": 1, "maxLength": rules.IDEMPOTENCY_KEY_MAX_LENGTH},
                 OpenApiParameter.HEADER,
                 required=True,
-                description=gettext_lazy("A unique key per checkout (e.g. a UUID), at most 100 characters."),
+                description=gettext_lazy("A unique key per checkout, e.g. a UUID."),
             )
         ],
         responses={201: s.CheckoutResultSerializer},
     )
     def post(self, request):
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-        if not key or len(key) > 100:
-            raise exceptions.ValidationError(
-                {IDEMPOTENCY_HEADER: [_("Send a unique Idempotency-Key header of at most 100 characters.")]}
-            )
+        if not key or len(key) > rules.IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [str(rules.IDEMPOTENCY_KEY_INVALID)]})
         given = s.CheckoutRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         answer_status, body = services.checkout_place_once(
@@ -266,22 +277,34 @@ class CheckoutPreviewApi(APIView):
         return Response(s.CheckoutPreviewSerializer(preview).data)
 
 
-class ProductReviewListApi(APIView):
-    """The latest reviews of a product, with the seller's replies."""
+class ProductReviewListApi(generics.ListAPIView):
+    """The latest reviews of a product (at most 50), with the seller's replies."""
 
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.ReviewSerializer
+    filter_backends = []
 
-    @extend_schema(responses=s.ReviewSerializer(many=True))
-    def get(self, request, product_id: int):
-        if selectors.product_card(product_id) is None:
+    def get_queryset(self):
+        if selectors.product_card(self.kwargs["product_id"]) is None:
             raise Http404
-        reviews = marketplace().list_reviews(product_id=product_id, limit=50)
-        return Response(s.ReviewSerializer(reviews, many=True).data)
+        return marketplace().list_reviews(product_id=self.kwargs["product_id"], limit=50)
 
 
-class CategoryListApi(APIView):
+class CourierListApi(generics.ListAPIView):
+    """The couriers a checkout may choose per shop (`shipping[].courier`), from the marketplace."""
+
     permission_classes = [permissions.AllowAny]
+    serializer_class = s.CourierSerializer
+    filter_backends = []
 
-    @extend_schema(responses=s.CategorySerializer(many=True))
-    def get(self, request):
-        return Response(s.CategorySerializer(marketplace().list_categories(), many=True).data)
+    def get_queryset(self):
+        return marketplace().list_couriers()
+
+
+class CategoryListApi(generics.ListAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.CategorySerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return marketplace().list_categories()

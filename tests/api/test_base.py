@@ -37,7 +37,7 @@ def test_a_wrong_password_gets_a_problem_and_no_token(api):
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     body = response.json()
-    assert (body["type"], body["status"], body["title"]) == ("/api/problems/invalid", 400, "Invalid request")
+    assert (body["type"], body["status"], body["title"]) == ("/api/problems/invalid/", 400, "Invalid request")
     assert list(body["errors"]) == ["non_field_errors"]
     assert Token.objects.count() == 0
 
@@ -78,7 +78,7 @@ def test_a_token_authenticates_and_a_bad_one_is_refused():
     refused = bad.get("/api/v1/cart/")
     assert refused.status_code == 401
     assert refused["WWW-Authenticate"] == "Token"
-    assert refused.json()["type"] == "/api/problems/authentication_failed"
+    assert refused.json()["type"] == "/api/problems/authentication_failed/"
 
 
 @pytest.mark.django_db(databases=["default", "marketplace"])
@@ -87,7 +87,7 @@ def test_anonymous_callers_are_told_to_authenticate(api):
 
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
-    assert response.json()["type"] == "/api/problems/not_authenticated"
+    assert response.json()["type"] == "/api/problems/not_authenticated/"
 
 
 @pytest.mark.django_db(databases="__all__")
@@ -124,7 +124,7 @@ def test_an_unsupported_method_is_a_problem(api):
     response = api.delete("/api/v1/auth/token/")
 
     assert response.status_code == 405
-    assert response.json()["type"] == "/api/problems/method_not_allowed"
+    assert response.json()["type"] == "/api/problems/method_not_allowed/"
 
 
 @pytest.mark.django_db(databases=["default", "marketplace"])
@@ -151,7 +151,7 @@ def test_an_unreachable_marketplace_is_503_with_retry_after(world):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response.json() == {
-        "type": "/api/problems/unavailable",
+        "type": "/api/problems/unavailable/",
         "title": "Service unavailable",
         "status": 503,
         "detail": "The marketplace is not answering.",
@@ -185,7 +185,7 @@ def test_an_unexpected_error_is_a_problem_not_a_page(world, settings, debug):
     assert response.status_code == 500
     assert response["Content-Type"] == PROBLEM
     assert response.json() == {
-        "type": "/api/problems/server_error",
+        "type": "/api/problems/server_error/",
         "title": "Server error",
         "status": 500,
         "detail": "Something went wrong on our side.",

@@ -48,4 +48,4 @@ def test_concurrent_repeats_of_one_checkout_order_once(world):
     placed = [answer for status, answer in answers if status == 201]
     assert all(answer == placed[0] for answer in placed)
     waiting = [answer for status, answer in answers if status == 409]
-    assert all(answer["type"] == "/api/problems/idempotency_key_in_flight" for answer in waiting)
+    assert all(answer["type"] == "/api/problems/idempotency_key_in_flight/" for answer in waiting)

@@ -306,7 +306,7 @@ def _table(label: str) -> list[dict]:
 def _url(route: str, owned: dict) -> str:
     url = route
     for name, value in owned.items():
-        url = url.replace(f"<int:{name}>", str(value)).replace(f"<slug:{name}>", str(value))
+        url = url.replace(f"<id:{name}>", str(value)).replace(f"<slug:{name}>", str(value))
     assert "<" not in url, f"{route}: add its URL parameter to the `owned` fixture of the permission matrix"
     return url
 

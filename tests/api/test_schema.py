@@ -33,3 +33,21 @@ def test_the_served_schema_is_the_checked_in_one(api):
     served = yaml.safe_load(api.get("/api/schema/").content)
 
     assert served == yaml.safe_load(CHECKED_IN.read_text())
+
+
+def test_every_list_answers_next_previous_and_results():
+    schema = yaml.safe_load(CHECKED_IN.read_text())
+    components = schema["components"]["schemas"]
+
+    lists = []
+    for path, operations in schema["paths"].items():
+        answer = operations.get("get", {}).get("responses", {}).get("200", {})
+        body = answer.get("content", {}).get("application/json", {}).get("schema", {})
+        if body.get("type") == "array":
+            lists.append(path)
+        elif "$ref" in body and "results" in components[body["$ref"].rsplit("/", 1)[-1]].get("properties", {}):
+            shape = components[body["$ref"].rsplit("/", 1)[-1]]
+            assert {"next", "previous", "results"} <= set(shape["properties"]), path
+
+    # The creator's own showcase is one list reordered as a whole, answered alike by its writes.
+    assert lists == ["/api/v1/creator/showcase/"]

@@ -95,7 +95,7 @@ def test_someone_without_a_shop_is_refused(world):
     response = world.client("shopper").get("/api/v1/seller/products/")
 
     assert response.status_code == 403
-    assert response.json()["type"] == "/api/problems/permission_denied"
+    assert response.json()["type"] == "/api/problems/permission_denied/"
 
 
 def _seller_product_list_queries(client, expected_rows: int) -> int:

@@ -238,6 +238,26 @@ def test_a_seller_reads_attributed_sales_and_commission_owed(world):
     response = world.client("seller").get("/api/v1/seller/attributed-sales/")
 
     # Then the sale and the commission owed on it are there
-    assert response.json() == [
+    assert response.json()["results"] == [
         {"shop_id": world.shop.id, "shop_name": "Toko Ayu", "sales": 250_000, "commission_owed": 25_000}
     ]
+
+
+@pytest.mark.parametrize("starts_at", ["0002-01-01T00:00:00Z", "1999-12-31T23:59:59Z"])
+def test_a_voucher_starting_before_2000_is_refused_by_field(world, starts_at):
+    body = {
+        "shop_id": world.shop.id,
+        "code": "KUNO",
+        "kind": "fixed",
+        "value": 5_000,
+        "starts_at": starts_at,
+        "ends_at": "2030-01-01T00:00:00Z",
+    }
+
+    response = world.client("seller").post("/api/v1/seller/vouchers/", body, format="json")
+
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        {"starts_at": ["Choose a date from 1 January 2000 to 31 December 2100."]},
+    )
+    assert not Voucher.objects.filter(code="KUNO").exists()

@@ -78,7 +78,7 @@ def test_review_a_delivered_line_once_and_read_it_publicly(world, api):
 
     assert (first.status_code, first.json()["stars"], first.json()["text"]) == (201, 4, "Halus")
     assert again.status_code == 409
-    assert [(r["stars"], r["text"], r["seller_reply"]) for r in public.json()] == [(4, "Halus", "")]
+    assert [(r["stars"], r["text"], r["seller_reply"]) for r in public.json()["results"]] == [(4, "Halus", "")]
 
 
 def test_a_review_with_six_stars_is_refused(world):
@@ -137,7 +137,7 @@ def test_categories_are_listed_by_name(api, world):
     response = api.get("/api/v1/categories/")
 
     assert response.status_code == 200
-    assert [c["slug"] for c in response.json() if c["slug"] in ("batik", "kopi")] == ["batik", "kopi"]
+    assert [c["slug"] for c in response.json()["results"] if c["slug"] in ("batik", "kopi")] == ["batik", "kopi"]
 
 
 def test_a_text_over_its_documented_length_is_refused_even_when_padded(world):

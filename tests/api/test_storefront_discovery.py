@@ -54,6 +54,28 @@ def test_products_filter_and_order(api, catalogue, query, expected):
     assert _ids(api.get(f"/api/v1/products/?{query}")) == [catalogue[name].id for name in expected]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ordering=-price&ordering=newest",
+        "ordering=-price,newest",
+        "ordering=sold&ordering=-price",
+        "ordering=sold,-price",
+    ],
+)
+def test_products_order_by_every_field_given_in_turn(api, catalogue, query):
+    # Prices all differ and sold counts are all zero: the first field decides the first
+    # pair, the second field alone the other.
+    assert _ids(api.get(f"/api/v1/products/?{query}")) == [catalogue[name].id for name in ("batik", "kain", "kopi")]
+
+
+@pytest.mark.parametrize("query", ["ordering=cheapest&ordering=price", "ordering=price,cheapest"])
+def test_an_unknown_ordering_field_among_several_is_refused_by_name(api, catalogue, query):
+    response = api.get(f"/api/v1/products/?{query}")
+
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["ordering"])
+
+
 def test_products_filter_by_category_and_shop(api, catalogue):
     by_category = _ids(api.get(f"/api/v1/products/?category={catalogue['batik_category'].id}"))
     by_shop = _ids(api.get(f"/api/v1/products/?shop={catalogue['jogja'].id}&ordering=newest"))
@@ -69,6 +91,8 @@ def test_products_filter_by_category_and_shop(api, catalogue):
         "min_price=murah",
         "ordering=cheapest",
         "category=0",
+        "category=2147483648",
+        "shop=99999999999999999999",
         "local=maybe",
         "min_price=0.5",
         "category=1.5",
@@ -141,7 +165,7 @@ def test_an_unknown_product_is_404(api, catalogue):
     response = api.get("/api/v1/products/999999/")
 
     assert response.status_code == 404
-    assert response.json()["type"] == "/api/problems/not_found"
+    assert response.json()["type"] == "/api/problems/not_found/"
 
 
 def test_the_feed_pages_with_a_cursor(api, catalogue, monkeypatch):

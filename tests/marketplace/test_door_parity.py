@@ -2,7 +2,7 @@
 and the import files, is refused by the same rule, in the same words, and writes nothing."""
 
 import html
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import tablib
@@ -260,6 +260,14 @@ VOUCHER_RULES = {
     "percentage above 100": ({"kind": "percent", "value": 150}, "A percentage is between 1 and 100."),
     "amount zero": ({"value": 0}, "Enter an amount between Rp 1 and Rp 100.000.000."),
     "ends before it starts": ({"ends_at": STARTS - timedelta(days=1)}, "The voucher must end after it starts."),
+    "starts before 2000": (
+        {"starts_at": datetime(1999, 12, 31, 12, tzinfo=UTC)},
+        "Choose a date from 1 January 2000 to 31 December 2100.",
+    ),
+    "ends after 2100": (
+        {"ends_at": datetime(2101, 1, 1, 12, tzinfo=UTC)},
+        "Choose a date from 1 January 2000 to 31 December 2100.",
+    ),
     "code with spaces": ({"code": "HEMAT 10!"}, "Use 1 to 30 letters and digits."),
     "code too long": ({"code": "H" * 31}, "Use 1 to 30 letters and digits."),
     "no use per buyer": ({"per_buyer_limit": 0}, "Enter a whole number from 1 to 1000000."),
