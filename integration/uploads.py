@@ -8,6 +8,7 @@ UPLOAD_MAX_IMPORT_MB); an image is checked by its content (Pillow), not by its n
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -30,10 +31,10 @@ IMAGES = {Kind.PRODUCT_IMAGE, Kind.POST_IMAGE, Kind.AVATAR, Kind.BANNER}
 
 def limit_mb(kind: Kind) -> int:
     if kind in IMAGES:
-        return settings.UPLOAD_MAX_IMAGE_MB
+        return int(settings.UPLOAD_MAX_IMAGE_MB)
     if kind is Kind.VIDEO:
-        return settings.UPLOAD_MAX_VIDEO_MB
-    return settings.UPLOAD_MAX_IMPORT_MB
+        return int(settings.UPLOAD_MAX_VIDEO_MB)
+    return int(settings.UPLOAD_MAX_IMPORT_MB)
 
 
 def limit_bytes(kind: Kind) -> int:
@@ -57,13 +58,13 @@ def not_an_image_message() -> str:
     return gettext("Upload a valid image: this file is not a picture or is damaged.")
 
 
-def size_errors(kind: Kind, upload: File | None) -> list[str]:
+def size_errors(kind: Kind, upload: File[Any] | None) -> list[str]:
     if upload is None or upload.size is None or upload.size <= limit_bytes(kind):
         return []
     return [too_large_message(kind)]
 
 
-def image_content_errors(upload: File) -> list[str]:
+def image_content_errors(upload: File[Any]) -> list[str]:
     """Pillow reads the file's header and checks its structure, whatever the file is called."""
     from PIL import Image
 
@@ -79,7 +80,7 @@ def image_content_errors(upload: File) -> list[str]:
     return []
 
 
-def upload_errors(kind: Kind, upload: File | None) -> list[str]:
+def upload_errors(kind: Kind, upload: File[Any] | None) -> list[str]:
     """Everything wrong with one uploaded file of this kind, or []."""
     if upload is None:
         return []

@@ -2,8 +2,8 @@
 
 `DisbursementGateway` is what a real provider implements. `SimulatedDisbursements`
 is built in, like the simulated payment gateway: it answers an account inquiry from
-the number alone and settles a payout by an HMAC-SHA256 signed callback, sent by a
-task shortly after the payout is created (or by a test, at once).
+the number alone, and answers a payout at once (a real provider answers later, by an
+HMAC-signed callback; the simulator signs and verifies those too).
 """
 
 from __future__ import annotations
@@ -52,8 +52,11 @@ class DisbursementGateway(Protocol):
         """Who holds the account, as the bank says."""
         ...
 
-    def create_payout(self, *, reference: str, amount: int, bank_code: str, number: str, holder_name: str) -> None:
-        """Hands the payout to the provider, idempotently by `reference`; the outcome comes by callback."""
+    def create_payout(
+        self, *, reference: str, amount: int, bank_code: str, number: str, holder_name: str
+    ) -> PayoutNotification | None:
+        """Hands the payout to the provider, idempotently by `reference`. The outcome, when the
+        provider knows it at once; otherwise None, and it comes by callback."""
         ...
 
     def parse_notification(self, *, body: bytes, signature: str) -> PayoutNotification | None:
@@ -81,11 +84,12 @@ class SimulatedDisbursements:
             return Inquiry(found=False)
         return Inquiry(found=True, holder_name=f"SIM {number[-4:]}")
 
-    def create_payout(self, *, reference: str, amount: int, bank_code: str, number: str, holder_name: str) -> None:
-        from . import tasks  # the simulator's "bank" answers a moment later, by callback
-
-        status = "failed" if number.endswith("9") else "succeeded"
-        tasks.disbursement_sim_settle.delay(reference=reference, amount=amount, status=status)
+    def create_payout(
+        self, *, reference: str, amount: int, bank_code: str, number: str, holder_name: str
+    ) -> PayoutNotification | None:
+        if number.endswith("9"):
+            return PayoutNotification(reference, amount, "failed", reason="rejected by the bank")
+        return PayoutNotification(reference, amount, "succeeded")
 
     def sign(self, body: bytes) -> str:
         return hmac.new(self._secret(), body, hashlib.sha256).hexdigest()

@@ -58,13 +58,3 @@ def purge_checkout_keys() -> int:
 def reconcile_ledger() -> int:
     """Recomputes every ledger balance from its entries; returns how many differ (0 is healthy)."""
     return len(services.ledger_reconcile().differences)
-
-
-@shared_task(name="marketplace.disbursement_sim_settle", autoretry_for=(ConnectionError,), max_retries=5)
-def disbursement_sim_settle(*, reference: str, amount: int, status: str) -> str:
-    """The simulated bank's answer to a payout: a signed callback, as a real provider sends."""
-    from .disbursements import SimulatedDisbursements
-
-    sim = SimulatedDisbursements()
-    body = sim.notification_body(reference=reference, amount=amount, status=status, reason="rejected by the bank")
-    return services.payout_notification_receive(body=body, signature=sim.sign(body))

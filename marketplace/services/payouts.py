@@ -22,7 +22,7 @@ from ..models import AccountKind, BankAccount, LedgerTransaction, PayeeKind, Pay
 from ._common import ALIAS, _invalid, logger
 from .ledger import Leg, ledger_post
 
-ACCOUNTS = {
+ACCOUNTS: dict[str, tuple[str, str, str]] = {
     # payee kind: (pending, available, in flight)
     PayeeKind.SHOP: (AccountKind.SHOP_PENDING, AccountKind.SHOP_AVAILABLE, AccountKind.SHOP_PAYOUT),
     PayeeKind.CREATOR: (AccountKind.CREATOR_PENDING, AccountKind.CREATOR_AVAILABLE, AccountKind.CREATOR_PAYOUT),
@@ -34,9 +34,10 @@ def _check_payee(payee_kind: str, payee_id: int, owner_user_id: int | None) -> N
     """A shop's money is its owner's to move; a creator's payee id comes from the storefront, which checked it."""
     if payee_kind not in ACCOUNTS:
         raise _invalid("payee_kind", _("Unknown payee."))
-    owned = Shop.objects.using(ALIAS).filter(id=payee_id, owner_user_id=owner_user_id)
-    if payee_kind == PayeeKind.SHOP and owner_user_id is not None and not owned.exists():
-        raise contracts.NotFound(_("Shop not found."))
+    if payee_kind == PayeeKind.SHOP and owner_user_id is not None:
+        owned = Shop.objects.using(ALIAS).filter(id=payee_id, owner_user_id=owner_user_id).exists()
+        if not owned:
+            raise contracts.NotFound(_("Shop not found."))
 
 
 def bank_account_add(
@@ -91,8 +92,8 @@ def payout_request(
         raise _invalid(
             "amount", _("The smallest withdrawal is %(min)s.") % {"min": format_rupiah(settings.PAYOUT_MINIMUM)}
         )
-    account = BankAccount.objects.using(ALIAS).filter(id=bank_account_id, payee_kind=payee_kind, payee_id=payee_id)
-    account = account.first()
+    accounts = BankAccount.objects.using(ALIAS).filter(id=bank_account_id, payee_kind=payee_kind, payee_id=payee_id)
+    account = accounts.first()
     if account is None or account.verified_at is None:
         raise _invalid("bank_account_id", _("Choose one of your verified bank accounts."))
     _pending, available, in_flight = ACCOUNTS[payee_kind]
@@ -133,7 +134,7 @@ def payout_send(*, payout_id: int) -> None:
         return
     gateway = disbursements.gateway()
     bank = payout.bank_account
-    gateway.create_payout(
+    answer = gateway.create_payout(
         reference=payout.reference,
         amount=payout.amount,
         bank_code=bank.bank_code,
@@ -141,6 +142,8 @@ def payout_send(*, payout_id: int) -> None:
         holder_name=bank.holder_name,
     )
     Payout.objects.using(ALIAS).filter(id=payout.id, gateway="").update(gateway=gateway.name)
+    if answer is not None:
+        _settle(answer)
 
 
 def payout_notification_receive(*, body: bytes, signature: str) -> str:
@@ -150,6 +153,10 @@ def payout_notification_receive(*, body: bytes, signature: str) -> str:
     if notification is None:
         logger.warning("payout notification refused: forged")
         return "forged"
+    return _settle(notification)
+
+
+def _settle(notification: disbursements.PayoutNotification) -> str:
     with transaction.atomic(using=ALIAS):
         payout = Payout.objects.using(ALIAS).select_for_update().filter(reference=notification.reference).first()
         if payout is None or payout.amount != notification.amount:
