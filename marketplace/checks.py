@@ -14,6 +14,17 @@ def payment_simulator_secret(app_configs=None, **kwargs):
     anyone knowing the key can sign a "paid" notification."""
     if not getattr(settings, "PAYMENT_SIMULATOR_ENABLED", False) or settings.DEBUG:
         return []
+    secret = getattr(settings, "PAYMENT_SIM_SECRET", "") or ""
+    if secret == PUBLIC_DEFAULT_SIM_SECRET or len(secret) < MIN_SIM_SECRET_LENGTH:
+        return [
+            checks.Error(
+                "PAYMENT_SIM_SECRET is empty, too short or the public default while the payment simulator is enabled.",
+                hint=f"Set PAYMENT_SIM_SECRET to a random string of at least {MIN_SIM_SECRET_LENGTH} characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or disable the simulator.",
+                id="marketplace.E001",
+            )
+        ]
+    return []
 
 
 @checks.register(checks.Tags.security)
@@ -28,17 +39,6 @@ def disbursement_simulator_secret(app_configs=None, **kwargs):
                 "DISBURSEMENT_SIM_SECRET is empty, too short or the public default while the simulator is enabled.",
                 hint=f"Set DISBURSEMENT_SIM_SECRET to a random string of at least {MIN_SIM_SECRET_LENGTH} characters.",
                 id="marketplace.E002",
-            )
-        ]
-    return []
-    secret = getattr(settings, "PAYMENT_SIM_SECRET", "") or ""
-    if secret == PUBLIC_DEFAULT_SIM_SECRET or len(secret) < MIN_SIM_SECRET_LENGTH:
-        return [
-            checks.Error(
-                "PAYMENT_SIM_SECRET is empty, too short or the public default while the payment simulator is enabled.",
-                hint=f"Set PAYMENT_SIM_SECRET to a random string of at least {MIN_SIM_SECRET_LENGTH} characters "
-                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or disable the simulator.",
-                id="marketplace.E001",
             )
         ]
     return []

@@ -46,6 +46,9 @@ def seller_with_shop(username: str, *, secret: bool = False):
     ReviewFactory(order_line=line, text=f"Ulasan{word}")
     VoucherFactory(shop=shop, code=f"{'RAHASIA' if secret else 'HEMAT'}{user.pk}")
     StockAdjustmentFactory(variant=variant, actor_user_id=user.pk, reason=f"Datang{word}")
+    from marketplace.models import FeeInvoice
+
+    FeeInvoice.objects.create(order=line.order, shop=shop, number=f"FEE/{line.order.number}", base=1, fee=1, vat=0)
     return user
 
 
@@ -77,6 +80,15 @@ def platform_rows() -> None:
     OutboxEvent.objects.create(
         type="marketplace.product.unpublished", version=1, payload={"product_id": 1}, status="dead", last_error=SECRET
     )
+    # The ledger is the platform's finance data.
+    from marketplace.models import LedgerAccount, LedgerEntry, LedgerTransaction, ReconciliationRun
+
+    held, paid = LedgerAccount.objects.create(kind="courier_payable"), LedgerAccount.objects.create(kind="gateway")
+    entry = LedgerTransaction.objects.create(kind="payment_captured", memo=SECRET)
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(transaction=entry, account=a, amount=x) for a, x in ((held, 5), (paid, -5))]
+    )
+    ReconciliationRun.objects.create(accounts=2, differences=[{"name": SECRET}])
 
 
 def build_world() -> dict[str, object]:

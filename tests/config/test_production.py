@@ -143,3 +143,12 @@ def test_the_simulator_pages_are_refused_when_it_is_disabled(client, settings):
     page = client.get("/gateway/sim/abc/")
 
     assert (callback.status_code, page.status_code) == (404, 404)
+
+
+@pytest.mark.parametrize("secret", ["", "insecure-simulated-disbursement-secret", "short"])
+def test_enabled_simulated_payouts_in_production_refuse_an_empty_short_or_public_secret(secret):
+    env = {"DISBURSEMENT_SIMULATOR_ENABLED": "true", "DISBURSEMENT_SIM_SECRET": secret}
+    refused = _production(env, "check")
+
+    assert refused.returncode != 0
+    assert "marketplace.E002" in refused.stderr or "DISBURSEMENT_SIM_SECRET" in refused.stderr

@@ -3,9 +3,7 @@
 
 import httpx
 import pytest
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -14,6 +12,7 @@ from integration.http import HttpPort
 from marketplace.models import CartItem, OutboxEvent
 from tests.factories import VariantFactory
 from tests.integration.processes import free_port
+from tests.wsgi import connections_kept_open
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
 BASE = "http://testserver/internal/marketplace/v1/"
@@ -32,15 +31,8 @@ class CountingTransport(httpx.WSGITransport):
 
 @pytest.fixture
 def wsgi():
-    # As Django's test client does: a request must not close the test's open transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        with override_settings(MARKETPLACE_SERVICE_TOKEN="s3cret"):
-            yield CountingTransport()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with connections_kept_open(), override_settings(MARKETPLACE_SERVICE_TOKEN="s3cret"):
+        yield CountingTransport()
 
 
 def _port(transport, token="s3cret", base=BASE, retries=2):

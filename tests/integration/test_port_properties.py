@@ -26,6 +26,7 @@ from integration import codec, contracts, wire
 from integration.contracts import MarketplacePort
 from integration.endpoint import port_urlpatterns
 from integration.http import HttpPort
+from tests.wsgi import connections_kept_open
 
 TOKEN = "pr0perty"
 METHODS = sorted(wire.port_methods(MarketplacePort))
@@ -56,7 +57,7 @@ urlpatterns = [path("internal/echo/", include(port_urlpatterns(MarketplacePort, 
 @pytest.fixture(scope="module")
 def echo():
     """An HTTP client and port reaching this module's endpoint through the WSGI application."""
-    with override_settings(ROOT_URLCONF=__name__, MARKETPLACE_SERVICE_TOKEN=TOKEN):
+    with connections_kept_open(), override_settings(ROOT_URLCONF=__name__, MARKETPLACE_SERVICE_TOKEN=TOKEN):
         transport = httpx.WSGITransport(app=get_wsgi_application())
         port = HttpPort(
             MarketplacePort, base_url="http://testserver/internal/echo/v1/", token=TOKEN, transport=transport

@@ -19,6 +19,7 @@ def test_the_storefront_database_holds_only_social_and_display_tables():
         "storefront_campaign",
         "storefront_comment",
         "storefront_creator",
+        "storefront_emailverification",  # a shopper's confirmed address, needed before the first checkout
         "storefront_follow",
         "storefront_inboxevent",
         "storefront_like",
