@@ -55,19 +55,21 @@ class Leg:
     amount: int
 
 
-def _accounts(keys: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int | None], LedgerAccount]:
-    """The accounts of `keys`, opened on first use."""
+def _locked_accounts(keys: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int | None], LedgerAccount]:
+    """The accounts of `keys`, opened on first use, row-locked in id order: two postings
+    then never wait on each other in a cycle."""
     keys = set(keys)
     wanted = Q()
     for kind, holder in keys:
         wanted |= Q(kind=kind, holder_id=holder) if holder is not None else Q(kind=kind, holder_id__isnull=True)
-    found = {(a.kind, a.holder_id): a for a in LedgerAccount.objects.using(ALIAS).filter(wanted)}
+    accounts = LedgerAccount.objects.using(ALIAS).select_for_update().filter(wanted).order_by("id")
+    found = {(a.kind, a.holder_id): a for a in accounts}
     missing = keys - found.keys()
     if missing:
         LedgerAccount.objects.using(ALIAS).bulk_create(
             [LedgerAccount(kind=kind, holder_id=holder) for kind, holder in missing], ignore_conflicts=True
         )
-        found = {(a.kind, a.holder_id): a for a in LedgerAccount.objects.using(ALIAS).filter(wanted)}
+        found = {(a.kind, a.holder_id): a for a in accounts.all()}
     return found
 
 
@@ -83,10 +85,7 @@ def ledger_post(
     amounts = {key: amount for key, amount in amounts.items() if amount}
     if sum(amounts.values()) != 0:
         raise ValueError(f"unbalanced ledger transaction {kind}: {amounts}")
-    accounts = _accounts(amounts)
-    # Lock the accounts in id order, so that two postings never wait on each other in a cycle.
-    ids = sorted(account.id for account in accounts.values())
-    list(LedgerAccount.objects.using(ALIAS).select_for_update().filter(id__in=ids).order_by("id").values_list("id"))
+    accounts = _locked_accounts(amounts)
     entry = LedgerTransaction.objects.using(ALIAS).create(kind=kind, order=order, payout=payout, memo=memo[:255])
     LedgerEntry.objects.using(ALIAS).bulk_create(
         [LedgerEntry(transaction=entry, account=accounts[key], amount=amount) for key, amount in amounts.items()]
