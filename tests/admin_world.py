@@ -27,7 +27,6 @@ from tests.factories import (
 
 SECRET = "rahasia"
 # Hashing a password properly takes a noticeable fraction of a second; these tests make many users.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def staff_user(username: str, role: str):

@@ -24,12 +24,6 @@ def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Six users a test: the production hasher would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Throttle counters live in the cache; each test starts with none.
     cache.clear()

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from tests.admin_world import FAST_HASHERS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
@@ -16,7 +15,6 @@ def _directives(response) -> set[str]:
 
 @pytest.fixture
 def user(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     return UserFactory()
 
 

@@ -42,7 +42,6 @@ def test_syncing_with_the_live_registry_leaves_its_models_modules_in_place():
 
 
 def test_the_demo_seller_and_creator_hold_their_roles(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     call_command("seed_demo", shops=2, products=2, creators=2, posts=1, verbosity=0, force=True)
 

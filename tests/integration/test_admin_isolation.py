@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 
 from backoffice.scoping import OwnedAdminMixin
-from tests.admin_world import FAST_HASHERS, SECRET, build_world
+from tests.admin_world import SECRET, build_world
 from tests.factories import UserFactory
 
 DATABASES = ["default", "storefront", "marketplace"]
@@ -119,7 +119,6 @@ def _assert_denied_or_blind(response, what):
 
 @pytest.fixture
 def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     return build_world()
 
 

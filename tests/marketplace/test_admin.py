@@ -5,7 +5,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from marketplace.models import Order, OrderStatus, OutboxEvent, Product, Shop, StockAdjustment, Variant
-from tests.admin_world import FAST_HASHERS, build_world
+from tests.admin_world import build_world
 from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketpl
 
 @pytest.fixture
 def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 

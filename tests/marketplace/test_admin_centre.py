@@ -4,14 +4,13 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Review, Shop, Voucher
-from tests.admin_world import FAST_HASHERS, build_world
+from tests.admin_world import build_world
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
 
 
 @pytest.fixture
 def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 

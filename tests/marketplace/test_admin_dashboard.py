@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from marketplace.models import Commission, Order, OrderStatus, Shop, Variant
 from storefront.models import Creator, Post
-from tests.admin_world import FAST_HASHERS, build_world
+from tests.admin_world import build_world
 from tests.factories import OrderFactory, OrderLineFactory, PostFactory, VariantFactory
 
 DATABASES = ["default", "storefront", "marketplace"]
@@ -26,7 +26,6 @@ BUDGET = {
 
 @pytest.fixture
 def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 

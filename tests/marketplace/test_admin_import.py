@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from marketplace.models import OutboxEvent, Product, ProductStatus, StockAdjustment, Variant
 from marketplace.resources import ProductResource
-from tests.admin_world import FAST_HASHERS, build_world
+from tests.admin_world import build_world
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])  # the world has creators too
 CSV, XLSX = 0, 1  # positions of the formats in the import form
@@ -18,7 +18,6 @@ CSV, XLSX = 0, 1  # positions of the formats in the import form
 
 @pytest.fixture
 def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.LANGUAGE_CODE = "en"  # messages are asserted by their English msgids
     return build_world()
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from config.roles import SELLERS
 from marketplace.models import OutboxEvent, Product, StockAdjustment, Variant, Voucher
 from marketplace.resources import ProductResource, VariantResource
-from tests.admin_world import FAST_HASHERS
 from tests.api.conftest import client_for
 from tests.factories import ShopFactory, UserFactory, VariantFactory
 
@@ -26,7 +25,6 @@ RESERVED = 4
 
 @pytest.fixture
 def world(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     seller = UserFactory(username="penjual", is_staff=True)
     seller.groups.add(Group.objects.get(name=SELLERS))
     shop = ShopFactory(owner_user_id=seller.pk, slug="toko-penjual")

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from marketplace.models import Product
-from tests.admin_world import FAST_HASHERS, build_world
+from tests.admin_world import build_world
 from tests.config.test_uploads import _oversized_png
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
@@ -39,7 +39,6 @@ def test_an_oversized_product_image_is_refused_over_the_api(settings, tmp_path):
 
 
 def test_an_oversized_import_file_is_refused_before_it_is_read(client, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     world = build_world()
     client.force_login(world["seller_a"])
     before = Product.objects.count()

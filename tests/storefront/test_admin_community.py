@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from storefront.models import Campaign, Comment, Creator, Post, ShowcaseItem
-from tests.admin_world import FAST_HASHERS, build_world
+from tests.admin_world import build_world
 from tests.factories import CommentFactory, ProductCardFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])  # the world has shops too
@@ -18,7 +18,6 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 @pytest.fixture
 def world(settings, tmp_path):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path
     return build_world()
 

@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 
 from config.roles import CREATORS
 from storefront.models import Creator
-from tests.admin_world import FAST_HASHERS
 from tests.factories import CreatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
@@ -17,7 +16,6 @@ STATISTICS = {"attributed_orders": 3, "attributed_sales": 450_000, "commission_e
 
 @pytest.fixture
 def creator(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=CREATORS))
     return CreatorFactory(user_id=user.pk, handle="ayu", display_name="Ayu", follower_count=7, **STATISTICS), user

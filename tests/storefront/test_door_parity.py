@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from config.roles import CREATORS
 from storefront.models import Comment, Post, PostProduct, PostStatus, ShowcaseItem
-from tests.admin_world import FAST_HASHERS
 from tests.api.conftest import client_for, png_upload
 from tests.factories import CreatorFactory, PostFactory, ProductCardFactory, UserFactory
 
@@ -23,7 +22,6 @@ UNKNOWN = 999_999
 
 @pytest.fixture
 def world(settings, tmp_path):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path
     settings.STOREFRONT_MAX_TAGS_PER_POST = 6
     user = UserFactory(username="kreator", is_staff=True)

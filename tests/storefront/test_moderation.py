@@ -12,15 +12,9 @@ from config.roles import CREATORS, MODERATORS, SELLERS
 from storefront import selectors
 from storefront.models import Comment, Post
 from storefront.services import comment_create, post_moderate, post_set_status
-from tests.admin_world import FAST_HASHERS
 from tests.factories import CommentFactory, CreatorFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront"])
-
-
-@pytest.fixture(autouse=True)
-def _fast(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _member(role: str, **values):
