@@ -26,7 +26,7 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
 messages: $(VENV)/.runtime
-	$(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=static -v 0
+	$(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=static --ignore=mutants -v 0
 	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 
 run: seed
