@@ -43,8 +43,9 @@ lint: $(VENV)/.dev
 
 # In parallel: one test process per core (pytest-xdist), each on its own test databases.
 PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 pytest: $(VENV)/.dev
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: lint pytest
 

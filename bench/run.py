@@ -437,6 +437,7 @@ def checkout_contention(*, buyers: int, concurrency: int) -> dict:
 
     server = Server()
     latencies, outcomes = [], {"placed": 0, "refused": 0, "errors": 0}
+    placed_queries = []  # across the three databases, per placed three-shop checkout
 
     def check_out(session):
         body = urllib.parse.urlencode(
@@ -453,19 +454,22 @@ def checkout_contention(*, buyers: int, concurrency: int) -> dict:
             }
         )
         started = time.perf_counter()
+        headers = {}
         try:
-            status, _headers = server.request("POST", "/checkout/", body, session["cookie"])
+            status, headers = server.request("POST", "/checkout/", body, session["cookie"])
         except OSError:
             status = 0
-        return status, time.perf_counter() - started
+        return status, time.perf_counter() - started, int(headers.get("X-Queries", 0))
 
     try:
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for status, latency in pool.map(check_out, sessions):
+            for status, latency, queries in pool.map(check_out, sessions):
                 latencies.append(latency)
                 outcome = {302: "placed", 200: "refused"}.get(status, "errors")
                 outcomes[outcome] += 1
+                if outcome == "placed":
+                    placed_queries.append(queries)
         elapsed = time.perf_counter() - started
         memory = server.peak_worker_memory_mb()
     finally:
@@ -494,6 +498,8 @@ def checkout_contention(*, buyers: int, concurrency: int) -> dict:
         "p99_ms": pct(0.99),
         "oversold": oversold,
         "memory_mb": memory,
+        "queries_mean": statistics.mean(placed_queries) if placed_queries else 0,
+        "queries_max": max(placed_queries, default=0),
         **outcomes,
     }
     log(f"checkout: {result}")
@@ -640,11 +646,12 @@ def report(*, quick: bool, seconds: int, seeds: dict, small: list, large: list, 
         f"variants (one per shop, {checkout['supply_per_variant']} in stock each) in the cart; POST /checkout/.",
         "",
         "| checkouts | placed | refused (out of stock) | errors | orders | orders/s | p50 ms | p95 ms | p99 ms "
-        "| oversold units | worker MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| oversold units | worker MB | queries per placed checkout (mean / max) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {checkout['buyers']} | {checkout['placed']} | {checkout['refused']} | {checkout['errors']} | "
         f"{checkout['orders']} | {checkout['orders_per_s']:.1f} | {checkout['p50_ms']:.0f} | {checkout['p95_ms']:.0f} "
-        f"| {checkout['p99_ms']:.0f} | {checkout['oversold']} | {checkout['memory_mb']:.0f} |",
+        f"| {checkout['p99_ms']:.0f} | {checkout['oversold']} | {checkout['memory_mb']:.0f} "
+        f"| {checkout['queries_mean']:.1f} / {checkout['queries_max']} |",
         "",
         "## Event relay",
         "",
@@ -677,6 +684,8 @@ def budgets(by: dict, small_n: int, large_n: int, checkout: dict) -> list[str]:
         ratio = by[(name, large_n)].p50_ms / by[(name, small_n)].p50_ms
         lines.append(f"- {name} p50 at {large_n:,} within 1.2x of {small_n:,}: {ratio:.2f}x, {verdict(ratio <= 1.2)}")
     lines.append(f"- checkout oversold units 0: {checkout['oversold']}, {verdict(checkout['oversold'] == 0)}")
+    most = checkout["queries_max"]
+    lines.append(f"- three-shop checkout at most 40 queries: {most}, {verdict(0 < most <= 40)}")
     api = by[("product list API", large_n)]
     share = api.rps / api.references["reference: one read"]
     lines.append(

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from marketplace import checks
 from tests.factories import UserFactory
 from tests.integration.processes import ROOT
 
@@ -114,12 +115,18 @@ def test_an_enabled_simulator_in_production_needs_its_own_secret():
     assert allowed.returncode == 0, allowed.stderr
 
 
-@pytest.mark.parametrize("secret", ["", "insecure-simulated-gateway-secret", "short"])
-def test_an_enabled_simulator_in_production_refuses_an_empty_short_or_public_secret(secret):
-    refused = _production({"PAYMENT_SIMULATOR_ENABLED": "true", "PAYMENT_SIM_SECRET": secret}, "check")
+@pytest.mark.parametrize("secret", ["", "insecure-simulated-gateway-secret", "short", "x" * 31])
+def test_an_enabled_simulator_outside_debug_refuses_an_empty_short_or_public_secret(settings, secret):
+    settings.DEBUG, settings.PAYMENT_SIMULATOR_ENABLED, settings.PAYMENT_SIM_SECRET = False, True, secret
 
-    assert refused.returncode != 0
-    assert "marketplace.E001" in refused.stderr
+    assert [error.id for error in checks.payment_simulator_secret()] == ["marketplace.E001"]
+
+
+def test_a_long_random_simulator_secret_passes_the_check(settings):
+    settings.DEBUG, settings.PAYMENT_SIMULATOR_ENABLED, settings.PAYMENT_SIM_SECRET = False, True, "x" * 32
+    settings.DISBURSEMENT_SIMULATOR_ENABLED, settings.DISBURSEMENT_SIM_SECRET = True, "y" * 32
+
+    assert checks.payment_simulator_secret() == checks.disbursement_simulator_secret() == []
 
 
 def test_the_production_wsgi_application_refuses_to_start_with_the_public_secret():
@@ -145,10 +152,15 @@ def test_the_simulator_pages_are_refused_when_it_is_disabled(client, settings):
     assert (callback.status_code, page.status_code) == (404, 404)
 
 
-@pytest.mark.parametrize("secret", ["", "insecure-simulated-disbursement-secret", "short"])
-def test_enabled_simulated_payouts_in_production_refuse_an_empty_short_or_public_secret(secret):
-    env = {"DISBURSEMENT_SIMULATOR_ENABLED": "true", "DISBURSEMENT_SIM_SECRET": secret}
-    refused = _production(env, "check")
+@pytest.mark.parametrize("secret", ["", "insecure-simulated-disbursement-secret", "short", "y" * 31])
+def test_enabled_simulated_payouts_outside_debug_refuse_an_empty_short_or_public_secret(settings, secret):
+    settings.DEBUG, settings.DISBURSEMENT_SIMULATOR_ENABLED, settings.DISBURSEMENT_SIM_SECRET = False, True, secret
+
+    assert [error.id for error in checks.disbursement_simulator_secret()] == ["marketplace.E002"]
+
+
+def test_production_refuses_to_start_enabled_simulated_payouts_without_their_secret():
+    refused = _production({"DISBURSEMENT_SIMULATOR_ENABLED": "true"}, "check")
 
     assert refused.returncode != 0
-    assert "marketplace.E002" in refused.stderr or "DISBURSEMENT_SIM_SECRET" in refused.stderr
+    assert "Set the DISBURSEMENT_SIM_SECRET environment variable" in refused.stderr
