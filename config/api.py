@@ -203,6 +203,13 @@ class ProblemAutoSchema(AutoSchema):
                 self.method = "PATCH"
         return super()._get_request_for_media_type(serializer, direction)
 
+    def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
+        # COMPONENT_SPLIT_REQUEST adds "Request" to what is sent; a serializer already named
+        # for a request (`CheckoutRequestSerializer`) keeps one: `CheckoutRequest`.
+        name = super()._get_serializer_name(serializer, direction, bypass_extensions)
+        doubled = "Request" * 2
+        return name[: -len("Request")] if name.endswith(doubled) else name
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = [*self.ERROR_CODES, *(str(code) for code in getattr(self.view, "problem_statuses", ()))]

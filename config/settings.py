@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
         "PostStatusEnum": "storefront.models.PostStatus",
         "ModerationStatusEnum": "storefront.models.ModerationStatus",
         "CourierEnum": "integration.contracts.COURIER_CODES",
+        "VoucherKindEnum": "marketplace.models.VoucherKind",
+        "AttributionSourceEnum": "integration.contracts.ATTRIBUTION_SOURCES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -198,12 +198,15 @@ class Address:
     postal_code: str
 
 
+ATTRIBUTION_SOURCES = ("post", "showcase", "campaign")
+
+
 @dataclass(frozen=True)
 class Attribution:
     """Which creator, post, showcase or campaign led the shopper to a product."""
 
     product_id: int
-    source: str  # "post" | "showcase" | "campaign"
+    source: str  # one of ATTRIBUTION_SOURCES
     creator_id: int | None = None
     post_id: int | None = None
     campaign_id: int | None = None

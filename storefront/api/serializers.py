@@ -179,7 +179,7 @@ class VoucherChoiceSerializer(serializers.Serializer):
 
 class AttributionSerializer(serializers.Serializer):
     product_id = serializers.IntegerField(**rules.ID_FIELD)
-    source = serializers.ChoiceField(choices=["post", "showcase", "campaign"])  # type: ignore[assignment]
+    source = serializers.ChoiceField(choices=contracts.ATTRIBUTION_SOURCES)  # type: ignore[assignment]
     creator_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
     post_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
     campaign_id = serializers.IntegerField(**rules.ID_FIELD, required=False, allow_null=True, default=None)
@@ -237,18 +237,29 @@ class OrderSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     method = TextField()
-    status = TextField()
-    amount = serializers.IntegerField()
+    status = TextField(
+        help_text=_("`pending` until the gateway reports the payment; then `paid`, `failed`, `expired` or `refunded`.")
+    )
+    amount = serializers.IntegerField(help_text=_("Rupiah"))
     currency = TextField()
-    order_ids = serializers.ListField(child=serializers.IntegerField())
-    pay_url = TextField()
-    virtual_account = TextField()
-    expires_at = serializers.DateTimeField(allow_null=True)
+    order_ids = serializers.ListField(child=serializers.IntegerField(), help_text=_("The orders this payment pays."))
+    pay_url = TextField(
+        help_text=_(
+            "The payment gateway's hosted page for this payment: open it in a browser or a web view, where the "
+            "shopper pays. It may be a path on this site (the simulated gateway's `/gateway/sim/<reference>/`): "
+            "join it to the address of the API. The orders become `paid` when the gateway's signed callback "
+            "reaches the marketplace, not when the page closes: poll `GET /api/v1/orders/{order_id}/`."
+        )
+    )
+    virtual_account = TextField(help_text=_("The account number to transfer to, for a virtual account payment."))
+    expires_at = serializers.DateTimeField(allow_null=True, help_text=_("Pay before this moment."))
 
 
 class CheckoutResultSerializer(serializers.Serializer):
     orders = OrderSerializer(many=True)
-    payment = PaymentSerializer(allow_null=True)
+    payment = PaymentSerializer(
+        allow_null=True, help_text=_("The payment to complete at its `pay_url`; null for cash on delivery.")
+    )
     total = serializers.IntegerField()
 
 

@@ -172,7 +172,13 @@ def _checkout_request(buyer_id: int, key: str, data: dict) -> services.CheckoutR
 
 class CheckoutPlaceApi(APIView):
     """Places the cart as one order per shop. Repeat a call with the same `Idempotency-Key`
-    and body to get the same answer; nothing is ordered twice."""
+    and body to get the same answer; nothing is ordered twice.
+
+    Unless the payment method is cash on delivery (`payment` is then null), the orders await
+    one payment: open its `pay_url` (the gateway's hosted page) in a browser or a web view for
+    the shopper to pay there. The orders turn `paid` when the gateway's signed callback reaches
+    the marketplace; poll `GET /api/v1/orders/{order_id}/` until `status` leaves
+    `pending_payment` (before `pay_before`, or the order expires)."""
 
     permission_classes = [permissions.IsAuthenticated]
     problem_statuses = (409, 422)  # key still in flight; key reused with another body
@@ -222,7 +228,10 @@ class OrderDetailApi(APIView):
 
 
 class OrderPayApi(APIView):
-    """Opens (or reopens) the payment of an order awaiting it; complete it at `pay_url`."""
+    """Opens (or reopens) the payment of an order awaiting it, e.g. after the shopper left the
+    gateway's page unpaid. Open the answer's `pay_url` (the gateway's hosted page) in a browser
+    or a web view; the order turns `paid` when the gateway's signed callback reaches the
+    marketplace, so poll `GET /api/v1/orders/{order_id}/` for its `status`."""
 
     permission_classes = [permissions.IsAuthenticated]
 

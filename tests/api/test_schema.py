@@ -1,5 +1,6 @@
 """The published schema: generated without a warning, valid OpenAPI 3, and checked in as docs/openapi.yaml."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,20 @@ def test_every_list_answers_next_previous_and_results():
 
     # The creator's own showcase is one list reordered as a whole, answered alike by its writes.
     assert lists == ["/api/v1/creator/showcase/"]
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"[A-Z][a-z0-9]*", name)
+
+
+def test_no_component_name_doubles_a_suffix_or_names_its_serializer(tmp_path):
+    generated = tmp_path / "openapi.yaml"
+    call_command("spectacular", file=str(generated))
+    names = yaml.safe_load(generated.read_text())["components"]["schemas"]
+
+    doubled = [name for name in names if any(a == b for a, b in zip(_words(name), _words(name)[1:], strict=False))]
+    serializers = [name for name in names if "Serializer" in name]
+
+    assert (doubled, serializers) == ([], [])
+    # The request bodies named for requests keep one suffix.
+    assert {"CheckoutRequest", "CheckoutPreviewRequest", "TokenRequest"} <= set(names)
