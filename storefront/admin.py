@@ -10,6 +10,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,8 +27,18 @@ from .models import Campaign, Comment, Creator, Post, PostProduct, PostStatus, P
 ALIAS = "storefront"
 
 
+class CreatorForm(forms.ModelForm):
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        # A new upload is checked by the uploads rulebook; the stored file was when it came.
+        if isinstance(avatar, UploadedFile) and (found := rules.avatar_errors(avatar)):
+            raise ValidationError(found["avatar"])
+        return avatar
+
+
 @admin.register(Creator)
 class CreatorAdmin(OwnedAdminMixin, admin.ModelAdmin):
+    form = CreatorForm
     owner_field = "user_id"
     list_display = ["handle", "display_name", "follower_count"]
     search_fields = ["handle", "display_name"]

@@ -117,6 +117,11 @@ def image_errors(field: str, image: File | None, kind: uploads.Kind = uploads.Ki
     return {field: found} if found else {}
 
 
+def avatar_errors(avatar: File | None) -> Errors:
+    """A creator's avatar: an image within the image limit whose content is a picture."""
+    return image_errors("avatar", avatar, uploads.Kind.AVATAR)
+
+
 def media_errors(image: File | None, video: File | None) -> Errors:
     """A post's image as any image; a video with a known extension and within its size limit."""
     errors = image_errors("image", image)

@@ -5,15 +5,22 @@ import html
 import io
 
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from config.uploads import SizeLimitUploadHandler, UploadSizeMiddleware, UploadTooLarge
-from storefront.models import Post
+from integration.uploads import Kind
+from marketplace.models import Product
+from storefront.models import Campaign, Post
+from tests.admin_world import build_world
 from tests.api.conftest import client_for, png_upload
+from tests.storefront.test_admin_community import _campaign
 from tests.storefront.test_door_parity import world  # noqa: F401 - the creator's world
 
 MB = 1024 * 1024
@@ -127,3 +134,107 @@ def test_a_file_that_only_claims_to_be_an_image_is_refused(world):  # noqa: F811
     )
 
     assert api.status_code == 400 and "image" in api.json()["errors"]
+
+
+# --- Every door of every uploaded file ---------------------------------------------------------
+
+# Each file field of the models, with its kind of upload and the tests of its doors: the creator
+# centre (admin) and the creator API for posts, the seller API and seller centre for products,
+# the staff admin for campaigns. Import files are not stored (tests/marketplace/test_upload_doors.py).
+FILE_FIELDS = {
+    "marketplace.Product.image": Kind.PRODUCT_IMAGE,
+    "storefront.Creator.avatar": Kind.AVATAR,
+    "storefront.Post.image": Kind.POST_IMAGE,
+    "storefront.Post.video": Kind.VIDEO,
+    "storefront.Campaign.banner": Kind.BANNER,
+}
+
+
+def test_every_file_field_of_the_models_is_one_whose_doors_are_tested_here():
+    found = {
+        f"{model._meta.app_label}.{model.__name__}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField)
+    }
+
+    assert found == set(FILE_FIELDS), "a new upload field: give it a kind in integration/uploads.py and door tests"
+
+
+def _page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.django_db(databases=["default", "storefront"])
+def test_an_oversized_avatar_is_refused_in_the_creator_centre_and_a_small_one_saved(client, world, tmp_path):  # noqa: F811
+    creator = world["creator"]
+    client.force_login(world["user"])
+    url = reverse("admin:storefront_creator_change", args=[creator.pk])
+    profile = {"display_name": creator.display_name, "bio": ""}
+
+    refused = client.post(url, {**profile, "avatar": _oversized_png("wajah.png")})
+
+    assert refused.status_code == 200 and TOO_BIG in _page(refused)
+    creator.refresh_from_db()
+    assert not creator.avatar
+    assert not list(tmp_path.rglob("*.png"))
+
+    saved = client.post(url, {**profile, "avatar": png_upload("wajah.png")})
+
+    assert saved.status_code == 302
+    creator.refresh_from_db()
+    assert creator.avatar.name.startswith("avatars/")
+
+
+@pytest.mark.django_db(databases=["default", "storefront"])
+def test_an_oversized_campaign_banner_is_refused_in_the_admin(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(get_user_model().objects.create_superuser("staf", password="x"))
+
+    response = client.post(reverse("admin:storefront_campaign_add"), _campaign(banner=_oversized_png("spanduk.png")))
+
+    assert response.status_code == 200 and TOO_BIG in _page(response)
+    assert not Campaign.objects.exists()
+    assert not list(tmp_path.rglob("*.png"))
+
+
+@pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
+def test_an_oversized_product_image_is_refused_in_the_seller_centre(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seller = build_world()["seller_a"]
+    product = Product.objects.get(shop__owner_user_id=seller.pk)
+    client.force_login(seller)
+
+    response = client.post(
+        reverse("admin:marketplace_product_change", args=[product.pk]),
+        {
+            "title": product.title,
+            "status": product.status,
+            "commission_bp": product.commission_bp,
+            "image": _oversized_png("produk.png"),
+            "variants-TOTAL_FORMS": 0,
+            "variants-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200 and TOO_BIG in _page(response)
+    product.refresh_from_db()
+    assert not product.image
+    assert not list(tmp_path.rglob("*.png"))
+
+
+@pytest.mark.django_db(databases=["default", "storefront"])
+def test_a_video_over_its_own_limit_is_refused_by_the_creator_api(world, settings, tmp_path):  # noqa: F811
+    # The video limit below the largest one, so that the request passes the edge and meets the field's check.
+    settings.UPLOAD_MAX_IMPORT_MB = 4
+    before = Post.objects.count()
+    video = SimpleUploadedFile("klip.mp4", b"\x00" * (2 * MB + 1), content_type="video/mp4")
+
+    response = client_for(world["user"]).post(
+        "/api/v1/creator/posts/", {"caption": "Klip", "product_ids": [], "video": video}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["video"] == ["This file is larger than the 2 MB limit."]
+    assert Post.objects.count() == before
+    assert not list(tmp_path.rglob("*.mp4"))
