@@ -1,6 +1,7 @@
 """A client generated from the served schema (openapi-python-client) drives the main flows over the
 WSGI application: every answer parses into the model the schema names for it, with no field the
-schema does not know. A disagreement between schema and server fails here."""
+schema does not know, and validates against the schema. A disagreement between schema and server
+fails here."""
 
 import importlib
 import re
@@ -12,6 +13,8 @@ from pathlib import Path
 import attrs
 import httpx
 import pytest
+import schemathesis
+import yaml
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 
@@ -25,6 +28,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketpl
 BASE = "http://testserver"
 PACKAGE = "jalin_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
+SCHEMA: list = []  # the served schema, for checking each raw answer against it too
 
 
 @pytest.fixture
@@ -39,6 +43,7 @@ def jalin(tmp_path, transport):
     with httpx.Client(base_url=BASE, transport=transport) as plain:
         served = plain.get("/api/schema/")
     assert served.status_code == 200
+    SCHEMA.append(schemathesis.openapi.from_dict(yaml.safe_load(served.content)))
     (tmp_path / "schema.yaml").write_bytes(served.content)
     (tmp_path / "config.yaml").write_text(f"post_hooks: []\npackage_name_override: {PACKAGE}\n")
     generated = subprocess.run(
@@ -66,6 +71,7 @@ def jalin(tmp_path, transport):
         importlib.import_module(f"{PACKAGE}.models")
         yield package
     finally:
+        SCHEMA.clear()
         sys.path.remove(str(tmp_path))
         for name in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
@@ -82,7 +88,14 @@ class Caller:
         else:
             self.client = jalin.Client(base_url=BASE)
         self.client.raise_on_unexpected_status = True
-        self.client.set_httpx_client(httpx.Client(base_url=BASE, transport=transport, headers=headers))
+        self.answers: list[httpx.Response] = []
+        self.client.set_httpx_client(
+            httpx.Client(base_url=BASE, transport=transport, headers=headers, event_hooks={"response": [self._keep]})
+        )
+
+    def _keep(self, response: httpx.Response) -> None:
+        response.read()
+        self.answers.append(response)
 
     def __call__(self, operation: str, model: str | None, status: int = 200, **arguments):
         """Calls `tag.operation_id`; the answer must have `status` and parse into `model`."""
@@ -90,6 +103,8 @@ class Caller:
         endpoint = importlib.import_module(f"{PACKAGE}.api.{tag}.{name}")
         response = endpoint.sync_detailed(client=self.client, **arguments)
         assert response.status_code == status, response.content
+        # Status, content type and body (types, nullability, required fields) as the schema says.
+        SCHEMA[0].find_operation_by_id(name).validate_response(self.answers[-1])
         if model is None:
             assert response.parsed is None and response.content == b""
             return None
