@@ -7,8 +7,10 @@ import importlib
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 import httpx
@@ -28,7 +30,6 @@ pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketpl
 BASE = "http://testserver"
 PACKAGE = "jalin_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
-SCHEMA: list = []  # the served schema, for checking each raw answer against it too
 
 
 @pytest.fixture
@@ -37,13 +38,19 @@ def transport():
         yield httpx.WSGITransport(app=get_wsgi_application())
 
 
+@dataclass
+class Generated:
+    package: ModuleType
+    models: ModuleType
+    schema: object  # schemathesis' view of the served schema, to check each raw answer against
+
+
 @pytest.fixture
 def jalin(tmp_path, transport):
     """The generated package, from the schema the running application serves."""
     with httpx.Client(base_url=BASE, transport=transport) as plain:
         served = plain.get("/api/schema/")
     assert served.status_code == 200
-    SCHEMA.append(schemathesis.openapi.from_dict(yaml.safe_load(served.content)))
     (tmp_path / "schema.yaml").write_bytes(served.content)
     (tmp_path / "config.yaml").write_text(f"post_hooks: []\npackage_name_override: {PACKAGE}\n")
     generated = subprocess.run(
@@ -67,11 +74,12 @@ def jalin(tmp_path, transport):
     assert generated.returncode == 0, generated.stdout + generated.stderr
     sys.path.insert(0, str(tmp_path))
     try:
-        package = importlib.import_module(PACKAGE)
-        importlib.import_module(f"{PACKAGE}.models")
-        yield package
+        yield Generated(
+            package=importlib.import_module(PACKAGE),
+            models=importlib.import_module(f"{PACKAGE}.models"),
+            schema=schemathesis.openapi.from_dict(yaml.safe_load(served.content)),
+        )
     finally:
-        SCHEMA.clear()
         sys.path.remove(str(tmp_path))
         for name in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
@@ -80,13 +88,15 @@ def jalin(tmp_path, transport):
 class Caller:
     """The generated client over the WSGI transport, as one user (or nobody)."""
 
-    def __init__(self, jalin, transport, token: str = ""):
+    def __init__(self, jalin: Generated, transport, token: str = ""):
         self.jalin = jalin
         headers = {"Authorization": f"Token {token}"} if token else {}
         if token:
-            self.client = jalin.AuthenticatedClient(base_url=BASE, token=token, prefix="Token")
+            self.client = jalin.package.AuthenticatedClient(base_url=BASE, token=token, prefix="Token")
         else:
-            self.client = jalin.Client(base_url=BASE)
+            # The generated signatures ask for an AuthenticatedClient wherever a token is accepted,
+            # though the schema lets these operations be called without one.
+            self.client = jalin.package.Client(base_url=BASE)
         self.client.raise_on_unexpected_status = True
         self.answers: list[httpx.Response] = []
         self.client.set_httpx_client(
@@ -104,11 +114,11 @@ class Caller:
         response = endpoint.sync_detailed(client=self.client, **arguments)
         assert response.status_code == status, response.content
         # Status, content type and body (types, nullability, required fields) as the schema says.
-        SCHEMA[0].find_operation_by_id(name).validate_response(self.answers[-1])
+        self.jalin.schema.find_operation_by_id(name).validate_response(self.answers[-1])
         if model is None:
             assert response.parsed is None and response.content == b""
             return None
-        expected = getattr(importlib.import_module(f"{PACKAGE}.models"), model)
+        expected = getattr(self.jalin.models, model)
         assert isinstance(response.parsed, expected), (type(response.parsed), response.content)
         unknown = _unknown_fields(response.parsed)
         assert unknown == [], f"answered fields the schema does not name: {unknown}"
