@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -359,6 +359,72 @@ class CategoryDTO:
     parent_id: int | None
 
 
+# --- Payees' money: balances, statements, bank accounts, payouts ---------------------------
+# A payee is a shop (by its id) or a creator (by the storefront's creator id).
+
+
+@dataclass(frozen=True)
+class BalanceDTO:
+    payee_kind: str  # "shop" | "creator"
+    payee_id: int
+    pending: int  # earned on orders not completed yet
+    available: int  # may be withdrawn
+    in_flight: int  # withdrawn, not yet confirmed by the bank
+    currency: str = "IDR"
+
+
+@dataclass(frozen=True)
+class StatementLineDTO:
+    id: int  # the ledger entry's
+    at: datetime
+    kind: str  # the ledger transaction's kind, e.g. "order_settled"
+    bucket: str  # "pending" | "available" | "in_flight": which of the payee's balances moved
+    description: str
+    amount: int  # positive: into the payee's balance
+    balance_after: int  # the payee's balance (all three together) after this line
+    order_number: str = ""
+    payout_reference: str = ""
+
+
+@dataclass(frozen=True)
+class StatementDTO:
+    """A period of a payee's money: `opening + sum(lines) == closing`, in rupiah, where a
+    balance is pending, available and in flight together."""
+
+    payee_kind: str
+    payee_id: int
+    date_from: date  # inclusive, Asia/Jakarta
+    date_to: date  # inclusive, Asia/Jakarta
+    opening: int
+    closing: int
+    lines: tuple[StatementLineDTO, ...] = ()
+    currency: str = "IDR"
+
+
+@dataclass(frozen=True)
+class BankAccountDTO:
+    id: int
+    bank_code: str
+    bank_name: str
+    number_masked: str
+    holder_name: str
+    verified: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PayoutDTO:
+    id: int
+    reference: str
+    bank_account_id: int
+    amount: int
+    status: str  # "requested" | "succeeded" | "failed"
+    requested_at: datetime
+    settled_at: datetime | None = None
+    failure_reason: str = ""
+    currency: str = "IDR"
+
+
 # --- Retry safety ----------------------------------------------------------------
 
 
@@ -464,3 +530,25 @@ class MarketplacePort(Protocol):
 
     @plain_command
     def submit_review(self, *, buyer_id: int, order_line_id: int, stars: int, text: str) -> ReviewDTO: ...
+
+    # A creator's money, the creator named by their storefront id (the storefront checked it).
+
+    @query
+    def get_creator_balance(self, *, creator_id: int) -> BalanceDTO: ...
+
+    @query
+    def get_creator_statement(self, *, creator_id: int, date_from: date, date_to: date) -> StatementDTO: ...
+
+    @query
+    def list_creator_bank_accounts(self, *, creator_id: int) -> list[BankAccountDTO]: ...
+
+    @plain_command
+    def add_creator_bank_account(self, *, creator_id: int, bank_code: str, number: str) -> BankAccountDTO: ...
+
+    @query
+    def list_creator_payouts(self, *, creator_id: int) -> list[PayoutDTO]: ...
+
+    @idempotent
+    def request_creator_payout(
+        self, *, creator_id: int, bank_account_id: int, amount: int, idempotency_key: str
+    ) -> PayoutDTO: ...

@@ -1,11 +1,16 @@
 """The marketplace's implementation of `MarketplacePort`, loaded by the integration
 transport. It only translates: every read is a selector, every write a service."""
 
+from datetime import date
+
 from django.utils.translation import gettext as _
 
 from integration import contracts
 
 from . import selectors, services
+from .models import PayeeKind
+
+CREATOR = PayeeKind.CREATOR
 
 
 class MarketplaceProvider:
@@ -82,3 +87,33 @@ class MarketplaceProvider:
     def submit_review(self, *, buyer_id: int, order_line_id: int, stars: int, text: str) -> contracts.ReviewDTO:
         review = services.review_submit(buyer_id=buyer_id, order_line_id=order_line_id, stars=stars, text=text)
         return selectors.reviews_for_product(product_id=review.product_id, limit=1)[0]
+
+    # A creator's money: the storefront vouches for the creator id.
+
+    def get_creator_balance(self, *, creator_id: int) -> contracts.BalanceDTO:
+        return selectors.payee_balance(CREATOR, creator_id)
+
+    def get_creator_statement(self, *, creator_id: int, date_from: date, date_to: date) -> contracts.StatementDTO:
+        return selectors.payee_statement(CREATOR, creator_id, date_from=date_from, date_to=date_to)
+
+    def list_creator_bank_accounts(self, *, creator_id: int) -> list[contracts.BankAccountDTO]:
+        return [selectors.bank_account_dto(a) for a in selectors.bank_accounts_of(CREATOR, [creator_id])]
+
+    def add_creator_bank_account(self, *, creator_id: int, bank_code: str, number: str) -> contracts.BankAccountDTO:
+        account = services.bank_account_add(payee_kind=CREATOR, payee_id=creator_id, bank_code=bank_code, number=number)
+        return selectors.bank_account_dto(account)
+
+    def list_creator_payouts(self, *, creator_id: int) -> list[contracts.PayoutDTO]:
+        return [selectors.payout_dto(p) for p in selectors.payouts_of(CREATOR, [creator_id])]
+
+    def request_creator_payout(
+        self, *, creator_id: int, bank_account_id: int, amount: int, idempotency_key: str
+    ) -> contracts.PayoutDTO:
+        payout = services.payout_request(
+            payee_kind=CREATOR,
+            payee_id=creator_id,
+            bank_account_id=bank_account_id,
+            amount=amount,
+            idempotency_key=idempotency_key,
+        )
+        return selectors.payout_dto(payout)

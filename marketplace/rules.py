@@ -280,3 +280,21 @@ def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
     ):
         errors["code"] = [str(VOUCHER_CODE_TAKEN)]
     return errors
+
+
+# --- Payees' money -----------------------------------------------------------------------------
+
+PAYOUT_KEY_MAX_LENGTH = 100  # Payout.idempotency_key
+PAYOUT_AMOUNT_MAX = 10**13
+STATEMENT_MAX_DAYS = 366
+STATEMENT_REVERSED = message(gettext_noop("The period must not end before it starts."))
+STATEMENT_TOO_LONG = message(gettext_noop("A statement covers at most %(n)d days."), n=STATEMENT_MAX_DAYS)
+
+
+def statement_period_problems(date_from, date_to) -> dict[str, list[str]]:
+    """What is wrong with a statement's period (dates in Asia/Jakarta, both included)."""
+    if date_from > date_to:
+        return {"to": [str(STATEMENT_REVERSED)]}
+    if (date_to - date_from).days + 1 > STATEMENT_MAX_DAYS:
+        return {"to": [str(STATEMENT_TOO_LONG)]}
+    return {}

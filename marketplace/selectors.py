@@ -1,8 +1,9 @@
 """Reads of the marketplace, shaped as integration DTOs. Each runs a constant number of queries."""
 
 import dataclasses
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate
@@ -11,16 +12,25 @@ from django.utils.translation import gettext
 
 from integration import contracts, events
 
+from . import disbursements, rules
 from .models import (
+    PAYEE_ACCOUNTS,
+    AccountKind,
+    BankAccount,
     CartItem,
     Category,
     Commission,
     CommissionStatus,
     Courier,
+    LedgerAccount,
+    LedgerEntry,
     Order,
     OrderLine,
     OrderStatus,
+    PayeeKind,
     Payment,
+    Payout,
+    PayoutStatus,
     Product,
     ProductStatus,
     Review,
@@ -453,3 +463,151 @@ def vouchers_of_owner(user_id: int):
 
 def reviews_of_owner(user_id: int):
     return Review.objects.using(ALIAS).filter(shop__owner_user_id=user_id).order_by("-id")
+
+
+# --- Payees' money: balances, statements, bank accounts, payouts -------------------------------
+# A payee is a shop (its id) or a creator (the storefront's creator id, opaque here).
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+BUCKETS = ("pending", "available", "in_flight")
+
+
+def _buckets(payee_kind: str) -> dict[str, str]:
+    """The payee kind's ledger account kinds, each to its bucket name."""
+    return dict(zip(PAYEE_ACCOUNTS[payee_kind], BUCKETS, strict=True))
+
+
+def payee_balances(payee_kind: str, payee_ids: list[int]) -> list[contracts.BalanceDTO]:
+    """Pending, available and in flight of each payee, in the order asked: one query."""
+    buckets = _buckets(payee_kind)
+    figures: dict[int, dict[str, int]] = {payee: dict.fromkeys(BUCKETS, 0) for payee in payee_ids}
+    rows = LedgerAccount.objects.using(ALIAS).filter(kind__in=buckets, holder_id__in=payee_ids)
+    for kind, holder, balance in rows.values_list("kind", "holder_id", "balance"):
+        figures[holder][buckets[kind]] = balance
+    return [contracts.BalanceDTO(payee_kind=payee_kind, payee_id=payee, **figures[payee]) for payee in payee_ids]
+
+
+def payee_balance(payee_kind: str, payee_id: int) -> contracts.BalanceDTO:
+    return payee_balances(payee_kind, [payee_id])[0]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=JAKARTA)
+
+
+def payee_statement(payee_kind: str, payee_id: int, *, date_from: date, date_to: date) -> contracts.StatementDTO:
+    """Every movement of the payee's money from `date_from` to `date_to` (both included, in
+    Asia/Jakarta), between the opening and the closing balance: two queries, whatever the size."""
+    problems = rules.statement_period_problems(date_from, date_to)
+    if problems:
+        raise contracts.InvalidRequest(next(iter(problems.values()))[0], fields=problems)
+    buckets = _buckets(payee_kind)
+    start, end = _day_start(date_from), _day_start(date_to + timedelta(days=1))
+    entries = LedgerEntry.objects.using(ALIAS).filter(account__kind__in=buckets, account__holder_id=payee_id)
+    opening = entries.filter(transaction__created_at__lt=start).aggregate(total=Sum("amount"))["total"] or 0
+    rows = (
+        entries.filter(transaction__created_at__gte=start, transaction__created_at__lt=end)
+        .select_related("account", "transaction__order", "transaction__payout")
+        .order_by("transaction__created_at", "transaction_id", "id")
+    )
+    lines, running = [], opening
+    for entry in rows:
+        move = entry.transaction
+        running += entry.amount
+        lines.append(
+            contracts.StatementLineDTO(
+                id=entry.id,
+                at=move.created_at,
+                kind=move.kind,
+                bucket=buckets[entry.account.kind],
+                description=str(move.get_kind_display()),
+                amount=entry.amount,
+                balance_after=running,
+                order_number=move.order.number if move.order else "",
+                payout_reference=move.payout.reference if move.payout else "",
+            )
+        )
+    return contracts.StatementDTO(
+        payee_kind=payee_kind,
+        payee_id=payee_id,
+        date_from=date_from,
+        date_to=date_to,
+        opening=opening,
+        closing=running,
+        lines=tuple(lines),
+    )
+
+
+def bank_account_dto(account: BankAccount) -> contracts.BankAccountDTO:
+    number = account.number
+    return contracts.BankAccountDTO(
+        id=account.id,
+        bank_code=account.bank_code,
+        bank_name=disbursements.BANKS.get(account.bank_code, account.bank_code.upper()),
+        number_masked="•" * max(len(number) - 4, 0) + number[-4:],
+        holder_name=account.holder_name,
+        verified=account.verified_at is not None,
+        created_at=account.created_at,
+    )
+
+
+def payout_dto(payout: Payout) -> contracts.PayoutDTO:
+    return contracts.PayoutDTO(
+        id=payout.id,
+        reference=payout.reference,
+        bank_account_id=payout.bank_account_id,
+        amount=payout.amount,
+        status=payout.status,
+        requested_at=payout.requested_at,
+        settled_at=payout.settled_at,
+        failure_reason=payout.failure_reason,
+    )
+
+
+def bank_accounts_of(payee_kind: str, payee_ids: list[int]):
+    return BankAccount.objects.using(ALIAS).filter(payee_kind=payee_kind, payee_id__in=payee_ids).order_by("-id")
+
+
+def payouts_of(payee_kind: str, payee_ids: list[int]):
+    return Payout.objects.using(ALIAS).filter(payee_kind=payee_kind, payee_id__in=payee_ids).order_by("-id")
+
+
+def shop_of_owner(owner_user_id: int, shop_id: int | None) -> Shop:
+    """The owner's shop `shop_id`, or their only shop when none is named."""
+    shops = list(shops_for_owner(owner_user_id)[:2]) if shop_id is None else []
+    if shop_id is None:
+        if len(shops) == 1:
+            return shops[0]
+        if not shops:
+            raise contracts.NotFound(gettext("Shop not found."))
+        message = gettext("You have several shops: choose one.")
+        raise contracts.InvalidRequest(message, fields={"shop": [message]})
+    shop = shops_for_owner(owner_user_id).filter(id=shop_id).first()
+    if shop is None:
+        raise contracts.NotFound(gettext("Shop not found."))
+    return shop
+
+
+def platform_finance() -> dict[str, int]:
+    """What the platform earned, spent on promotions and holds for others, and what is being
+    paid out: two queries."""
+    totals = dict(
+        LedgerAccount.objects.using(ALIAS).values("kind").annotate(total=Sum("balance")).values_list("kind", "total")
+    )
+    held_kinds = [kind for kinds in PAYEE_ACCOUNTS.values() for kind in kinds] + [AccountKind.COURIER_PAYABLE]
+    in_flight = (
+        Payout.objects.using(ALIAS)
+        .filter(status=PayoutStatus.REQUESTED)
+        .aggregate(count=Count("id"), amount=Sum("amount"))
+    )
+    return {
+        "fees": totals.get(AccountKind.PLATFORM_FEES, 0),
+        "vat": totals.get(AccountKind.TAX_PAYABLE, 0),
+        # The expense account gives money to payees: its balance is negative by what it spent.
+        "promotions": -totals.get(AccountKind.PLATFORM_PROMOTIONS, 0),
+        "held_for_shops": sum(totals.get(kind, 0) for kind in PAYEE_ACCOUNTS[PayeeKind.SHOP]),
+        "held_for_creators": sum(totals.get(kind, 0) for kind in PAYEE_ACCOUNTS[PayeeKind.CREATOR]),
+        "held": sum(totals.get(kind, 0) for kind in held_kinds),
+        "payouts_in_flight": in_flight["count"] or 0,
+        "payouts_in_flight_amount": in_flight["amount"] or 0,
+    }

@@ -7,10 +7,12 @@ from rest_framework import serializers
 
 from integration import contracts
 
-from .. import rules
+from .. import disbursements, rules
 from ..models import (
+    LedgerTransaction,
     Order,
     OrderLine,
+    PayoutStatus,
     Product,
     ProductStatus,
     Review,
@@ -280,3 +282,97 @@ class AttributedSalesSerializer(serializers.Serializer):
     shop_name = TextField()
     sales = serializers.IntegerField(help_text=_("Rupiah of sold order lines that came through creators"))
     commission_owed = serializers.IntegerField(help_text=_("Rupiah earned by creators and not reversed"))
+
+
+# --- Money: balances, statements, bank accounts, payouts (read from integration DTOs) ------------
+
+
+class SellerBalanceSerializer(serializers.Serializer):
+    payee_id = serializers.IntegerField(help_text=_("The shop's id"))
+    pending = serializers.IntegerField(help_text=_("Earned on orders not completed yet"))
+    available = serializers.IntegerField(help_text=_("May be withdrawn"))
+    in_flight = serializers.IntegerField(help_text=_("Withdrawn, not yet confirmed by the bank"))
+    currency = TextField()
+
+
+BUCKETS = ["pending", "available", "in_flight"]
+
+
+class SellerStatementLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=LedgerTransaction.Kind.choices)
+    bucket = serializers.ChoiceField(choices=BUCKETS)
+    description = TextField()
+    amount = serializers.IntegerField(help_text=_("Positive: into the balance; negative: out of it"))
+    balance_after = serializers.IntegerField()
+    order_number = TextField()
+    payout_reference = TextField()
+
+
+class SellerStatementSerializer(serializers.Serializer):
+    payee_id = serializers.IntegerField(help_text=_("The shop's id"))
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    opening = serializers.IntegerField()
+    closing = serializers.IntegerField(help_text=_("The opening balance plus every line's amount"))
+    currency = TextField()
+    lines = SellerStatementLineSerializer(many=True)
+
+
+def _shop_field():
+    return serializers.IntegerField(
+        required=False, help_text=_("The shop's id; needed only by owners of several shops"), **rules.ID.field_kwargs()
+    )
+
+
+StatementQuerySerializer = type(
+    "StatementQuerySerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(help_text=_("First day, in Asia/Jakarta")),
+        "to": serializers.DateField(
+            help_text=_("Last day, in Asia/Jakarta; at most %(n)d days after the first")
+            % {"n": rules.STATEMENT_MAX_DAYS}
+        ),
+        "shop": _shop_field(),
+    },
+)
+
+
+class ShopQuerySerializer(serializers.Serializer):
+    shop = _shop_field()
+
+
+class SellerBankAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    bank_code = TextField()
+    bank_name = TextField()
+    number_masked = TextField()
+    holder_name = TextField(help_text=_("As the bank knows it"))
+    verified = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class BankAccountCreateSerializer(serializers.Serializer):
+    shop = _shop_field()
+    bank_code = serializers.ChoiceField(choices=sorted(disbursements.BANKS.items()))
+    number = TextField(max_length=30)
+
+
+class SellerPayoutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = TextField()
+    bank_account_id = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PayoutStatus.choices)
+    requested_at = serializers.DateTimeField()
+    settled_at = serializers.DateTimeField(allow_null=True)
+    failure_reason = TextField()
+    currency = TextField()
+
+
+class PayoutCreateSerializer(serializers.Serializer):
+    shop = _shop_field()
+    bank_account_id = serializers.IntegerField(**rules.ID.field_kwargs())
+    amount = serializers.IntegerField(max_value=rules.PAYOUT_AMOUNT_MAX, help_text=_("Whole rupiah"))

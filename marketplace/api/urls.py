@@ -22,4 +22,8 @@ urlpatterns = [
     path("reviews/", views.ReviewListApi.as_view(), name="seller-reviews"),
     path("reviews/<id:review_id>/reply/", views.ReviewReplyApi.as_view(), name="seller-review-reply"),
     path("attributed-sales/", views.AttributedSalesListApi.as_view(), name="seller-attributed-sales"),
+    path("balance/", views.BalanceApi.as_view(), name="seller-balance"),
+    path("statement/", views.StatementApi.as_view(), name="seller-statement"),
+    path("bank-accounts/", views.BankAccountListApi.as_view(), name="seller-bank-accounts"),
+    path("payouts/", views.PayoutListApi.as_view(), name="seller-payouts"),
 ]

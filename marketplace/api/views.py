@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from integration.paths import ID_SCHEMA
 
 from .. import rules, selectors, services
-from ..models import OrderStatus, ProductStatus
+from ..models import OrderStatus, PayeeKind, ProductStatus
 from . import serializers as s
 
 
@@ -262,3 +262,112 @@ class AttributedSalesListApi(SellerView, generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.attributed_sales(self.request.user.id)
+
+
+# --- Money: a shop's balance, statement, bank accounts and withdrawals ----------------------
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+SHOP = PayeeKind.SHOP
+
+
+def _shop_id(request, data: dict) -> int:
+    return selectors.shop_of_owner(request.user.id, data.get("shop")).id
+
+
+def _query(serializer_class, request) -> dict:
+    given = serializer_class(data=request.query_params)
+    given.is_valid(raise_exception=True)
+    return given.validated_data
+
+
+class BalanceApi(SellerView, APIView):
+    """A shop's money: pending (orders not completed), available (may be withdrawn) and in flight."""
+
+    @extend_schema(parameters=[s.ShopQuerySerializer], responses=s.SellerBalanceSerializer)
+    def get(self, request):
+        shop_id = _shop_id(request, _query(s.ShopQuerySerializer, request))
+        return Response(s.SellerBalanceSerializer(selectors.payee_balance(SHOP, shop_id)).data)
+
+
+class StatementApi(SellerView, APIView):
+    """Every movement of a shop's money between two days (Asia/Jakarta, both included), from the
+    opening to the closing balance (pending, available and in flight together)."""
+
+    @extend_schema(parameters=[s.StatementQuerySerializer], responses=s.SellerStatementSerializer)
+    def get(self, request):
+        query = _query(s.StatementQuerySerializer, request)
+        shop_id = _shop_id(request, query)
+        statement = selectors.payee_statement(SHOP, shop_id, date_from=query["from"], date_to=query["to"])
+        return Response(s.SellerStatementSerializer(statement).data)
+
+
+class BankAccountListApi(SellerView, generics.ListAPIView):
+    """The seller's bank accounts. Registering one asks the bank who holds it: only an account
+    the bank knows is kept, under the holder's name the bank gives."""
+
+    serializer_class = s.SellerBankAccountSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.bank_accounts_of(SHOP, [shop.id for shop in selectors.shops_for_owner(self.request.user.id)])
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([selectors.bank_account_dto(a) for a in page] if page is not None else [])
+
+    @extend_schema(request=s.BankAccountCreateSerializer, responses={201: s.SellerBankAccountSerializer})
+    def post(self, request):
+        given = s.BankAccountCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        account = services.bank_account_add(
+            payee_kind=SHOP,
+            payee_id=_shop_id(request, data),
+            bank_code=data["bank_code"],
+            number=data["number"],
+            owner_user_id=request.user.id,
+        )
+        dto = selectors.bank_account_dto(account)
+        return Response(s.SellerBankAccountSerializer(dto).data, status=status.HTTP_201_CREATED)
+
+
+class PayoutListApi(SellerView, generics.ListAPIView):
+    """The seller's withdrawals, newest first. Withdrawing needs an `Idempotency-Key`: the same key
+    and body answer the same payout again; the same key with another body is refused."""
+
+    serializer_class = s.SellerPayoutSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.payouts_of(SHOP, [shop.id for shop in selectors.shops_for_owner(self.request.user.id)])
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([selectors.payout_dto(p) for p in page] if page is not None else [])
+
+    @extend_schema(
+        request=s.PayoutCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                {"type": "string", "minLength": 1, "maxLength": rules.PAYOUT_KEY_MAX_LENGTH},
+                OpenApiParameter.HEADER,
+                required=True,
+                description=_("A unique key per withdrawal, e.g. a UUID."),
+            )
+        ],
+        responses={201: s.SellerPayoutSerializer},
+    )
+    def post(self, request):
+        given = s.PayoutCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        payout = services.payout_request(
+            payee_kind=SHOP,
+            payee_id=_shop_id(request, data),
+            bank_account_id=data["bank_account_id"],
+            amount=data["amount"],
+            idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, ""),
+            owner_user_id=request.user.id,
+        )
+        return Response(s.SellerPayoutSerializer(selectors.payout_dto(payout)).data, status=status.HTTP_201_CREATED)

@@ -495,6 +495,7 @@ from .money import (  # noqa: E402, F401
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    PAYEE_ACCOUNTS,
     PayeeKind,
     Payout,
     PayoutStatus,

@@ -143,6 +143,13 @@ class PayeeKind(models.TextChoices):
     CREATOR = "creator", _("Creator")
 
 
+# Each payee's three balances: (pending, available, in flight).
+PAYEE_ACCOUNTS: dict[str, tuple[str, str, str]] = {
+    PayeeKind.SHOP: (AccountKind.SHOP_PENDING, AccountKind.SHOP_AVAILABLE, AccountKind.SHOP_PAYOUT),
+    PayeeKind.CREATOR: (AccountKind.CREATOR_PENDING, AccountKind.CREATOR_AVAILABLE, AccountKind.CREATOR_PAYOUT),
+}
+
+
 class BankAccount(models.Model):
     """Where a payee's withdrawals go; verified by the disbursement gateway's account inquiry."""
 

@@ -17,16 +17,21 @@ from django.utils.translation import gettext as _
 from integration import contracts
 from integration.money import format_rupiah
 
-from .. import disbursements
-from ..models import AccountKind, BankAccount, LedgerTransaction, PayeeKind, Payout, PayoutStatus, Shop
+from .. import disbursements, rules
+from ..models import (
+    PAYEE_ACCOUNTS,
+    AccountKind,
+    BankAccount,
+    LedgerTransaction,
+    PayeeKind,
+    Payout,
+    PayoutStatus,
+    Shop,
+)
 from ._common import ALIAS, _invalid, logger
 from .ledger import Leg, ledger_post
 
-ACCOUNTS: dict[str, tuple[str, str, str]] = {
-    # payee kind: (pending, available, in flight)
-    PayeeKind.SHOP: (AccountKind.SHOP_PENDING, AccountKind.SHOP_AVAILABLE, AccountKind.SHOP_PAYOUT),
-    PayeeKind.CREATOR: (AccountKind.CREATOR_PENDING, AccountKind.CREATOR_AVAILABLE, AccountKind.CREATOR_PAYOUT),
-}
+ACCOUNTS = PAYEE_ACCOUNTS  # payee kind: (pending, available, in flight)
 Kind = LedgerTransaction.Kind
 
 
@@ -83,7 +88,7 @@ def payout_request(
     key with the same request gives back the same payout; with another, it is refused."""
     _check_payee(payee_kind, payee_id, owner_user_id)
     key = (idempotency_key or "").strip()
-    if not key or len(key) > 100:
+    if not key or len(key) > rules.PAYOUT_KEY_MAX_LENGTH:
         raise _invalid("idempotency_key", _("Send an Idempotency-Key of 1 to 100 characters."))
     earlier = Payout.objects.using(ALIAS).filter(payee_kind=payee_kind, payee_id=payee_id, idempotency_key=key).first()
     if earlier is not None:
