@@ -313,7 +313,7 @@ class BankAccountListApi(SellerView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([selectors.bank_account_dto(a) for a in page] if page is not None else [])
+        return self.get_paginated_response(self.get_serializer([selectors.bank_account_dto(a) for a in page or []], many=True).data)
 
     @extend_schema(request=s.BankAccountCreateSerializer, responses={201: s.SellerBankAccountSerializer})
     def post(self, request):
@@ -343,7 +343,7 @@ class PayoutListApi(SellerView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([selectors.payout_dto(p) for p in page] if page is not None else [])
+        return self.get_paginated_response(self.get_serializer([selectors.payout_dto(p) for p in page or []], many=True).data)
 
     @extend_schema(
         request=s.PayoutCreateSerializer,

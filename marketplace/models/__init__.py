@@ -489,13 +489,13 @@ class OutboxEvent(AbstractOutboxEvent):
 
 # The money models live in their own module, re-exported here with the rest.
 from .money import (  # noqa: E402, F401
+    PAYEE_ACCOUNTS,
     AccountKind,
     BankAccount,
     FeeInvoice,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
-    PAYEE_ACCOUNTS,
     PayeeKind,
     Payout,
     PayoutStatus,
