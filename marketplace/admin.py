@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import F
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -64,6 +65,15 @@ class ShopAdmin(OwnedAdminMixin, admin.ModelAdmin):
             return ["rating", "review_count"]
         # Ownership and the local-business mark are the platform's to grant.
         return ["owner_user_id", "is_local_business", "rating", "review_count"]
+
+    def get_urls(self):
+        from .admin_ledger import shop_money_view
+
+        def view(request, shop_id):
+            return shop_money_view(self, request, shop_id)
+
+        page = self.admin_site.admin_view(view)
+        return [path("<int:shop_id>/money/", page, name="marketplace_shop_money"), *super().get_urls()]
 
 
 class RulebookFields:

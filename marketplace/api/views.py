@@ -313,7 +313,9 @@ class BankAccountListApi(SellerView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer([selectors.bank_account_dto(a) for a in page or []], many=True).data)
+        return self.get_paginated_response(
+            self.get_serializer([selectors.bank_account_dto(a) for a in page or []], many=True).data
+        )
 
     @extend_schema(request=s.BankAccountCreateSerializer, responses={201: s.SellerBankAccountSerializer})
     def post(self, request):
@@ -343,7 +345,9 @@ class PayoutListApi(SellerView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer([selectors.payout_dto(p) for p in page or []], many=True).data)
+        return self.get_paginated_response(
+            self.get_serializer([selectors.payout_dto(p) for p in page or []], many=True).data
+        )
 
     @extend_schema(
         request=s.PayoutCreateSerializer,

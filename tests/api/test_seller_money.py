@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.models import AccountKind, BankAccount, LedgerEntry, Payout
+from marketplace.models import Payout
 from tests.api.conftest import client_for
 from tests.factories import ShopFactory, UserFactory
 from tests.marketplace.test_ledger import _attributed_order, _complete
@@ -10,6 +10,7 @@ from tests.marketplace.test_reversals import _pay
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db(databases=["default", "storefront", "marketplace"])
+BAD_DATE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 AVAILABLE = 186_393  # 2 x 100.000, 5 % commission, less the fee 3.250 and VAT 357
 
 
@@ -92,7 +93,10 @@ def test_the_statement_takes_jakarta_days_and_adds_up(seller):
     [
         ("from=2026-12-02&to=2026-12-01", {"to": ["The period must not end before it starts."]}),
         ("from=2025-01-01&to=2026-12-01", {"to": ["A statement covers at most 366 days."]}),
-        ("from=2026-13-01&to=2026-12-01", {"from": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
+        (
+            "from=2026-13-01&to=2026-12-01",
+            {"from": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]},
+        ),
         ("to=2026-12-01", {"from": ["This field is required."]}),
     ],
 )
