@@ -7,3 +7,17 @@ def format_rupiah(amount: int, currency: str = "IDR") -> str:
         return f"{currency} {amount:,}"
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {abs(int(amount)):,}".replace(",", ".")
+
+
+# Banks a payout can reach (code -> name), the same list for shops and creators; the
+# marketplace's disbursement gateway serves these (a real provider's list is longer).
+BANKS = {
+    "bca": "BCA",
+    "bni": "BNI",
+    "bri": "BRI",
+    "mandiri": "Mandiri",
+    "bsi": "BSI",
+    "cimb": "CIMB Niaga",
+    "permata": "Permata",
+    "jago": "Bank Jago",
+}

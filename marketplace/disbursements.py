@@ -18,17 +18,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-# Banks a payout can reach (code -> name); a real provider's list is longer.
-BANKS = {
-    "bca": "BCA",
-    "bni": "BNI",
-    "bri": "BRI",
-    "mandiri": "Mandiri",
-    "bsi": "BSI",
-    "cimb": "CIMB Niaga",
-    "permata": "Permata",
-    "jago": "Bank Jago",
-}
+from integration import money
+
+BANKS = money.BANKS  # code -> name
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from backoffice import money
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
+from integration.money import BANKS
+from integration.transport import marketplace
 
 from . import fragments, rules, selectors, services
 from .forms import AdminPasswordChangeForm
@@ -50,6 +53,52 @@ class CreatorAdmin(OwnedAdminMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return self.statistics
         return ["user_id", "handle", *self.statistics]
+
+    def get_urls(self):
+        page = self.admin_site.admin_view(self.money_view)
+        return [path("<int:creator_id>/money/", page, name="storefront_creator_money"), *super().get_urls()]
+
+    def money_view(self, request, creator_id: int):
+        """The creator centre's money page: the marketplace keeps it, reached through the port."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        creator = self.get_queryset(request).filter(pk=creator_id).first()
+        if creator is None:
+            raise Http404(_("No such record."))
+        return money.money_page(
+            request,
+            backend=CreatorMoney(),
+            payee_id=creator.pk,
+            title=_("Money of @%(handle)s") % {"handle": creator.handle},
+            admin_context=self.admin_site.each_context(request),
+            url=reverse("admin:storefront_creator_money", args=[creator.pk]),
+        )
+
+
+class CreatorMoney:
+    """`backoffice.money`'s backend for creators: every figure through `MarketplacePort`."""
+
+    banks = BANKS
+
+    def balance(self, payee_id):
+        return marketplace().get_creator_balance(creator_id=payee_id)
+
+    def statement(self, payee_id, date_from, date_to):
+        return marketplace().get_creator_statement(creator_id=payee_id, date_from=date_from, date_to=date_to)
+
+    def bank_accounts(self, payee_id):
+        return marketplace().list_creator_bank_accounts(creator_id=payee_id)
+
+    def add_bank_account(self, payee_id, bank_code, number):
+        return marketplace().add_creator_bank_account(creator_id=payee_id, bank_code=bank_code, number=number)
+
+    def payouts(self, payee_id):
+        return marketplace().list_creator_payouts(creator_id=payee_id)
+
+    def request_payout(self, payee_id, bank_account_id, amount, key):
+        return marketplace().request_creator_payout(
+            creator_id=payee_id, bank_account_id=bank_account_id, amount=amount, idempotency_key=key
+        )
 
 
 class ProductCardSelect(AutocompleteSelect):

@@ -2,10 +2,12 @@
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from integration.transport import marketplace
 
 from .. import selectors, services
 from ..models import Creator
@@ -105,3 +107,82 @@ class CreatorStatsApi(CreatorView, APIView):
     @extend_schema(responses=s.CreatorStatsSerializer)
     def get(self, request):
         return Response(s.CreatorStatsSerializer(selectors.creator_stats(self.creator.id)).data)
+
+
+# --- The creator's money, kept by the marketplace and reached through the port --------------------
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class CreatorBalanceApi(CreatorView, APIView):
+    """The creator's commission: pending (orders not completed), available (may be withdrawn), in flight."""
+
+    @extend_schema(responses=s.CreatorBalanceSerializer)
+    def get(self, request):
+        return Response(s.CreatorBalanceSerializer(marketplace().get_creator_balance(creator_id=self.creator.id)).data)
+
+
+class CreatorStatementApi(CreatorView, APIView):
+    """Every movement of the creator's money between two days (Asia/Jakarta, both included), from
+    the opening to the closing balance (pending, available and in flight together)."""
+
+    @extend_schema(parameters=[s.CreatorStatementQuerySerializer], responses=s.CreatorStatementSerializer)
+    def get(self, request):
+        given = s.CreatorStatementQuerySerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        statement = marketplace().get_creator_statement(
+            creator_id=self.creator.id, date_from=given.validated_data["from"], date_to=given.validated_data["to"]
+        )
+        return Response(s.CreatorStatementSerializer(statement).data)
+
+
+class CreatorBankAccountListApi(CreatorView, generics.ListAPIView):
+    """The creator's bank accounts. Registering one asks the bank who holds it: only an account
+    the bank knows is kept, under the holder's name the bank gives."""
+
+    serializer_class = s.CreatorBankAccountSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return marketplace().list_creator_bank_accounts(creator_id=self.creator.id)
+
+    @extend_schema(request=s.CreatorBankAccountCreateSerializer, responses={201: s.CreatorBankAccountSerializer})
+    def post(self, request):
+        given = s.CreatorBankAccountCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        account = marketplace().add_creator_bank_account(creator_id=self.creator.id, **given.validated_data)
+        return Response(s.CreatorBankAccountSerializer(account).data, status=status.HTTP_201_CREATED)
+
+
+class CreatorPayoutListApi(CreatorView, generics.ListAPIView):
+    """The creator's withdrawals, newest first. Withdrawing needs an `Idempotency-Key`: the same key
+    and body answer the same payout again; the same key with another body is refused."""
+
+    serializer_class = s.CreatorPayoutSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return marketplace().list_creator_payouts(creator_id=self.creator.id)
+
+    @extend_schema(
+        request=s.CreatorPayoutCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                {"type": "string", "minLength": 1, "maxLength": 100},
+                OpenApiParameter.HEADER,
+                required=True,
+                description=_("A unique key per withdrawal, e.g. a UUID."),
+            )
+        ],
+        responses={201: s.CreatorPayoutSerializer},
+    )
+    def post(self, request):
+        given = s.CreatorPayoutCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        payout = marketplace().request_creator_payout(
+            creator_id=self.creator.id,
+            idempotency_key=request.headers.get(IDEMPOTENCY_HEADER, "").strip(),
+            **given.validated_data,
+        )
+        return Response(s.CreatorPayoutSerializer(payout).data, status=status.HTTP_201_CREATED)

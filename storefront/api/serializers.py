@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from integration import contracts
+from integration.money import BANKS
 
 from .. import rules
 from ..forms import PAYMENT_METHODS
@@ -445,3 +446,87 @@ class CreatorStatsSerializer(ModelSerializer):
         ]
         # Statistics come from events only: nothing here is ever written through the API.
         read_only_fields = fields
+
+
+# --- A creator's money (DTOs of the marketplace port) -------------------------------------------
+
+STATEMENT_KINDS = [
+    "payment_captured",
+    "order_settled",
+    "order_refunded",
+    "payout_requested",
+    "payout_succeeded",
+    "payout_failed",
+]
+
+
+class CreatorBalanceSerializer(serializers.Serializer):
+    payee_id = serializers.IntegerField(help_text=_("The creator's id"))
+    pending = serializers.IntegerField(help_text=_("Commission on orders not completed yet"))
+    available = serializers.IntegerField(help_text=_("May be withdrawn"))
+    in_flight = serializers.IntegerField(help_text=_("Withdrawn, not yet confirmed by the bank"))
+    currency = TextField()
+
+
+class CreatorStatementLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=STATEMENT_KINDS)
+    bucket = serializers.ChoiceField(choices=["pending", "available", "in_flight"])
+    description = TextField()
+    amount = serializers.IntegerField(help_text=_("Positive: into the balance; negative: out of it"))
+    balance_after = serializers.IntegerField()
+    order_number = TextField()
+    payout_reference = TextField()
+
+
+class CreatorStatementSerializer(serializers.Serializer):
+    payee_id = serializers.IntegerField(help_text=_("The creator's id"))
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    opening = serializers.IntegerField()
+    closing = serializers.IntegerField(help_text=_("The opening balance plus every line's amount"))
+    currency = TextField()
+    lines = CreatorStatementLineSerializer(many=True)
+
+
+CreatorStatementQuerySerializer = type(
+    "CreatorStatementQuerySerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(help_text=_("First day, in Asia/Jakarta")),
+        "to": serializers.DateField(help_text=_("Last day, in Asia/Jakarta; a statement covers at most 366 days")),
+    },
+)
+
+
+class CreatorBankAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    bank_code = TextField()
+    bank_name = TextField()
+    number_masked = TextField()
+    holder_name = TextField(help_text=_("As the bank knows it"))
+    verified = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class CreatorBankAccountCreateSerializer(serializers.Serializer):
+    bank_code = serializers.ChoiceField(choices=sorted(BANKS.items()))
+    number = TextField(max_length=30)
+
+
+class CreatorPayoutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = TextField()
+    bank_account_id = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["requested", "succeeded", "failed"])
+    requested_at = serializers.DateTimeField()
+    settled_at = serializers.DateTimeField(allow_null=True)
+    failure_reason = TextField()
+    currency = TextField()
+
+
+class CreatorPayoutCreateSerializer(serializers.Serializer):
+    bank_account_id = serializers.IntegerField(min_value=1, max_value=contracts.ID_MAX)
+    amount = serializers.IntegerField(max_value=10**13, help_text=_("Whole rupiah"))

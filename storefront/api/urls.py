@@ -40,4 +40,8 @@ urlpatterns = [
     path("creator/showcase/", creator.ShowcaseListApi.as_view(), name="creator-showcase-own"),
     path("creator/showcase/<id:product_id>/", creator.ShowcaseItemUpdateApi.as_view(), name="creator-showcase-item"),
     path("creator/stats/", creator.CreatorStatsApi.as_view(), name="creator-stats"),
+    path("creator/balance/", creator.CreatorBalanceApi.as_view(), name="creator-balance"),
+    path("creator/statement/", creator.CreatorStatementApi.as_view(), name="creator-statement"),
+    path("creator/bank-accounts/", creator.CreatorBankAccountListApi.as_view(), name="creator-bank-accounts"),
+    path("creator/payouts/", creator.CreatorPayoutListApi.as_view(), name="creator-payouts"),
 ]
