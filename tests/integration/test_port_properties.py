@@ -11,7 +11,7 @@ import dataclasses
 import inspect
 import types
 import typing
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -145,7 +145,7 @@ def accepted_kinds(hint: Any) -> set[str]:
         return {"boolean"}
     if hint is int:
         return {"integer"}
-    if hint is str or hint is datetime:
+    if hint is str or hint is datetime or hint is date:
         return {"string"}
     if origin in (list, tuple):
         return {"array"}
