@@ -18,12 +18,14 @@ TO_SHIP = [OrderStatus.PAID, OrderStatus.PACKED]
 @register.inclusion_tag("admin/marketplace/seller_dashboard.html", takes_context=True)
 def seller_dashboard(context):
     owner = context["request"].user.pk
-    if not selectors.shops_for_owner(owner).exists():
+    shops = list(selectors.shops_for_owner(owner))
+    if not shops:
         return {"is_seller": False}
     points = [(day, revenue) for day, _orders, revenue in selectors.daily_sales(owner, days=DAYS)]
     to_ship = selectors.orders_for_seller(owner).filter(status__in=TO_SHIP).order_by("placed_at", "id")
     return {
         "is_seller": True,
+        "shops": shops,
         "orders_to_ship": list(to_ship[:LIMIT]),
         "low_stock": list(selectors.low_stock_variants(owner)[:LIMIT]),
         "sales_total": format_rupiah(sum(value for _day, value in points)),
