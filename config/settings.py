@@ -352,6 +352,9 @@ PLATFORM_FEE_VAT_BP = env.int("PLATFORM_FEE_VAT_BP", default=1100)
 DISBURSEMENT_GATEWAY = env.str("DISBURSEMENT_GATEWAY", default="marketplace.disbursements.SimulatedDisbursements")
 DISBURSEMENT_SIMULATOR_ENABLED = env.bool("DISBURSEMENT_SIMULATOR_ENABLED", default=DEBUG)
 DISBURSEMENT_SIM_SECRET = env.str("DISBURSEMENT_SIM_SECRET", default="insecure-simulated-disbursement-secret")
+# The simulator answers a payout at once; with this set it answers later, by its signed callback
+# to /gateway/sim/payouts/callback/, as a real provider does.
+DISBURSEMENT_SIM_BY_CALLBACK = env.bool("DISBURSEMENT_SIM_BY_CALLBACK", default=False)
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=10_000)
 CELERY_BEAT_SCHEDULE |= {
     "marketplace-expire-unpaid": {

@@ -79,6 +79,8 @@ class SimulatedDisbursements:
     def create_payout(
         self, *, reference: str, amount: int, bank_code: str, number: str, holder_name: str
     ) -> PayoutNotification | None:
+        if settings.DISBURSEMENT_SIM_BY_CALLBACK:
+            return None  # the outcome comes by `payout_notification_receive`
         if number.endswith("9"):
             return PayoutNotification(reference, amount, "failed", reason="rejected by the bank")
         return PayoutNotification(reference, amount, "succeeded")

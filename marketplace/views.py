@@ -52,3 +52,13 @@ def gateway_sim_callback(request):
     # Acknowledge what was understood (a late payment is kept for a manual refund); refuse the rest.
     status = 200 if outcome in ("accepted", "duplicate", "failed", "late") else 400
     return JsonResponse({"outcome": outcome}, status=status)
+
+
+@csrf_exempt  # called by the disbursement gateway, not a browser; authenticated by the HMAC signature
+@require_POST
+def payout_sim_callback(request):
+    """The simulated disbursement gateway's notification of a payout's outcome."""
+    if not settings.DISBURSEMENT_SIMULATOR_ENABLED:
+        raise Http404
+    outcome = services.payout_notification_receive(body=request.body, signature=request.META.get(SIGNATURE_HEADER, ""))
+    return JsonResponse({"outcome": outcome}, status=200 if outcome in ("accepted", "duplicate") else 400)

@@ -157,3 +157,24 @@ def test_a_forged_unknown_or_wrong_amount_callback_changes_nothing(shop_id):
     assert services.payout_notification_receive(body=body, signature=sim.sign(body)) == "accepted"
     assert services.payout_notification_receive(body=body, signature=sim.sign(body)) == "duplicate"
     assert balance(AccountKind.SHOP_PAYOUT, shop_id) == 0
+
+
+def test_the_simulators_signed_callback_settles_a_payout_by_the_endpoint(
+    shop_id, settings, client, django_capture_on_commit_callbacks
+):
+    settings.DISBURSEMENT_SIM_BY_CALLBACK = True
+    with django_capture_on_commit_callbacks(using="marketplace", execute=True):
+        payout = _withdraw(shop_id, _account(shop_id), 50_000)
+    payout.refresh_from_db()
+    assert (payout.status, balance(AccountKind.SHOP_PAYOUT, shop_id)) == ("requested", 50_000)
+    sim = SimulatedDisbursements()
+    body = sim.notification_body(reference=payout.reference, amount=50_000, status="succeeded")
+    url = "/gateway/sim/payouts/callback/"
+
+    forged = client.post(url, body, content_type="application/json", HTTP_X_SIM_SIGNATURE="0" * 64)
+    signed = client.post(url, body, content_type="application/json", HTTP_X_SIM_SIGNATURE=sim.sign(body))
+
+    assert (forged.status_code, forged.json()) == (400, {"outcome": "forged"})
+    assert (signed.status_code, signed.json()) == (200, {"outcome": "accepted"})
+    payout.refresh_from_db()
+    assert (payout.status, balance(AccountKind.SHOP_PAYOUT, shop_id)) == ("succeeded", 0)
