@@ -30,9 +30,14 @@ from integration.money import format_rupiah
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 BUCKET_LABELS = {
-    "pending": gettext_lazy("pending"),
-    "available": gettext_lazy("available"),
-    "in_flight": gettext_lazy("in flight"),
+    "pending": gettext_lazy("Pending"),
+    "available": gettext_lazy("Available"),
+    "in_flight": gettext_lazy("In flight"),
+}
+STATUS_LABELS = {  # the payout model's own labels
+    "requested": gettext_lazy("Requested"),
+    "succeeded": gettext_lazy("Sent"),
+    "failed": gettext_lazy("Failed: money returned"),
 }
 
 
@@ -61,8 +66,12 @@ PeriodForm = type(
     "PeriodForm",
     (forms.Form,),
     {
-        "from": forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})),
-        "to": forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"})),
+        "from": forms.DateField(
+            label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        ),
+        "to": forms.DateField(
+            label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        ),
     },
 )
 
@@ -175,7 +184,7 @@ def money_page(
         "period": period,
         "query": request.GET.urlencode(),
         "accounts": accounts,
-        "payouts": backend.payouts(payee_id)[:20],
+        "payouts": [(p, STATUS_LABELS.get(p.status, p.status)) for p in backend.payouts(payee_id)[:20]],
         "bank_form": bank_form,
         "withdraw_form": withdraw_form,
     }

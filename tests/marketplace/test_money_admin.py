@@ -70,8 +70,8 @@ def test_the_statement_exports_as_csv_and_excel_with_the_same_figures(client, se
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
     assert rows[1] == ["", "Opening balance", "", "", "", "", "190000"]
     assert [row[1:3] + row[5:] for row in rows[2:4]] == [
-        ["Order completed: balance released, fee charged", "pending", "-190000", "0"],
-        ["Order completed: balance released, fee charged", "available", "186393", "186393"],
+        ["Order completed: balance released, fee charged", "Pending", "-190000", "0"],
+        ["Order completed: balance released, fee charged", "Available", "186393", "186393"],
     ]
     assert rows[2][0] == "2026-12-01 10:00:00"  # WIB
     assert rows[-1] == ["", "Closing balance", "", "", "", "", "186393"]
