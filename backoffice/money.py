@@ -82,7 +82,8 @@ class BankAccountForm(forms.Form):
 
     def __init__(self, *args, banks: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bank_code"].choices = sorted(banks.items(), key=lambda item: item[1])
+        field: forms.ChoiceField = self.fields["bank_code"]  # type: ignore[assignment]
+        field.choices = [(code, banks[code]) for code in sorted(banks, key=banks.__getitem__)]
 
 
 class WithdrawForm(forms.Form):

@@ -483,8 +483,18 @@ def payee_balances(payee_kind: str, payee_ids: list[int]) -> list[contracts.Bala
     figures: dict[int, dict[str, int]] = {payee: dict.fromkeys(BUCKETS, 0) for payee in payee_ids}
     rows = LedgerAccount.objects.using(ALIAS).filter(kind__in=buckets, holder_id__in=payee_ids)
     for kind, holder, balance in rows.values_list("kind", "holder_id", "balance"):
-        figures[holder][buckets[kind]] = balance
-    return [contracts.BalanceDTO(payee_kind=payee_kind, payee_id=payee, **figures[payee]) for payee in payee_ids]
+        if holder is not None:  # the filter asks for holders: always
+            figures[holder][buckets[kind]] = balance
+    return [
+        contracts.BalanceDTO(
+            payee_kind=payee_kind,
+            payee_id=payee,
+            pending=figures[payee]["pending"],
+            available=figures[payee]["available"],
+            in_flight=figures[payee]["in_flight"],
+        )
+        for payee in payee_ids
+    ]
 
 
 def payee_balance(payee_kind: str, payee_id: int) -> contracts.BalanceDTO:

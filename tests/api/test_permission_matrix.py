@@ -7,12 +7,16 @@ by being routed; the test fails until its URL parameters (and, for a write, a
 valid body and what it writes) are known below.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 
 from marketplace import services as marketplace_services
+from marketplace.services.ledger import Leg, ledger_post
 from storefront.services import creator_follow, post_create, showcase_item_add
 from tests.api.conftest import ADDRESS, png_upload
 from tests.factories import CampaignFactory, VoucherFactory
@@ -60,6 +64,10 @@ WRITE_BODIES = {
         "starts_at": "2026-01-01T00:00:00+07:00",
         "ends_at": "2036-01-01T00:00:00+07:00",
     },
+    "api:seller-bank-accounts": {"bank_code": "bni", "number": "2234567890"},
+    "api:seller-payouts": {"bank_account_id": "shop_account_id", "amount": 10_000},
+    "api:creator-bank-accounts": {"bank_code": "bni", "number": "3234567890"},
+    "api:creator-payouts": {"bank_account_id": "creator_account_id", "amount": 10_000},
     ("api:creator-showcase-own", "post"): {"product_id": None},  # the other shop's product
     ("api:creator-showcase-own", "put"): {"product_ids": "showcase"},
 }
@@ -153,6 +161,26 @@ OWNER_WRITES = {
         "+",
         lambda o: {"id": o["voucher_id"], "is_active": False},
     ),
+    ("api:seller-bank-accounts", "post"): (
+        "marketplace.BankAccount",
+        "+",
+        lambda o: {"payee_kind": "shop", "payee_id": o["shop_id"], "number": "2234567890"},
+    ),
+    ("api:seller-payouts", "post"): (
+        "marketplace.Payout",
+        "+",
+        lambda o: {"payee_kind": "shop", "payee_id": o["shop_id"], "amount": 10_000},
+    ),
+    ("api:creator-bank-accounts", "post"): (
+        "marketplace.BankAccount",
+        "+",
+        lambda o: {"payee_kind": "creator", "payee_id": o["creator_id"], "number": "3234567890"},
+    ),
+    ("api:creator-payouts", "post"): (
+        "marketplace.Payout",
+        "+",
+        lambda o: {"payee_kind": "creator", "payee_id": o["creator_id"], "amount": 10_000},
+    ),
     ("api:seller-vouchers", "post"): (
         "marketplace.Voucher",
         "+",
@@ -201,7 +229,7 @@ def _rows(body) -> list:
 
 
 def _row_id(row: dict):
-    return row.get("id", row.get("shop_id"))
+    return row.get("id", row.get("shop_id", row.get("payee_id")))
 
 
 def _snapshot() -> dict:
@@ -231,6 +259,22 @@ def owned(world):
     )
     cart = shopper.post("/api/v1/cart/items/", {"variant_id": world.variant.id, "quantity": 1}, format="json")
     creator = apps.get_model("storefront", "Creator").objects.get(user_id=world.creator_user.id)
+    # Money: the order completes (the shop's share available); the creator is owed Rp 50.000;
+    # each has a bank account and a withdrawal.
+    marketplace_services.order_complete(order_id=order["id"])
+    ledger_post(
+        kind="payment_captured",
+        legs=[Leg("creator_available", creator.id, 50_000), Leg("gateway", None, -50_000)],
+    )
+    accounts = {}
+    for kind, payee in (("shop", world.shop.id), ("creator", creator.id)):
+        account = marketplace_services.bank_account_add(
+            payee_kind=kind, payee_id=payee, bank_code="bca", number="1234567890"
+        )
+        marketplace_services.payout_request(
+            payee_kind=kind, payee_id=payee, bank_account_id=account.id, amount=10_000, idempotency_key="m"
+        )
+        accounts[kind] = account.id
     post = post_create(creator=creator, caption="Matrix", product_ids=[world.variant.product_id])
     showcase_item_add(creator=creator, product_id=world.variant.product_id)
     creator_follow(creator_id=creator.id, user_id=world.shopper.id)
@@ -244,6 +288,9 @@ def owned(world):
         "variant_id": world.variant.id,
         "voucher_id": VoucherFactory(shop=world.shop).id,
         "review_id": review.id,
+        "creator_id": creator.id,
+        "shop_account_id": accounts["shop"],
+        "creator_account_id": accounts["creator"],
     }
 
 
@@ -292,9 +339,10 @@ def _body(name: str, method: str, world, ids: dict) -> dict:
         "product_id": ids["other_product_id"],
         "shop_id": world.shop.id,
         "order_line_id": ids.get("fresh_line_id"),
+        "bank_account_id": ids.get(body.get("bank_account_id")),
     }
     return {
-        key: fills[key] if key in fills and (value is None or value == "showcase") else value
+        key: fills[key] if key in fills and (value is None or value in ("showcase", *ids)) else value
         for key, value in body.items()
     }
 
@@ -308,6 +356,9 @@ def _url(route: str, owned: dict) -> str:
     for name, value in owned.items():
         url = url.replace(f"<id:{name}>", str(value)).replace(f"<slug:{name}>", str(value))
     assert "<" not in url, f"{route}: add its URL parameter to the `owned` fixture of the permission matrix"
+    if url.endswith("/statement/"):  # the last week and today, in Jakarta
+        today = timezone.localdate()
+        url += f"?from={today - timedelta(days=7)}&to={today}"
     return url
 
 
