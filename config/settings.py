@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "CourierEnum": "integration.contracts.COURIER_CODES",
         "VoucherKindEnum": "marketplace.models.VoucherKind",
         "AttributionSourceEnum": "integration.contracts.ATTRIBUTION_SOURCES",
+        "LedgerKindEnum": "marketplace.models.LedgerTransaction.Kind",
+        "PayoutStatusEnum": "marketplace.models.PayoutStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
