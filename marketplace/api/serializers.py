@@ -1,6 +1,7 @@
 """Shapes of the seller API: the marketplace's own records, read by their owner."""
 
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -332,8 +333,13 @@ StatementQuerySerializer = type(
     {
         "from": serializers.DateField(help_text=_("First day, in Asia/Jakarta")),
         "to": serializers.DateField(
-            help_text=_("Last day, in Asia/Jakarta; at most %(n)d days after the first")
-            % {"n": rules.STATEMENT_MAX_DAYS}
+            # Formatted when read, so that the text follows the active language.
+            help_text=lazy(
+                lambda: (
+                    _("Last day, in Asia/Jakarta; at most %(n)d days after the first") % {"n": rules.STATEMENT_MAX_DAYS}
+                ),
+                str,
+            )()
         ),
         "shop": _shop_field(),
     },
