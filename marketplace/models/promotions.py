@@ -84,7 +84,7 @@ class FreeShippingCampaign(models.Model):
     ends_at = models.DateTimeField(_("valid until"))
     is_active = models.BooleanField(default=True)
     shops = models.ManyToManyField(
-        "marketplace.Shop", related_name="free_shipping_campaigns", verbose_name=_("eligible shops")
+        "marketplace.Shop", blank=True, related_name="free_shipping_campaigns", verbose_name=_("eligible shops")
     )
 
     class Meta:

@@ -193,6 +193,13 @@ class CheckoutRequestSerializer(serializers.Serializer):
     shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     attributions = AttributionSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]
+    platform_voucher = TextField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A platform voucher code, for every shop."),
+    )
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -268,6 +275,13 @@ class CheckoutPreviewRequestSerializer(serializers.Serializer):
     province = TextField(max_length=80)
     shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
+    platform_voucher = TextField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A platform voucher code, for every shop."),
+    )
 
 
 class ShippingOptionSerializer(serializers.Serializer):
@@ -289,12 +303,22 @@ class ShopTotalSerializer(serializers.Serializer):
         return {"shop_id": shop_id, "subtotal": subtotal, "shipping_fee": fee, "discount": discount}
 
 
+class PromotionShareSerializer(serializers.Serializer):
+    """One order's share of the platform's promotions (already in its shop total)."""
+
+    shop_id = serializers.IntegerField()
+    platform_discount = serializers.IntegerField(help_text=_("The order's share of the platform voucher."))
+    shop_funded = serializers.IntegerField(help_text=_("Of which the shop pays."))
+    shipping_subsidy = serializers.IntegerField(help_text=_("Free shipping taken off the order's shipping fee."))
+
+
 class CheckoutPreviewSerializer(serializers.Serializer):
     cart = CartSerializer()
     shipping_options = ShippingOptionSerializer(many=True)
     shop_totals = ShopTotalSerializer(many=True)
     total = serializers.IntegerField()
     problems = serializers.DictField(child=serializers.ListField(child=TextField()))
+    promotions = PromotionShareSerializer(many=True)
 
 
 class ReviewCreateSerializer(serializers.Serializer):

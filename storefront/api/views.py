@@ -167,6 +167,7 @@ def _checkout_request(buyer_id: int, key: str, data: dict) -> services.CheckoutR
         shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
         vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
         origins=tuple(contracts.Attribution(**a) for a in data["attributions"]),
+        platform_voucher=data["platform_voucher"],
     )
 
 
@@ -282,6 +283,7 @@ class CheckoutPreviewApi(APIView):
             province=data["province"],
             shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
             vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+            platform_voucher=data["platform_voucher"].strip().upper(),
         )
         return Response(s.CheckoutPreviewSerializer(preview).data)
 
