@@ -132,6 +132,7 @@ class ProductDetail:
     summary: ProductSummary
     description: str
     variants: tuple[VariantDTO, ...]
+    free_shipping: bool = False  # its shop is in a free-shipping (Bebas Ongkir) campaign running now
 
 
 # --- Cart ----------------------------------------------------------------------

@@ -117,21 +117,6 @@ def campaigns_now(shop_ids) -> list[Campaign]:
     return [Campaign(campaign, frozenset(shops)) for campaign, shops in found.values()]
 
 
-def free_shipping_shop_ids(shop_ids: list[int]) -> set[int]:
-    """Which of `shop_ids` take part in a free-shipping campaign running now."""
-    now = timezone.now()
-    return set(
-        FreeShippingCampaign.shops.through.objects.using(ALIAS)
-        .filter(
-            shop_id__in=shop_ids,
-            freeshippingcampaign__is_active=True,
-            freeshippingcampaign__starts_at__lte=now,
-            freeshippingcampaign__ends_at__gt=now,
-        )
-        .values_list("shop_id", flat=True)
-    )
-
-
 # --- Rules -----------------------------------------------------------------------------------
 
 

@@ -79,9 +79,12 @@ class ProductDetailSerializer(ProductCardSerializer):
     description = TextField(read_only=True)
     stock_state = serializers.ChoiceField(choices=["in_stock", "out_of_stock"], read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
+    free_shipping = serializers.BooleanField(
+        read_only=True, help_text=_("Its shop ships free now (a free-shipping campaign is running).")
+    )
 
     class Meta(ProductCardSerializer.Meta):
-        fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants"]
+        fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants", "free_shipping"]
 
 
 class CreatorSerializer(ModelSerializer):

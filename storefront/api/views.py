@@ -66,6 +66,7 @@ class ProductDetailApi(APIView):
         card.description = detail.description
         card.variants = [{**asdict(v), "in_stock": v.in_stock} for v in detail.variants]
         card.stock_state = "in_stock" if any(v.in_stock for v in detail.variants) else "out_of_stock"
+        card.free_shipping = detail.free_shipping
         return Response(s.ProductDetailSerializer(card).data)
 
 

@@ -92,3 +92,16 @@ def test_the_api_and_the_page_show_each_orders_share(world, client):
     ]
     shown = re.sub(r"\s+", " ", html.unescape(page))
     assert "Rp 12.195" in shown and "Rp 7.805" in shown and "-Rp 10.000" in shown
+
+
+def test_a_product_of_a_free_shipping_shop_shows_the_badge_on_its_page_and_in_the_api(world, client):
+    FreeShippingCampaignFactory().shops.set([world.shop])
+    eligible, other = world.variant.product_id, world.other_variant.product_id
+
+    page = client.get(reverse("storefront:product_detail", args=[eligible])).content.decode()
+    other_page = client.get(reverse("storefront:product_detail", args=[other])).content.decode()
+    api = world.client("anonymous")
+
+    assert 'class="badge free-shipping"' in page and 'class="badge free-shipping"' not in other_page
+    assert api.get(f"/api/v1/products/{eligible}/").json()["free_shipping"] is True
+    assert api.get(f"/api/v1/products/{other}/").json()["free_shipping"] is False

@@ -229,3 +229,13 @@ def test_a_three_shop_checkout_with_both_promotions_stays_within_40_queries(port
     assert len(counted) <= 40, counted
     assert sum(o.total for o in result.orders) == 175_000 + 45_000 - 20_000 - 30_000
     print(f"\nthree-shop checkout with platform voucher and free shipping: {len(counted)} queries")
+
+
+def test_the_products_of_an_eligible_shop_carry_the_free_shipping_mark(port):
+    eligible, other = VariantFactory(), VariantFactory()
+    FreeShippingCampaignFactory().shops.set([eligible.product.shop])
+    ended = FreeShippingCampaignFactory(is_active=False)
+    ended.shops.set([other.product.shop])
+
+    assert port.get_product(eligible.product_id).free_shipping is True
+    assert port.get_product(other.product_id).free_shipping is False
