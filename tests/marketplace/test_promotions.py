@@ -1,6 +1,10 @@
 """Platform vouchers and free shipping across the shops of one checkout: the split, who funds
 it, its ledger legs, and giving its use back. Expected figures are worked out by hand."""
 
+import hashlib
+import json
+from dataclasses import asdict
+
 import pytest
 from django.db.models import Sum
 
@@ -17,6 +21,7 @@ from marketplace.models import (
     PlatformVoucherUse,
     PromotionFunding,
 )
+from marketplace.services.checkout import _fingerprint
 from tests.factories import FreeShippingCampaignFactory, PlatformVoucherFactory, ShopFactory, VariantFactory
 from tests.marketplace.conftest import ADDRESS, command, fill_cart
 from tests.marketplace.test_reversals import _expire, _pay
@@ -239,3 +244,15 @@ def test_the_products_of_an_eligible_shop_carry_the_free_shipping_mark(port):
 
     assert port.get_product(eligible.product_id).free_shipping is True
     assert port.get_product(other.product_id).free_shipping is False
+
+
+def test_a_checkout_without_a_platform_voucher_hashes_as_before_platform_vouchers():
+    # The fingerprint of this command as computed before the field existed (its body had no platform_voucher)
+    plain = command(BUYER, key="k-1")
+    body = asdict(plain)
+    for name in ("idempotency_key", "attributions", "platform_voucher"):
+        body.pop(name)
+    before = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+    assert _fingerprint(plain) == before
+    assert _fingerprint(command(BUYER, key="k-1", platform_voucher="JALIN20")) != before
