@@ -411,16 +411,21 @@ def run_stage(scenarios: list[Scenario], *, products: int, seconds: int, session
 # --- Checkout and relay ----------------------------------------------------------
 
 
-def checkout_contention(*, buyers: int, concurrency: int) -> dict:
+def checkout_contention(*, buyers: int, concurrency: int, platform_voucher: bool = False) -> dict:
     """Many buyers check out a three-shop cart at once, fighting over scarce stock.
 
     Each cart holds one unit of one hot variant from each of three shops; each hot
-    variant has stock for two thirds of the buyers, so a third are refused.
+    variant has stock for two thirds of the buyers, so a third are refused. With
+    `platform_voucher`, every buyer also enters one Rp 10.000 platform voucher code,
+    split over the three orders, that every checkout locks (its limit: all buyers).
     """
+    from datetime import timedelta
+
     from django.db.models import Sum
+    from django.utils import timezone
 
     from integration.transport import marketplace
-    from marketplace.models import Order, OrderLine, Shop, Variant
+    from marketplace.models import Order, OrderLine, PlatformVoucher, Shop, Variant
 
     port = marketplace()
     shops = list(Shop.objects.order_by("id")[:3])
@@ -434,6 +439,22 @@ def checkout_contention(*, buyers: int, concurrency: int) -> dict:
         for variant in hot:
             port.add_to_cart(buyer_id=session["user_id"], variant_id=variant.id, quantity=1)
     orders_before = Order.objects.count()
+    code = ""
+    if platform_voucher:
+        code = "BENCHJALIN"
+        PlatformVoucher.objects.update_or_create(
+            code=code,
+            defaults={
+                "kind": "fixed",
+                "value": 10_000,
+                "starts_at": timezone.now() - timedelta(days=1),
+                "ends_at": timezone.now() + timedelta(days=1),
+                "usage_limit": buyers,
+                "per_buyer_limit": 1,
+                "used_count": 0,
+                "is_active": True,
+            },
+        )
 
     server = Server()
     latencies, outcomes = [], {"placed": 0, "refused": 0, "errors": 0}
@@ -450,6 +471,7 @@ def checkout_contention(*, buyers: int, concurrency: int) -> dict:
                 "postal_code": "55271",
                 "payment_method": "virtual_account",
                 "idempotency_key": uuid.uuid4().hex,
+                "platform_voucher": code,
                 "csrfmiddlewaretoken": session["csrf"],
             }
         )
@@ -500,6 +522,7 @@ def checkout_contention(*, buyers: int, concurrency: int) -> dict:
         "memory_mb": memory,
         "queries_mean": statistics.mean(placed_queries) if placed_queries else 0,
         "queries_max": max(placed_queries, default=0),
+        "platform_voucher": code,
         **outcomes,
     }
     log(f"checkout: {result}")
@@ -697,6 +720,9 @@ def budgets(by: dict, small_n: int, large_n: int, checkout: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short runs on a smaller catalogue, report under var/")
+    parser.add_argument(
+        "--platform-voucher", action="store_true", help="the checkout scenario's buyers also use one platform voucher"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (make bench installs it)")
@@ -718,7 +744,9 @@ def main() -> None:
         products=large, shops=200, creators=2000, posts=large
     )
     large_results = run_stage(SCENARIOS, products=large, seconds=seconds, sessions=sessions)
-    checkout = checkout_contention(buyers=90 if args.quick else 300, concurrency=16)
+    checkout = checkout_contention(
+        buyers=90 if args.quick else 300, concurrency=16, platform_voucher=args.platform_voucher
+    )
     relay = relay_throughput(events=1000 if args.quick else 5000)
 
     text = report(

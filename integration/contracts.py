@@ -132,6 +132,7 @@ class ProductDetail:
     summary: ProductSummary
     description: str
     variants: tuple[VariantDTO, ...]
+    free_shipping: bool = False  # its shop is in a free-shipping (Bebas Ongkir) campaign running now
 
 
 # --- Cart ----------------------------------------------------------------------
@@ -254,6 +255,7 @@ class CheckoutCommand:
     attributions: tuple[Attribution, ...] = ()
     shipping: tuple[ShippingChoice, ...] = ()  # one per shop; a shop left out gets its cheapest option
     vouchers: tuple[VoucherChoice, ...] = ()  # at most one per shop
+    platform_voucher: str = ""  # one platform voucher code for the whole checkout, or none
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,17 @@ class CheckoutResult:
 
 
 @dataclass(frozen=True)
+class PromotionShare:
+    """One order's share of the checkout's platform promotions (already in shop_totals:
+    `platform_discount` in its discount, `shipping_subsidy` off its shipping fee)."""
+
+    shop_id: int
+    platform_discount: int  # this order's share of the platform voucher
+    shop_funded: int  # of which the shop pays
+    shipping_subsidy: int  # free shipping (Bebas Ongkir), paid by the platform
+
+
+@dataclass(frozen=True)
 class CheckoutPreview:
     """What a checkout would cost now, computed by the marketplace (never by the caller)."""
 
@@ -337,6 +350,7 @@ class CheckoutPreview:
     shop_totals: tuple[tuple[int, int, int, int], ...]  # (shop_id, subtotal, shipping_fee, discount)
     total: int
     problems: dict[str, list[str]] = field(default_factory=dict)  # price changes, stock-outs, bad vouchers
+    promotions: tuple[PromotionShare, ...] = ()  # one per order a platform promotion reaches
 
 
 @dataclass(frozen=True)
@@ -502,6 +516,7 @@ class MarketplacePort(Protocol):
         province: str,
         shipping: tuple[ShippingChoice, ...] = (),
         vouchers: tuple[VoucherChoice, ...] = (),
+        platform_voucher: str = "",
     ) -> CheckoutPreview: ...
 
     @query

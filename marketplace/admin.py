@@ -62,9 +62,18 @@ class ShopAdmin(OwnedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
-            return ["rating", "review_count"]
+            return ["rating", "review_count", "promotions"]
         # Ownership and the local-business mark are the platform's to grant.
-        return ["owner_user_id", "is_local_business", "rating", "review_count"]
+        return ["owner_user_id", "is_local_business", "rating", "review_count", "promotions"]
+
+    @admin.display(description=_("platform promotions taken part in"))
+    def promotions(self, shop):
+        """Read-only for the seller: the platform's vouchers and free-shipping campaigns of this shop."""
+        if shop.pk is None:
+            return "-"
+        vouchers = [f"{v.code} ({v.shop_share_bp / 100:g}%)" for v in shop.platform_vouchers.order_by("id")]
+        campaigns = [c.name for c in shop.free_shipping_campaigns.order_by("id")]
+        return ", ".join([*vouchers, *campaigns]) or "-"
 
     def get_urls(self):
         from .admin_ledger import shop_money_view
@@ -534,3 +543,6 @@ class OrderAdmin(OwnedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 # Platform staff: undelivered integration events, with a replay action.
 admin.site.register(OutboxEvent, OutboxEventAdmin)
 from . import admin_ledger  # noqa: E402, F401  (registers the ledger's admin)
+from .admin_promotions import PromotionFundingInline  # noqa: E402  (registers the promotions' admin)
+
+OrderAdmin.inlines = [OrderLineInline, PromotionFundingInline]

@@ -45,8 +45,15 @@ class MarketplaceProvider:
         province: str,
         shipping: tuple[contracts.ShippingChoice, ...] = (),
         vouchers: tuple[contracts.VoucherChoice, ...] = (),
+        platform_voucher: str = "",
     ) -> contracts.CheckoutPreview:
-        return services.checkout_preview(buyer_id=buyer_id, province=province, shipping=shipping, vouchers=vouchers)
+        return services.checkout_preview(
+            buyer_id=buyer_id,
+            province=province,
+            shipping=shipping,
+            vouchers=vouchers,
+            platform_voucher=platform_voucher,
+        )
 
     def get_order(self, *, buyer_id: int, order_id: int) -> contracts.OrderDTO:
         return selectors.order_for_buyer(buyer_id=buyer_id, order_id=order_id)

@@ -18,7 +18,7 @@ from integration import uploads
 from integration.contracts import ID_MAX
 from integration.text import message
 
-from .models import Category, Variant, Voucher, VoucherKind
+from .models import Category, FreeShippingCampaign, PlatformVoucher, Shop, Variant, Voucher, VoucherKind
 
 
 def _is_whole(value) -> bool:
@@ -163,6 +163,14 @@ VOUCHER_LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
 VOUCHER_DATE_RANGE = message(gettext_noop("Choose a date from 1 January 2000 to 31 December 2100."))
 VOUCHER_USED_MORE = message(gettext_noop("It has been used more often already."))
 VOUCHER_CODE_TAKEN = message(gettext_noop("This shop already has a voucher with this code."))
+PLATFORM_VOUCHER_CODE_TAKEN = message(gettext_noop("Another platform voucher has this code."))
+SHOP_SHARE_BP = _whole(0, 10_000, gettext_noop("A shops' share is between %(low)d and %(high)d basis points."))
+SHOP_SHARE_WITHOUT_SHOPS = message(gettext_noop("A shops' share needs participating shops."))
+SHOPS_UNKNOWN = message(gettext_noop("Choose existing shops."))
+CAMPAIGN_KEY = Text(100, message(gettext_noop("Enter a campaign key of at most %(n)d characters."), n=100))
+CAMPAIGN_NAME = Text(120, message(gettext_noop("Enter a name of at most %(n)d characters."), n=120))
+CAMPAIGN_KEY_TAKEN = message(gettext_noop("Another free-shipping campaign has this key."))
+CAMPAIGN_NO_SHOPS = message(gettext_noop("Choose at least one eligible shop."))
 
 # `value` is bounded by the wider of its two kinds; `voucher_errors` narrows it by kind.
 VOUCHER_LIMITS = {
@@ -279,6 +287,83 @@ def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
         .exists()
     ):
         errors["code"] = [str(VOUCHER_CODE_TAKEN)]
+    return errors
+
+
+def _window_errors(row) -> Errors:
+    errors: Errors = {}
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(row, name)
+        if moment is not None and not VOUCHER_EARLIEST <= moment <= VOUCHER_LATEST:
+            errors[name] = [str(VOUCHER_DATE_RANGE)]
+    if not errors and (row.starts_at is None or row.ends_at is None or row.starts_at >= row.ends_at):
+        errors["ends_at"] = [str(VOUCHER_WINDOW)]
+    return errors
+
+
+def _shop_errors(shop_ids, using: str) -> list[str]:
+    ids = set(shop_ids)
+    if Shop.objects.using(using).filter(id__in=ids).count() != len(ids):
+        return [str(SHOPS_UNKNOWN)]
+    return []
+
+
+def platform_voucher_errors(voucher, *, shop_ids=(), using: str = "marketplace") -> Errors:
+    """What is wrong with a platform voucher and its participating shops (normalising its code
+    first), by field: the shop voucher's limits, plus the shops' share."""
+    voucher.code = (voucher.code or "").strip().upper() if isinstance(voucher.code, str) else voucher.code
+    errors = _limit_errors(voucher, VOUCHER_LIMITS, optional=("max_discount", "usage_limit"))
+    if "code" not in errors and not voucher.code.isalnum():
+        errors["code"] = [str(VOUCHER_CODE.message)]
+    errors.pop("value", None)
+    if voucher.kind not in VoucherKind.values:
+        errors["kind"] = [str(VOUCHER_KIND_UNKNOWN)]
+    else:
+        value_rule = VOUCHER_PERCENT if voucher.kind == VoucherKind.PERCENT else VOUCHER_AMOUNT
+        if found := value_rule.errors(voucher.value):
+            errors["value"] = found
+    errors |= _window_errors(voucher)
+    if (
+        "usage_limit" not in errors
+        and voucher.usage_limit is not None
+        and voucher.usage_limit < (voucher.used_count or 0)
+    ):
+        errors["usage_limit"] = [str(VOUCHER_USED_MORE)]
+    if found := SHOP_SHARE_BP.errors(voucher.shop_share_bp):
+        errors["shop_share_bp"] = found
+    elif voucher.shop_share_bp and not shop_ids:
+        errors["shop_share_bp"] = [str(SHOP_SHARE_WITHOUT_SHOPS)]
+    if found := _shop_errors(shop_ids, using):
+        errors["shops"] = found
+    if not errors and PlatformVoucher.objects.using(using).filter(code=voucher.code).exclude(id=voucher.id).exists():
+        errors["code"] = [str(PLATFORM_VOUCHER_CODE_TAKEN)]
+    return errors
+
+
+def free_shipping_errors(campaign, *, shop_ids=(), using: str = "marketplace") -> Errors:
+    """What is wrong with a free-shipping campaign and its eligible shops, by field."""
+    campaign.campaign_key = (campaign.campaign_key or "").strip()
+    limits = {
+        "campaign_key": CAMPAIGN_KEY,
+        "name": CAMPAIGN_NAME,
+        "max_per_order": VOUCHER_MAX_DISCOUNT,
+        "max_per_checkout": VOUCHER_MAX_DISCOUNT,
+        "min_spend": VOUCHER_MIN_SPEND,
+    }
+    errors = _limit_errors(campaign, limits, optional=("max_per_order", "max_per_checkout"))
+    errors |= _window_errors(campaign)
+    if not shop_ids:
+        errors["shops"] = [str(CAMPAIGN_NO_SHOPS)]
+    elif found := _shop_errors(shop_ids, using):
+        errors["shops"] = found
+    if (
+        "campaign_key" not in errors
+        and FreeShippingCampaign.objects.using(using)
+        .filter(campaign_key=campaign.campaign_key)
+        .exclude(id=campaign.id)
+        .exists()
+    ):
+        errors["campaign_key"] = [str(CAMPAIGN_KEY_TAKEN)]
     return errors
 
 

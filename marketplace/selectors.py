@@ -22,6 +22,7 @@ from .models import (
     Commission,
     CommissionStatus,
     Courier,
+    FreeShippingCampaign,
     LedgerAccount,
     LedgerEntry,
     Order,
@@ -107,15 +108,33 @@ def variant_dto(variant: Variant) -> contracts.VariantDTO:
     )
 
 
+def free_shipping_shop_ids(shop_ids) -> set[int]:
+    """Which of `shop_ids` a free-shipping campaign running now makes eligible. One query."""
+    now = timezone.now()
+    return set(
+        FreeShippingCampaign.shops.through.objects.using(ALIAS)
+        .filter(
+            shop_id__in=list(shop_ids),
+            freeshippingcampaign__is_active=True,
+            freeshippingcampaign__starts_at__lte=now,
+            freeshippingcampaign__ends_at__gt=now,
+        )
+        .values_list("shop_id", flat=True)
+    )
+
+
 def product_details(product_ids: list[int]) -> list[contracts.ProductDetail]:
-    """Active products by id, in the order asked, with their variants. Two queries."""
+    """Active products by id, in the order asked, with their variants and whether their shop
+    ships free now. Three queries."""
     products = _products().filter(id__in=product_ids, status=ProductStatus.ACTIVE).prefetch_related("variants")
     by_id = {p.id: p for p in products}
+    free = free_shipping_shop_ids({p.shop_id for p in by_id.values()})
     return [
         contracts.ProductDetail(
             summary=product_summary(p),
             description=p.description,
             variants=tuple(variant_dto(v) for v in p.variants.all()),
+            free_shipping=p.shop_id in free,
         )
         for pid in product_ids
         if (p := by_id.get(pid))

@@ -66,6 +66,14 @@ class CheckoutForm(AddressForm):
     saved_address = forms.ChoiceField(label=_("Deliver to"), widget=forms.RadioSelect, required=False)
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PAYMENT_METHODS, widget=forms.RadioSelect)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    platform_voucher = forms.CharField(
+        label=_("Platform voucher code"),
+        help_text=_("One code for every shop in this checkout."),
+        max_length=40,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"hx-preserve": "true", "autocapitalize": "characters"}),
+    )
 
     field_order = ["saved_address", *ADDRESS_FIELDS, "payment_method"]
 
@@ -158,6 +166,10 @@ class CheckoutForm(AddressForm):
         return tuple(
             contracts.ShippingChoice(shop_id=k, courier=v) for k, v in sorted(self._per_shop("shipping_").items())
         )
+
+    def platform_voucher_code(self) -> str:
+        """Read from the submitted data, like the per-shop codes: the preview needs it first."""
+        return (self.data.get(self.add_prefix("platform_voucher")) or "").strip().upper()[:40] if self.is_bound else ""
 
     def voucher_choices(self) -> tuple[contracts.VoucherChoice, ...]:
         return tuple(contracts.VoucherChoice(shop_id=k, code=v) for k, v in sorted(self._per_shop("voucher_").items()))

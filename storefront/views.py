@@ -311,6 +311,7 @@ def checkout(request):
             shipping=form.shipping_choices(),
             vouchers=form.voucher_choices(),
             origins=_attributions(request),
+            platform_voucher=form.platform_voucher_code(),
         )
         try:
             result = services.checkout_place(request=asked, port=port)
@@ -340,6 +341,7 @@ def _preview(port, buyer_id: int, form: CheckoutForm, fallback=None) -> contract
             province=form.delivery_province(),
             shipping=form.shipping_choices(),
             vouchers=form.voucher_choices(),
+            platform_voucher=form.platform_voucher_code(),
         )
     except contracts.Unavailable:
         if fallback is None:
@@ -352,9 +354,12 @@ def _preview(port, buyer_id: int, form: CheckoutForm, fallback=None) -> contract
 def _shop_sections(form: CheckoutForm, preview: contracts.CheckoutPreview) -> list[dict]:
     """Per shop: its lines, its courier and voucher fields and the marketplace's sums."""
     sections = []
+    shares = {share.shop_id: share for share in preview.promotions}
     for shop_id, subtotal, fee, discount in preview.shop_totals:
+        promotion = shares.get(shop_id)
+        courier_fee = fee + (promotion.shipping_subsidy if promotion else 0)  # before free shipping
         # Unchosen, the courier shown is the one the marketplace priced (its fee matches).
-        priced = [o.courier for o in preview.shipping_options if o.shop_id == shop_id and o.fee == fee]
+        priced = [o.courier for o in preview.shipping_options if o.shop_id == shop_id and o.fee == courier_fee]
         form.fields[f"shipping_{shop_id}"].initial = priced[0] if priced else None
         shipping, voucher = form.shop_fields(shop_id)
         lines = [line for line in preview.cart.lines if line.shop_id == shop_id]
@@ -365,8 +370,9 @@ def _shop_sections(form: CheckoutForm, preview: contracts.CheckoutPreview) -> li
                 "shipping": shipping,
                 "voucher": voucher,
                 "subtotal": subtotal,
-                "fee": fee,
+                "fee": courier_fee,
                 "discount": discount,
+                "promotion": promotion,
             }
         )
     return sections

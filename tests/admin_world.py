@@ -88,6 +88,11 @@ def platform_rows() -> None:
         [LedgerEntry(transaction=entry, account=a, amount=x) for a, x in ((held, 5), (paid, -5))]
     )
     ReconciliationRun.objects.create(accounts=2, differences=[{"name": SECRET}])
+    # Platform promotions are the platform staff's.
+    from tests.factories import FreeShippingCampaignFactory, PlatformVoucherFactory
+
+    PlatformVoucherFactory(code="RAHASIA")
+    FreeShippingCampaignFactory(name="Bebas Ongkir Rahasia", campaign_key=SECRET)
 
 
 def build_world() -> dict[str, object]:

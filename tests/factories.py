@@ -246,3 +246,24 @@ class CommentFactory(factory.django.DjangoModelFactory):
     user_id = 1
     author_name = "pembeli"
     body = "Mantap"
+
+
+class PlatformVoucherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.PlatformVoucher
+
+    code = factory.Sequence(lambda n: f"JALIN{n}")
+    kind = mp.VoucherKind.FIXED
+    value = 20_000
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=30))
+
+
+class FreeShippingCampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mp.FreeShippingCampaign
+
+    campaign_key = factory.Sequence(lambda n: f"bebas-ongkir-{n}")
+    name = factory.Sequence(lambda n: f"Bebas Ongkir {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=30))

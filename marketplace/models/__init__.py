@@ -501,3 +501,10 @@ from .money import (  # noqa: E402, F401
     PayoutStatus,
     ReconciliationRun,
 )
+from .promotions import (  # noqa: E402, F401
+    FreeShippingCampaign,
+    FundingSource,
+    PlatformVoucher,
+    PlatformVoucherUse,
+    PromotionFunding,
+)

@@ -6,13 +6,18 @@ as running figures and can always be recomputed from the entries (`ledger_reconc
 
 The money of one order, online payment (COD: the courier's cash instead of the gateway):
 
-- payment captured: gateway -total; shop pending +(goods - discount - commissions);
-  each attributed creator's pending +commission; courier payable +shipping.
+- payment captured: gateway -total; shop pending +(goods - the shop's own discounts -
+  commissions); each attributed creator's pending +commission; courier payable +the
+  courier's whole fee; platform promotion expense -(what the platform funds of the order's
+  platform voucher share and free shipping, `PromotionFunding`). So a seller receives the
+  full price less only its own share of a promotion.
 - order completed: pending → available, less the platform's fee and its VAT
-  (`pricing.platform_fee`), which go to fee revenue and VAT payable.
-- refunded: every account the order reached gives back what it holds of it; the
-  buyer's refund is the sum. An available balance never goes negative: a refund it
-  cannot cover is refused.
+  (`pricing.platform_fee`, charged on the shop's share of the goods), which go to fee
+  revenue and VAT payable.
+- refunded: every account the order reached gives back what it holds of it (the
+  promotion expense too: the platform's funding of that order is reversed); the buyer's
+  refund is the sum, the order's total. An available balance never goes negative: a
+  refund it cannot cover is refused.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .. import pricing
 from ..models import (
     AccountKind,
     FeeInvoice,
+    FundingSource,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
@@ -125,16 +131,33 @@ def _commissions(order: Order) -> dict[int, int]:
     return earned
 
 
+def _platform_funded(order: Order) -> tuple[int, int]:
+    """(of the goods, of the shipping): what the platform pays of the order's promotions."""
+    goods = shipping = 0
+    for funding in order.promotion_fundings.all():
+        if funding.source == FundingSource.FREE_SHIPPING:
+            shipping += funding.platform_amount
+        else:
+            goods += funding.platform_amount
+    return goods, shipping
+
+
+def shop_goods(order: Order, platform_goods: int) -> int:
+    """The shop's share of the order's goods: the price less only the discounts it funds."""
+    return order.subtotal - order.discount + platform_goods
+
+
 def ledger_capture(order: Order) -> LedgerTransaction:
     """The buyer's money for `order` arrived (the gateway's callback, or the courier's cash on delivery)."""
     source = AccountKind.COD if order.payment_method == PaymentMethod.COD else AccountKind.GATEWAY
     commissions = _commissions(order)
-    goods = order.subtotal - order.discount
+    platform_goods, platform_shipping = _platform_funded(order)
     legs = [
         Leg(source, None, -order.total),
-        Leg(AccountKind.COURIER_PAYABLE, None, order.shipping_fee),
-        Leg(AccountKind.SHOP_PENDING, order.shop_id, goods - sum(commissions.values())),
+        Leg(AccountKind.COURIER_PAYABLE, None, order.shipping_fee + platform_shipping),
+        Leg(AccountKind.SHOP_PENDING, order.shop_id, shop_goods(order, platform_goods) - sum(commissions.values())),
         *(Leg(AccountKind.CREATOR_PENDING, creator, amount) for creator, amount in commissions.items()),
+        Leg(AccountKind.PLATFORM_PROMOTIONS, None, -(platform_goods + platform_shipping)),
     ]
     return ledger_post(kind=Kind.PAYMENT_CAPTURED, legs=legs, order=order, memo=order.number)
 
@@ -145,8 +168,9 @@ def ledger_settle(order: Order) -> LedgerTransaction | None:
     if not held:  # never captured (nothing was paid through the ledger)
         return None
     pending = held.get((AccountKind.SHOP_PENDING, order.shop_id), 0)
+    base = shop_goods(order, _platform_funded(order)[0])
     fee, vat = pricing.platform_fee(
-        base=order.subtotal - order.discount,
+        base=base,
         room=pending,
         fixed=settings.PLATFORM_FEE_FIXED,
         rate_bp=settings.PLATFORM_FEE_BP,
@@ -166,7 +190,7 @@ def ledger_settle(order: Order) -> LedgerTransaction | None:
         order=order,
         shop_id=order.shop_id,
         number=f"FEE/{order.number}",
-        base=order.subtotal - order.discount,
+        base=base,
         fee=fee,
         vat=vat,
     )

@@ -26,6 +26,7 @@ from ..models import (
     Voucher,
     VoucherUse,
 )
+from . import promotions
 from ._common import ALIAS, _invalid, _owned, _reason
 from .ledger import ledger_capture, ledger_refund, ledger_settle
 from .order_events import _commission_fields, _publish_cancelled
@@ -82,6 +83,7 @@ def _give_back(order: Order) -> None:
         Voucher.objects.using(ALIAS).filter(id=order.voucher_id, used_count__gt=0).update(
             used_count=F("used_count") - 1
         )
+    promotions.give_back(order)
     _publish_stock_crossings(before)
 
 

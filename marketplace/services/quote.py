@@ -9,7 +9,7 @@ never a reason to refuse."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from integration import contracts
 
 from .. import pricing, selectors
 from ..models import CartItem, Courier, ProductStatus, Shop, Variant, Voucher
+from . import promotions
 
 # The fields of a refusal, in the order a buyer fixes them.
 CART, SHIPPING, VOUCHERS = "cart", "shipping", "vouchers"
@@ -32,12 +33,23 @@ class ShopQuote:
     courier: Courier
     voucher: Voucher | None  # only a usable one
     subtotal: int
-    fee: int
-    discount: int
+    fee: int  # the courier's fee
+    discount: int  # the shop voucher's
+    promotion: promotions.OrderPromotion = promotions.NONE
+
+    @property
+    def shipping_fee(self) -> int:
+        """What the buyer pays for shipping: the courier's fee less free shipping."""
+        return self.fee - self.promotion.shipping_subsidy
+
+    @property
+    def order_discount(self) -> int:
+        """The order's whole discount: the shop's voucher and its share of the platform's."""
+        return self.discount + self.promotion.platform_discount
 
     @property
     def total(self) -> int:
-        return pricing.order_total(subtotal=self.subtotal, shipping_fee=self.fee, discount=self.discount)
+        return pricing.order_total(subtotal=self.subtotal, shipping_fee=self.shipping_fee, discount=self.order_discount)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class CheckoutQuote:
     options: tuple[contracts.ShippingOption, ...]
     problems: dict[str, list[str]]  # what stops the checkout, by field ("line_<id>", "shipping", ...)
     notices: dict[str, list[str]]  # what the buyer should see but may order anyway
+    offer: promotions.Offer | None = None  # the platform voucher, only a usable one
+    campaign: promotions.Campaign | None = None  # the free-shipping campaign that applies
 
     @property
     def total(self) -> int:
@@ -53,7 +67,20 @@ class CheckoutQuote:
 
     @property
     def shop_totals(self) -> tuple[tuple[int, int, int, int], ...]:
-        return tuple((part.shop.id, part.subtotal, part.fee, part.discount) for part in self.shops)
+        return tuple((part.shop.id, part.subtotal, part.shipping_fee, part.order_discount) for part in self.shops)
+
+    @property
+    def promotion_shares(self) -> tuple[contracts.PromotionShare, ...]:
+        return tuple(
+            contracts.PromotionShare(
+                shop_id=part.shop.id,
+                platform_discount=part.promotion.platform_discount,
+                shop_funded=part.promotion.shop_funded,
+                shipping_subsidy=part.promotion.shipping_subsidy,
+            )
+            for part in self.shops
+            if part.promotion != promotions.NONE
+        )
 
     def shown(self) -> dict[str, list[str]]:
         """Notices and problems together, per field, notices first."""
@@ -75,6 +102,9 @@ class CheckoutQuote:
             )
         if SHIPPING in self.problems:
             return contracts.InvalidRequest(self.problems[SHIPPING][0], fields=self.problems)
+        if VOUCHERS not in self.problems:
+            first = self.problems[promotions.PLATFORM_VOUCHER][0]
+            return contracts.InvalidRequest(first, code="voucher", fields=self.problems)
         return contracts.InvalidRequest(self.problems[VOUCHERS][0], code="voucher", fields=self.problems)
 
 
@@ -138,12 +168,16 @@ def checkout_quote(
     codes: dict[int, str],
     vouchers: dict[int, Voucher],
     couriers: dict[str, Courier],
+    platform_code: str = "",
+    offer: promotions.Offer | None = None,
+    campaigns: tuple[promotions.Campaign, ...] | list[promotions.Campaign] = (),
 ) -> CheckoutQuote:
     """Prices `items` (the buyer's cart lines; `variants` by id, as fresh as the caller
     needs them) for delivery to `province`, with the couriers asked for in `shipping`
     ({shop_id: code}; a shop left out gets its cheapest) and the vouchers asked for in
     `codes` ({shop_id: code}; `vouchers` are the ones found, by shop). Reads only how
-    often the buyer used the vouchers asked for."""
+    often the buyer used the vouchers asked for. `platform_code` is the platform voucher asked
+    for (`offer` the one found); `campaigns` the free-shipping campaigns running."""
     problems: dict[str, list[str]] = defaultdict(list)
     notices: dict[str, list[str]] = defaultdict(list)
     if not items:
@@ -201,7 +235,35 @@ def checkout_quote(
         parts.append(ShopQuote(shop, tuple(shop_items), courier, voucher, subtotal, fee, discount))
     if (set(shipping) | set(codes)) - set(by_shop):
         problems[SHIPPING].append(_("A shipping or voucher choice names a shop that is not in your cart."))
-    return CheckoutQuote(shops=tuple(parts), options=tuple(options), problems=dict(problems), notices=dict(notices))
+    if platform_code:
+        problem = promotions.platform_voucher_problem(
+            offer=offer,
+            used_by_buyer=promotions.uses_of_buyer(offer.voucher.id, buyer_id) if offer else 0,
+            spend=sum(part.subtotal for part in parts),
+            shop_ids=set(by_shop),
+        )
+        if problem:
+            problems[promotions.PLATFORM_VOUCHER].append(problem)
+            offer = None
+    else:
+        offer = None
+    applied, campaign = promotions.apply(
+        subtotals=[part.subtotal for part in parts],
+        rooms=[part.subtotal - part.discount for part in parts],
+        fees=[part.fee for part in parts],
+        shop_ids=[part.shop.id for part in parts],
+        offer=offer,
+        campaigns=list(campaigns),
+    )
+    parts = [replace(part, promotion=promo) for part, promo in zip(parts, applied, strict=True)]
+    return CheckoutQuote(
+        shops=tuple(parts),
+        options=tuple(options),
+        problems=dict(problems),
+        notices=dict(notices),
+        offer=offer,
+        campaign=campaign,
+    )
 
 
 def checkout_preview(
@@ -210,6 +272,7 @@ def checkout_preview(
     province: str,
     shipping: tuple[contracts.ShippingChoice, ...] = (),
     vouchers: tuple[contracts.VoucherChoice, ...] = (),
+    platform_voucher: str = "",
 ) -> contracts.CheckoutPreview:
     """What checking out the cart would cost now. Problems and notices are reported,
     never raised; nothing is written."""
@@ -224,6 +287,9 @@ def checkout_preview(
         codes=codes,
         vouchers=selectors.vouchers_by_code(codes),
         couriers=selectors.active_couriers(),
+        platform_code=promotions.normalised_code(platform_voucher),
+        offer=promotions.offer_by_code(platform_voucher),
+        campaigns=promotions.campaigns_now({item.variant.product.shop_id for item in items}),
     )
     return contracts.CheckoutPreview(
         cart=selectors.cart_dto_of(buyer_id, items),
@@ -231,4 +297,5 @@ def checkout_preview(
         shop_totals=quote.shop_totals,
         total=quote.total,
         problems=quote.shown(),
+        promotions=quote.promotion_shares,
     )

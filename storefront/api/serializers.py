@@ -79,9 +79,12 @@ class ProductDetailSerializer(ProductCardSerializer):
     description = TextField(read_only=True)
     stock_state = serializers.ChoiceField(choices=["in_stock", "out_of_stock"], read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
+    free_shipping = serializers.BooleanField(
+        read_only=True, help_text=_("Its shop ships free now (a free-shipping campaign is running).")
+    )
 
     class Meta(ProductCardSerializer.Meta):
-        fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants"]
+        fields = [*ProductCardSerializer.Meta.fields, "description", "stock_state", "variants", "free_shipping"]
 
 
 class CreatorSerializer(ModelSerializer):
@@ -193,6 +196,13 @@ class CheckoutRequestSerializer(serializers.Serializer):
     shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     attributions = AttributionSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]
+    platform_voucher = TextField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A platform voucher code, for every shop."),
+    )
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -268,6 +278,13 @@ class CheckoutPreviewRequestSerializer(serializers.Serializer):
     province = TextField(max_length=80)
     shipping = ShippingChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     vouchers = VoucherChoiceSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
+    platform_voucher = TextField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A platform voucher code, for every shop."),
+    )
 
 
 class ShippingOptionSerializer(serializers.Serializer):
@@ -289,12 +306,22 @@ class ShopTotalSerializer(serializers.Serializer):
         return {"shop_id": shop_id, "subtotal": subtotal, "shipping_fee": fee, "discount": discount}
 
 
+class PromotionShareSerializer(serializers.Serializer):
+    """One order's share of the platform's promotions (already in its shop total)."""
+
+    shop_id = serializers.IntegerField()
+    platform_discount = serializers.IntegerField(help_text=_("The order's share of the platform voucher."))
+    shop_funded = serializers.IntegerField(help_text=_("Of which the shop pays."))
+    shipping_subsidy = serializers.IntegerField(help_text=_("Free shipping taken off the order's shipping fee."))
+
+
 class CheckoutPreviewSerializer(serializers.Serializer):
     cart = CartSerializer()
     shipping_options = ShippingOptionSerializer(many=True)
     shop_totals = ShopTotalSerializer(many=True)
     total = serializers.IntegerField()
     problems = serializers.DictField(child=serializers.ListField(child=TextField()))
+    promotions = PromotionShareSerializer(many=True)
 
 
 class ReviewCreateSerializer(serializers.Serializer):

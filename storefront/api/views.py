@@ -66,6 +66,7 @@ class ProductDetailApi(APIView):
         card.description = detail.description
         card.variants = [{**asdict(v), "in_stock": v.in_stock} for v in detail.variants]
         card.stock_state = "in_stock" if any(v.in_stock for v in detail.variants) else "out_of_stock"
+        card.free_shipping = detail.free_shipping
         return Response(s.ProductDetailSerializer(card).data)
 
 
@@ -167,6 +168,7 @@ def _checkout_request(buyer_id: int, key: str, data: dict) -> services.CheckoutR
         shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
         vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
         origins=tuple(contracts.Attribution(**a) for a in data["attributions"]),
+        platform_voucher=data["platform_voucher"],
     )
 
 
@@ -282,6 +284,7 @@ class CheckoutPreviewApi(APIView):
             province=data["province"],
             shipping=tuple(contracts.ShippingChoice(**c) for c in data["shipping"]),
             vouchers=tuple(contracts.VoucherChoice(**v) for v in data["vouchers"]),
+            platform_voucher=data["platform_voucher"].strip().upper(),
         )
         return Response(s.CheckoutPreviewSerializer(preview).data)
 

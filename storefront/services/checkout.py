@@ -44,6 +44,7 @@ class CheckoutRequest:
     shipping: tuple[contracts.ShippingChoice, ...] = ()
     vouchers: tuple[contracts.VoucherChoice, ...] = ()
     origins: tuple[contracts.Attribution, ...] = ()
+    platform_voucher: str = ""  # the platform's code, for the whole checkout
 
 
 # --- Origins ---------------------------------------------------------------------------
@@ -149,6 +150,7 @@ def checkout_command(request: CheckoutRequest) -> contracts.CheckoutCommand:
         attributions=origins_verify(buyer_id=request.buyer_id, claims=request.origins),
         shipping=request.shipping,
         vouchers=request.vouchers,
+        platform_voucher=request.platform_voucher.strip().upper(),
     )
 
 
@@ -169,6 +171,8 @@ def checkout_fingerprint(request: CheckoutRequest) -> str:
     body = asdict(request)
     body.pop("buyer_id")
     body.pop("idempotency_key")
+    if not body["platform_voucher"]:
+        body.pop("platform_voucher")  # left out when not used: requests hashed before it existed still match
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -1,5 +1,6 @@
 """Port calls as JSON: every DTO shape of the contract survives encode -> decode."""
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -23,6 +24,9 @@ def test_a_checkout_preview_round_trips_with_nested_tuples_and_dicts():
         shop_totals=((4, 200_000, 15_000, 0),),
         total=215_000,
         problems={"lines": ["The price changed."]},
+        promotions=(
+            contracts.PromotionShare(shop_id=4, platform_discount=5_000, shop_funded=1_500, shipping_subsidy=0),
+        ),
     )
 
     decoded = wire.decode_result(MarketplacePort, "preview_checkout", codec.encode(preview))
@@ -159,3 +163,14 @@ def test_port_errors_map_to_a_status_and_back(error, status):
 
     assert body["status"] == status
     assert (type(back), back.code, back.fields, back.message) == (type(error), error.code, error.fields, "x")
+
+
+def test_a_checkout_command_carries_its_platform_voucher_over_the_wire():
+    address = contracts.Address("Ayu", "0812", "Jl. Malioboro 52", "Yogyakarta", "DI Yogyakarta", "55271")
+    sent = contracts.CheckoutCommand(
+        buyer_id=7, address=address, payment_method="cod", idempotency_key="k", platform_voucher="JALIN20"
+    )
+
+    decoded = wire.decode_arguments(MarketplacePort, "checkout", json.loads(codec.encode({"command": sent})))
+
+    assert decoded == {"command": sent}

@@ -1,4 +1,5 @@
-"""Random order lives across shops: after every step the ledger balances to the rupiah."""
+"""Random order lives across shops: after every step the ledger balances to the rupiah, with
+or without a platform voucher (the platform's alone, or co-funded by the shop) and free shipping."""
 
 import itertools
 
@@ -9,8 +10,24 @@ from hypothesis import strategies as st
 
 from integration import contracts
 from marketplace import services
-from marketplace.models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Order
-from tests.factories import ProductFactory, ShopFactory, VariantFactory
+from marketplace.models import (
+    AccountKind,
+    FreeShippingCampaign,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Order,
+    PlatformVoucher,
+    PlatformVoucherUse,
+    PromotionFunding,
+)
+from tests.factories import (
+    FreeShippingCampaignFactory,
+    PlatformVoucherFactory,
+    ProductFactory,
+    ShopFactory,
+    VariantFactory,
+)
 from tests.marketplace.conftest import place
 from tests.marketplace.test_reversals import _pay
 
@@ -38,6 +55,7 @@ orders = st.lists(
         st.integers(1, 3),  # quantity
         st.sampled_from([0, 250, 1000, 3000]),  # commission, basis points
         st.sampled_from(sorted(LIVES)),
+        st.sampled_from(["", "PLATFORM", "BARENG"]),  # no platform voucher, the platform's, co-funded
     ),
     min_size=1,
     max_size=4,
@@ -79,20 +97,34 @@ def test_every_step_of_every_order_keeps_the_books_balanced(orders):
     LedgerEntry.objects.all().delete()  # each example starts with empty books
     LedgerTransaction.objects.all().delete()
     LedgerAccount.objects.all().delete()
+    PromotionFunding.objects.all().delete()
+    PlatformVoucherUse.objects.all().delete()
+    PlatformVoucher.objects.all().delete()
+    FreeShippingCampaign.objects.all().delete()
     shops = [ShopFactory() for _ in range(3)]
-    paid = refunded = 0
-    for shop_index, price, quantity, commission_bp, life in orders:
+    PlatformVoucherFactory(code="PLATFORM", value=7_500, per_buyer_limit=99)
+    PlatformVoucherFactory(code="BARENG", kind="percent", value=15, shop_share_bp=3000, per_buyer_limit=99).shops.set(
+        shops
+    )
+    FreeShippingCampaignFactory(max_per_order=9_000).shops.set(shops[:2])  # free shipping at two of the shops
+    paid = refunded = promoted = 0  # promoted: what the platform funds of the orders paid and not refunded
+    for shop_index, price, quantity, commission_bp, life, code in orders:
         method, steps = LIVES[life]
         product = ProductFactory(shop=shops[shop_index], commission_bp=commission_bp)
         variant = VariantFactory(product=product, price=price, stock_on_hand=5)
         claim = contracts.Attribution(product_id=product.id, source="showcase", creator_id=shop_index + 1)
-        (order,) = place(next(_buyers), (variant, quantity), method=method, attributions=(claim,))
+        (order,) = place(
+            next(_buyers), (variant, quantity), method=method, attributions=(claim,), platform_voucher=code
+        )
+        funded = sum(PromotionFunding.objects.filter(order=order).values_list("platform_amount", flat=True))
         captured = False
         for step in steps:
             _step(order, step)
             order = Order.objects.get(id=order.id)
             if step == "pay" or (step == "deliver" and method == "cod"):
-                captured, paid = True, paid + order.total
+                captured, paid, promoted = True, paid + order.total, promoted + funded
             if step in ("cancel", "refund") and captured:
-                refunded += order.total
+                refunded, promoted = refunded + order.total, promoted - funded
             _assert_the_books_balance(paid, refunded)
+            expense = LedgerAccount.objects.filter(kind=AccountKind.PLATFORM_PROMOTIONS).first()
+            assert (expense.balance if expense else 0) == -promoted
