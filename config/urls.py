@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from config import health
+from config import health, metrics
 from storefront import forms as account_forms
 
 urlpatterns = [
@@ -30,12 +30,13 @@ urlpatterns = [
     path("", include("storefront.urls")),
 ]
 
-# Health checks and the marketplace's internal endpoints (service token only; versioned
-# inside: v1/<method>/, and a version mismatch for any other path).
+# Health checks, the marketplace's internal endpoints (service token only; versioned
+# inside: v1/<method>/, and a version mismatch for any other path) and the metrics.
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("internal/marketplace/", include("marketplace.internal_api")),
+    path("internal/metrics", metrics.metrics, name="metrics"),
     *urlpatterns,
 ]
 
