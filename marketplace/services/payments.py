@@ -27,12 +27,19 @@ from .stock import _commit
 
 def payment_open_session(*, payment_id: int) -> Payment:
     """Asks the gateway for its hosted page. Runs after checkout committed: no stock
-    lock is held while the gateway is talked to."""
+    lock is held while the gateway is talked to. Raises Unavailable when the gateway
+    cannot open it (the payment stays pending, to be started again)."""
     payment = Payment.objects.using(ALIAS).get(id=payment_id)
     if payment.pay_url or payment.status != PaymentStatus.PENDING:
         return payment
     gateway = gateways.gateway()
-    session = gateway.create_session(reference=payment.reference, amount=payment.amount, method=payment.method)
+    try:
+        session = gateway.create_session(reference=payment.reference, amount=payment.amount, method=payment.method)
+    except gateways.GatewayError as error:
+        logger.warning("payment session of %s not opened: %s", payment.reference, error)
+        raise contracts.Unavailable(
+            _("The payment gateway cannot be reached right now; try again in a moment.")
+        ) from None
     opened = {"gateway": gateway.name, "pay_url": session.pay_url, "virtual_account": session.virtual_account}
     with transaction.atomic(using=ALIAS):
         won = Payment.objects.using(ALIAS).filter(id=payment.id, pay_url="").update(**opened)
