@@ -350,3 +350,26 @@ def test_beat_reconciles_pending_payments_every_five_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["marketplace-reconcile-payments"]
 
     assert (entry["task"], entry["schedule"]) == (reconcile_pending_payments.name, 300.0)
+
+
+@pytest.mark.parametrize("door", ["notification", "reconciliation"])
+def test_a_wrong_amount_is_refused_alike_through_the_notification_and_the_reconciliation(
+    midtrans, client, settings, door
+):
+    settings.PAYMENT_RECONCILE_AFTER_MINUTES = 0
+    payment, order, variant = _opened()
+    midtrans.transactions[payment.reference].gross_amount = 214_999
+    midtrans.settle(payment.reference)
+
+    if door == "notification":
+        outcome = _notify(client, midtrans.notification(payment.reference)).json()["outcome"]
+    else:
+        outcome = services.payment_reconcile(payment_id=payment.id)
+
+    assert outcome == "wrong_amount"
+    assert _state(order, payment) == ("pending_payment", "pending")
+    assert Variant.objects.get(id=variant.id).stock_reserved == 2
+    assert OutboxEvent.objects.filter(type="marketplace.order.paid").count() == 0
+    assert list(PaymentNotification.objects.values_list("reference", "outcome")) == [
+        (payment.reference, "wrong_amount")
+    ]
