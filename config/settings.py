@@ -354,7 +354,7 @@ PAYMENT_GATEWAY = env.str(
     if MIDTRANS_SERVER_KEY
     else "marketplace.payments.SimulatedGateway",
 )
-# Online payment (virtual account, e-wallet) is offered; off, only cash on delivery is taken.
+# Online payment (virtual account, e-wallet, QRIS) is offered; off, only cash on delivery is taken.
 PAYMENT_ONLINE_ENABLED = env.bool("PAYMENT_ONLINE_ENABLED", default=True)
 # A payment still pending this long after its session opened is asked of the gateway
 # (a lost notification), every PAYMENT_RECONCILE_SWEEP_SECONDS.
