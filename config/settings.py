@@ -335,7 +335,30 @@ LOGGING["handlers"]["console"]["filters"] = ["request_id"]
 LOGGING["handlers"]["console"]["formatter"] = "json" if env.str("LOG_FORMAT", default="plain") == "json" else "plain"
 
 # --- Marketplace: payment, expiry, completion --------------------------------
-PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="marketplace.payments.SimulatedGateway")
+# Midtrans (marketplace.providers.midtrans): the server key signs in and verifies its
+# notifications; the client key is the public one of Snap's pop-up. Sandbox unless
+# MIDTRANS_PRODUCTION; the base URLs may be overridden (a contract server in tests).
+MIDTRANS_SERVER_KEY = env.str("MIDTRANS_SERVER_KEY", default="")
+MIDTRANS_CLIENT_KEY = env.str("MIDTRANS_CLIENT_KEY", default="")
+MIDTRANS_PRODUCTION = env.bool("MIDTRANS_PRODUCTION", default=False)
+MIDTRANS_SNAP_BASE_URL = env.str("MIDTRANS_SNAP_BASE_URL", default="")
+MIDTRANS_API_BASE_URL = env.str("MIDTRANS_API_BASE_URL", default="")
+MIDTRANS_TIMEOUT_SECONDS = env.float("MIDTRANS_TIMEOUT_SECONDS", default=10.0)
+# Retries of the idempotent calls only (status, refund with its key), backing off from this.
+MIDTRANS_RETRIES = env.int("MIDTRANS_RETRIES", default=2)
+MIDTRANS_RETRY_BACKOFF_SECONDS = env.float("MIDTRANS_RETRY_BACKOFF_SECONDS", default=0.5)
+# The gateway: Midtrans once its server key is set, the simulator otherwise.
+PAYMENT_GATEWAY = env.str(
+    "PAYMENT_GATEWAY",
+    default="marketplace.providers.midtrans.MidtransGateway"
+    if MIDTRANS_SERVER_KEY
+    else "marketplace.payments.SimulatedGateway",
+)
+# Online payment (virtual account, e-wallet, QRIS) is offered; off, only cash on delivery is taken.
+PAYMENT_ONLINE_ENABLED = env.bool("PAYMENT_ONLINE_ENABLED", default=True)
+# A payment still pending this long after its session opened is asked of the gateway
+# (a lost notification), every PAYMENT_RECONCILE_SWEEP_SECONDS.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 # Shared secret of the simulated gateway's signed callbacks; set a long random one in production.
 PAYMENT_SIM_SECRET = env.str("PAYMENT_SIM_SECRET", default="insecure-simulated-gateway-secret")
 # The simulated gateway takes any payment it is told of: allowed (with its pages
@@ -370,6 +393,10 @@ CELERY_BEAT_SCHEDULE |= {
     "marketplace-reconcile-ledger": {
         "task": "marketplace.reconcile_ledger",
         "schedule": env.float("LEDGER_RECONCILE_SECONDS", default=3600.0),
+    },
+    "marketplace-reconcile-payments": {
+        "task": "marketplace.reconcile_pending_payments",
+        "schedule": env.float("PAYMENT_RECONCILE_SWEEP_SECONDS", default=300.0),
     },
 }
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # The simulated payment gateway, only where it is enabled (never by default in production).
     *([path("", include("marketplace.urls"))] if settings.PAYMENT_SIMULATOR_ENABLED else []),
+    # Real providers' notifications (each answers only while its provider is the gateway).
+    path("", include("marketplace.urls_providers")),
     path("", include("storefront.urls")),
 ]
 

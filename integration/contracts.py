@@ -250,7 +250,7 @@ class ShippingOption:
 class CheckoutCommand:
     buyer_id: int
     address: Address
-    payment_method: str  # "virtual_account" | "ewallet" | "cod"
+    payment_method: str  # "virtual_account" | "ewallet" | "qris" | "cod"
     idempotency_key: str
     attributions: tuple[Attribution, ...] = ()
     shipping: tuple[ShippingChoice, ...] = ()  # one per shop; a shop left out gets its cheapest option

@@ -1,4 +1,5 @@
-"""System checks of the marketplace: refuse to run a guessable payment simulator."""
+"""System checks of the marketplace: refuse to run a guessable payment simulator, or online
+payment without a gateway."""
 
 from django.conf import settings
 from django.core import checks
@@ -42,3 +43,25 @@ def disbursement_simulator_secret(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def online_payment_gateway(app_configs=None, **kwargs):
+    """Outside DEBUG, offering online payment needs a gateway that can be built: a configured
+    provider (Midtrans with its server key) or an enabled simulator. Without one every online
+    checkout would be refused while the pages still offer it."""
+    if settings.DEBUG or not getattr(settings, "PAYMENT_ONLINE_ENABLED", True):
+        return []
+    from .payments import online_payment_available
+
+    if online_payment_available():
+        return []
+    return [
+        checks.Error(
+            f"Online payment is offered but its gateway {settings.PAYMENT_GATEWAY!r} cannot be used.",
+            hint="Set MIDTRANS_SERVER_KEY (and MIDTRANS_CLIENT_KEY, MIDTRANS_PRODUCTION) for Midtrans, "
+            "enable the simulator (PAYMENT_SIMULATOR_ENABLED with its PAYMENT_SIM_SECRET), "
+            "or set PAYMENT_ONLINE_ENABLED=false to take cash on delivery only.",
+            id="marketplace.E003",
+        )
+    ]

@@ -1,9 +1,9 @@
 """Payment gateways. The marketplace talks to a gateway only outside any stock lock.
 
-`PaymentGateway` is what a real provider would implement. `SimulatedGateway`
-is built in: its hosted page is served by the marketplace on this site
-(`/gateway/sim/<reference>/`) and it notifies the marketplace by an
-HMAC-SHA256 signed callback, like the real ones do.
+`PaymentGateway` is what a provider implements. `SimulatedGateway` is built in:
+its hosted page is served by the marketplace on this site (`/gateway/sim/<reference>/`)
+and it notifies the marketplace by an HMAC-SHA256 signed callback, like the real
+ones do. `marketplace.providers.midtrans.MidtransGateway` is the real one.
 """
 
 from __future__ import annotations
@@ -27,11 +27,31 @@ class GatewaySession:
     virtual_account: str = ""
 
 
+# What a gateway says of a payment, whatever its own words for it.
+PAID, PENDING, FAILED, EXPIRED, REFUNDED = "paid", "pending", "failed", "expired", "refunded"
+
+
 @dataclass(frozen=True)
 class Notification:
     reference: str
     amount: int
-    status: str  # "paid" | "failed"
+    status: str  # PAID | PENDING | FAILED | EXPIRED | REFUNDED, or anything else: not understood
+
+
+@dataclass(frozen=True)
+class GatewayRefund:
+    reference: str
+    key: str
+    amount: int  # refunded by this request
+    status: str  # REFUNDED (in full) | "partially_refunded"
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached, or refused the request. The message never holds a secret."""
+
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message)
+        self.code = code
 
 
 class PaymentGateway(Protocol):
@@ -41,6 +61,14 @@ class PaymentGateway(Protocol):
 
     def parse_notification(self, *, body: bytes, signature: str) -> Notification | None:
         """The notification in `body`, or None when the signature does not verify."""
+        ...
+
+    def status(self, *, reference: str) -> Notification | None:
+        """What the gateway itself says of the payment now, or None when it knows nothing of it."""
+        ...
+
+    def refund(self, *, reference: str, amount: int, key: str) -> GatewayRefund:
+        """Gives back `amount` of a paid payment; a repeat with the same `key` refunds nothing more."""
         ...
 
 
@@ -79,13 +107,28 @@ class SimulatedGateway:
         except (ValueError, KeyError, TypeError):
             return None
 
+    def status(self, *, reference: str) -> Notification | None:
+        return None  # the simulator tells only by its callback
+
+    def refund(self, *, reference: str, amount: int, key: str) -> GatewayRefund:
+        # Simulated money goes back at once; nothing is kept, so a repeated key is answered alike.
+        return GatewayRefund(reference=reference, key=key, amount=amount, status=REFUNDED)
+
 
 def gateway() -> PaymentGateway:
     return import_string(settings.PAYMENT_GATEWAY)()
 
 
+def gateway_name() -> str:
+    """The configured gateway's name, without building it."""
+    return getattr(import_string(settings.PAYMENT_GATEWAY), "name", "")
+
+
 def online_payment_available() -> bool:
-    """False where no gateway can be built (the simulator switched off and none other set)."""
+    """False where online payment is switched off or no gateway can be built (the simulator
+    switched off and no provider configured)."""
+    if not settings.PAYMENT_ONLINE_ENABLED:
+        return False
     try:
         gateway()
     except ImproperlyConfigured:

@@ -78,7 +78,10 @@ class MarketplaceProvider:
         payment_id = next((o.payment_id for o in orders if o.payment_id), None)
         if payment_id is not None:
             # The checkout transaction has committed: the gateway is asked without any stock lock.
-            opened = services.payment_open_session(payment_id=payment_id)
+            try:
+                opened = services.payment_open_session(payment_id=payment_id)
+            except contracts.Unavailable:  # the orders are placed: "Pay now" opens the page later
+                opened = selectors.payment_by_id(payment_id)
             payment = selectors.payment_dto(opened, order_ids=[o.id for o in orders if o.payment_id == payment_id])
         placed = selectors.orders_for_buyer(command.buyer_id, order_ids=[o.id for o in orders])
         return contracts.CheckoutResult(orders=tuple(sorted(placed, key=lambda o: o.id)), payment=payment)

@@ -1,6 +1,7 @@
 """Scheduled work of the marketplace (Celery beat). Each task is idempotent: it
 finds what is due and calls a service that re-checks under a row lock."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -9,10 +10,11 @@ from django.utils import timezone
 
 from integration import contracts
 
-from . import services
+from . import payments, services
 from .models import Order, OrderStatus, Payment, PaymentStatus
 
 ALIAS = "marketplace"
+logger = logging.getLogger(__name__)
 PURGE_BATCH_SIZE = 1000
 PURGE_BATCHES = 20
 
@@ -22,6 +24,28 @@ def expire_unpaid_orders() -> int:
     """Expires every payment past its window with its unpaid orders; returns orders expired."""
     due = Payment.objects.using(ALIAS).filter(status=PaymentStatus.PENDING, expires_at__lte=timezone.now())
     return sum(services.payment_expire(payment_id=pid) for pid in due.values_list("id", flat=True)[:1000])
+
+
+@shared_task(name="marketplace.reconcile_pending_payments")
+def reconcile_pending_payments() -> int:
+    """Asks the gateway about payments still pending PAYMENT_RECONCILE_AFTER_MINUTES after
+    checkout (their notification may be lost); returns how many were paid or expired by it."""
+    cutoff = timezone.now() - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    due = (
+        Payment.objects.using(ALIAS)
+        .filter(status=PaymentStatus.PENDING, created_at__lte=cutoff, gateway=payments.gateway_name())
+        .exclude(pay_url="")
+        .order_by("id")
+    )
+    healed = 0
+    for payment_id in due.values_list("id", flat=True)[:1000]:
+        try:
+            outcome = services.payment_reconcile(payment_id=payment_id)
+        except payments.GatewayError as error:  # unreachable now: the next run asks again
+            logger.warning("payment reconciliation of %s failed: %s", payment_id, error)
+            continue
+        healed += outcome in ("accepted", "expired")
+    return healed
 
 
 @shared_task(name="marketplace.complete_delivered_orders")

@@ -1,7 +1,8 @@
-"""The simulated payment gateway, served by the marketplace on this site.
+"""The payment gateways' doors: the simulated gateways served by the marketplace on
+this site, and the notification endpoint of Midtrans.
 
-Its hosted page stands in for a bank's or e-wallet's page; its callback is the
-endpoint a real gateway would call, verifying the HMAC signature of the body.
+The simulator's hosted page stands in for a bank's or e-wallet's page; its callback
+is the endpoint a real gateway would call, verifying the HMAC signature of the body.
 """
 
 from functools import wraps
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import payments, selectors, services
+from .services.payments import ACKNOWLEDGED, UNVERIFIED
 
 SIGNATURE_HEADER = "HTTP_X_SIM_SIGNATURE"
 
@@ -49,8 +51,13 @@ def gateway_sim(request, reference: str):
 @require_POST
 def gateway_sim_callback(request):
     outcome = services.payment_notification_receive(body=request.body, signature=request.META.get(SIGNATURE_HEADER, ""))
-    # Acknowledge what was understood (a late payment is kept for a manual refund); refuse the rest.
-    status = 200 if outcome in ("accepted", "duplicate", "failed", "late") else 400
+    return _answer(outcome)
+
+
+def _answer(outcome: str) -> JsonResponse:
+    # Acknowledge what was understood (a late payment is kept for a manual refund); refuse the
+    # rest, asking for a retry when the gateway could not be asked to confirm.
+    status = 200 if outcome in ACKNOWLEDGED else 503 if outcome == UNVERIFIED else 400
     return JsonResponse({"outcome": outcome}, status=status)
 
 
@@ -62,3 +69,12 @@ def payout_sim_callback(request):
         raise Http404
     outcome = services.payout_notification_receive(body=request.body, signature=request.META.get(SIGNATURE_HEADER, ""))
     return JsonResponse({"outcome": outcome}, status=200 if outcome in ("accepted", "duplicate") else 400)
+
+
+@csrf_exempt  # called by Midtrans, not a browser; authenticated by the body's signature_key
+@require_POST
+def midtrans_notification(request):
+    """Midtrans's "Payment Notification URL": a JSON body, signed inside."""
+    if payments.gateway_name() != "midtrans":
+        raise Http404
+    return _answer(services.payment_notification_receive(body=request.body, signature=""))

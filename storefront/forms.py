@@ -15,6 +15,7 @@ from . import rules, services
 PAYMENT_METHODS = [
     ("virtual_account", _("Virtual account bank transfer")),
     ("ewallet", _("E-wallet")),
+    ("qris", _("QRIS")),
     ("cod", _("Cash on delivery")),
 ]
 ADDRESS_FIELDS = ("recipient", "phone", "street", "city", "province", "postal_code")

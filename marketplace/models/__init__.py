@@ -172,6 +172,7 @@ class OrderStatus(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     VIRTUAL_ACCOUNT = "virtual_account", _("Virtual account bank transfer")
     EWALLET = "ewallet", _("E-wallet")
+    QRIS = "qris", _("QRIS")
     COD = "cod", _("Cash on delivery")
 
 

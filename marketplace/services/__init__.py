@@ -25,7 +25,13 @@ from .orders import (
     order_refund,
     order_ship,
 )
-from .payments import payment_expire, payment_for_order, payment_notification_receive, payment_open_session
+from .payments import (
+    payment_expire,
+    payment_for_order,
+    payment_notification_receive,
+    payment_open_session,
+    payment_reconcile,
+)
 from .payouts import bank_account_add, payout_notification_receive, payout_request, payout_send
 from .quote import CheckoutQuote, ShopQuote, checkout_preview, checkout_quote
 from .reviews import review_reply, review_submit
@@ -58,6 +64,7 @@ __all__ = [
     "payment_for_order",
     "payment_notification_receive",
     "payment_open_session",
+    "payment_reconcile",
     "payout_notification_receive",
     "payout_request",
     "payout_send",

@@ -20,6 +20,7 @@ def test_check_deploy_reports_nothing_under_production_settings():
         "DJANGO_SETTINGS_MODULE": "config.settings_production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "jalin.example",
+        "MIDTRANS_SERVER_KEY": "SB-Mid-server-" + secrets.token_hex(12),  # online payment needs a gateway
     }
 
     result = subprocess.run(
@@ -82,8 +83,8 @@ def _production(extra: dict, *args: str) -> subprocess.CompletedProcess:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "jalin.example",
     }
-    env.pop("PAYMENT_SIM_SECRET", None)
-    env.pop("PAYMENT_SIMULATOR_ENABLED", None)
+    for name in ("PAYMENT_SIM_SECRET", "PAYMENT_SIMULATOR_ENABLED", "PAYMENT_GATEWAY", "MIDTRANS_SERVER_KEY"):
+        env.pop(name, None)
     env.update(extra)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
@@ -164,3 +165,42 @@ def test_production_refuses_to_start_enabled_simulated_payouts_without_their_sec
 
     assert refused.returncode != 0
     assert "Set the DISBURSEMENT_SIM_SECRET environment variable" in refused.stderr
+
+
+def test_production_refuses_to_start_offering_online_payment_without_a_gateway():
+    refused = _production({}, "check")
+    with_midtrans = _production({"MIDTRANS_SERVER_KEY": "SB-Mid-server-" + secrets.token_hex(12)}, "check")
+    cash_only = _production({"PAYMENT_ONLINE_ENABLED": "false"}, "check")
+
+    assert refused.returncode != 0
+    assert "marketplace.E003" in refused.stderr
+    assert (with_midtrans.returncode, cash_only.returncode) == (0, 0), with_midtrans.stderr + cash_only.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "online", "simulator", "server_key", "errors"),
+    [
+        (False, True, False, "", ["marketplace.E003"]),
+        (False, True, False, "SB-Mid-server-key", []),
+        (False, True, True, "", []),
+        (False, False, False, "", []),
+        (True, True, False, "", []),
+    ],
+)
+def test_online_payment_outside_debug_needs_a_provider_or_the_simulator(
+    settings, debug, online, simulator, server_key, errors
+):
+    settings.DEBUG, settings.PAYMENT_ONLINE_ENABLED, settings.PAYMENT_SIMULATOR_ENABLED = debug, online, simulator
+    settings.MIDTRANS_SERVER_KEY = server_key
+    settings.PAYMENT_GATEWAY = (
+        "marketplace.providers.midtrans.MidtransGateway" if server_key else "marketplace.payments.SimulatedGateway"
+    )
+
+    assert [error.id for error in checks.online_payment_gateway()] == errors
+
+
+def test_a_configured_but_keyless_midtrans_fails_the_check(settings):
+    settings.DEBUG, settings.PAYMENT_ONLINE_ENABLED, settings.PAYMENT_SIMULATOR_ENABLED = False, True, True
+    settings.PAYMENT_GATEWAY, settings.MIDTRANS_SERVER_KEY = "marketplace.providers.midtrans.MidtransGateway", ""
+
+    assert [error.id for error in checks.online_payment_gateway()] == ["marketplace.E003"]

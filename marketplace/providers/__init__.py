@@ -1,0 +1,1 @@
+"""Real payment providers behind `marketplace.payments.PaymentGateway`."""
