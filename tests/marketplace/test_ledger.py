@@ -1,7 +1,7 @@
 """The ledger: every rupiah of an order held by a seller, a creator, a courier or the platform, exactly."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -251,3 +251,41 @@ def test_finance_staff_are_warned_when_the_last_reconciliation_found_a_differenc
 
     assert page.status_code == 200
     assert "found 1 balances that differ" in page.text
+
+
+def test_reconciliation_names_each_differing_account_and_counts_one_without_entries_as_zero(caplog):
+    ledger_post(kind="payment_captured", legs=[Leg(AccountKind.GATEWAY, None, -500), Leg("shop_pending", 4242, 500)])
+    idle = LedgerAccount.objects.create(kind=AccountKind.SHOP_AVAILABLE, holder_id=4242)  # no entries, balance 0
+    stray = LedgerAccount.objects.create(kind=AccountKind.CREATOR_AVAILABLE, holder_id=7, balance=7)
+    LedgerAccount.objects.filter(kind=AccountKind.SHOP_PENDING, holder_id=4242).update(balance=499)
+    pending = LedgerAccount.objects.get(kind=AccountKind.SHOP_PENDING, holder_id=4242)
+
+    run = services.ledger_reconcile()
+
+    expected = [
+        {"account": pending.id, "name": "Shop balance, pending #4242", "kept": 499, "entries": 500},
+        {"account": stray.id, "name": "Creator commission, available #7", "kept": 7, "entries": 0},
+    ]
+    assert (run.accounts, run.differences) == (4, expected)
+    assert idle.id not in [difference["account"] for difference in run.differences]
+    assert caplog.messages == [f"ledger: balance differs from its entries: {difference}" for difference in expected]
+    assert [record.levelname for record in caplog.records] == ["ERROR", "ERROR"]
+
+
+@pytest.mark.django_db(databases=["default", "marketplace"], transaction=True)
+def test_reconciliation_reads_the_entries_and_the_balances_in_one_transaction():
+    """One snapshot: a posting committed between the two reads would otherwise look like a difference."""
+    ledger_post(kind="payment_captured", legs=[Leg(AccountKind.GATEWAY, None, -500), Leg("shop_pending", 4242, 500)])
+    marketplace = connections["marketplace"]
+    seen: list[tuple[str, bool]] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append((sql.split()[0], marketplace.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with marketplace.execute_wrapper(watch):
+        run = services.ledger_reconcile()
+
+    assert run.differences == []
+    statements = [(verb, inside) for verb, inside in seen if verb in ("SELECT", "INSERT")]
+    assert statements == [("SELECT", True), ("SELECT", True), ("INSERT", True)]
