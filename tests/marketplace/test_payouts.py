@@ -483,3 +483,45 @@ def test_the_owner_adds_an_account_to_their_own_shop(shop_id):
         payee_kind="shop", payee_id=shop_id, bank_code="bca", number="1234567890", owner_user_id=owner
     )
     assert (account.payee_kind, account.payee_id) == ("shop", shop_id)
+
+
+@pytest.mark.parametrize("number", ["123456", "12345678901234567891"])
+def test_an_account_number_of_6_or_20_digits_is_accepted(shop_id, number):
+    assert _account(shop_id, number=number).number == number
+
+
+@pytest.mark.parametrize(
+    ("bank_code", "number", "fields"),
+    [
+        ("bca", "12345", {"number": ["An account number has 6 to 20 digits."]}),
+        ("bca", "123456789012345678901", {"number": ["An account number has 6 to 20 digits."]}),
+        ("bca", "abcdefgh", {"number": ["An account number has 6 to 20 digits."]}),
+        ("xyz", "1234567890", {"bank_code": ["Choose one of the banks."]}),
+        (
+            None,
+            None,
+            {"bank_code": ["Choose one of the banks."], "number": ["An account number has 6 to 20 digits."]},
+        ),
+    ],
+)
+def test_a_bad_bank_account_is_refused_with_every_field(shop_id, bank_code, number, fields):
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.bank_account_add(payee_kind="shop", payee_id=shop_id, bank_code=bank_code, number=number)
+    assert (refused.value.message, refused.value.fields) == ("Please correct the bank account.", fields)
+    assert BankAccount.objects.count() == 0
+
+
+def test_an_account_the_bank_does_not_know_says_so():
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.bank_account_add(payee_kind="shop", payee_id=1, bank_code="bca", number="12340000")
+    message = "The bank knows no such account."
+    assert (refused.value.message, refused.value.fields) == (message, {"number": [message]})
+
+
+def test_registering_an_account_twice_is_refused_and_the_transaction_goes_on(shop_id):
+    _account(shop_id)
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        _account(shop_id)
+    message = "This account is already registered."
+    assert (refused.value.message, refused.value.fields) == (message, {"number": [message]})
+    assert BankAccount.objects.count() == 1  # the refused insert was undone on its own
