@@ -289,3 +289,27 @@ def test_reconciliation_reads_the_entries_and_the_balances_in_one_transaction():
     assert run.differences == []
     statements = [(verb, inside) for verb, inside in seen if verb in ("SELECT", "INSERT")]
     assert statements == [("SELECT", True), ("SELECT", True), ("INSERT", True)]
+
+
+def test_an_order_the_shop_keeps_nothing_of_completes_with_no_fee():
+    variant = VariantFactory(price=100_000, stock_on_hand=5)
+    VoucherFactory(shop=variant.product.shop, code="GRATIS", kind="percent", value=100)
+    choice = contracts.VoucherChoice(shop_id=variant.product.shop_id, code="GRATIS")
+    (order,) = place(BUYER, (variant, 1), vouchers=(choice,))
+    _pay(order)
+    _complete(order)
+
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 0
+    assert balance(AccountKind.SHOP_AVAILABLE, order.shop_id) == 0
+    assert (balance(AccountKind.PLATFORM_FEES), balance(AccountKind.TAX_PAYABLE)) == (0, 0)
+    invoice = FeeInvoice.objects.get(order=order)
+    assert (invoice.base, invoice.fee, invoice.vat) == (0, 0, 0)
+
+
+def test_a_refund_is_one_transaction_of_the_order_named_by_its_number():
+    order = _attributed_order()
+    _pay(order)
+    services.order_cancel(order_id=order.id, reason="stok habis", owner_user_id=order.shop.owner_user_id)
+
+    refund = LedgerTransaction.objects.get(kind="order_refunded")
+    assert (refund.order_id, refund.memo) == (order.id, Order.objects.get(id=order.id).number)
