@@ -123,3 +123,47 @@ def test_a_voucher_takes_its_discount_off_the_order(kind, value, cap, price, qua
         services.checkout_place(command=command(11_002, vouchers=choice))
     assert _fully_used(refused.value)
     assert (Order.objects.count(), Voucher.objects.get(id=voucher.id).used_count) == (1, 1)
+
+
+# --- Boundaries ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "cap", "subtotal", "discount"),
+    [
+        ("percent", 10, None, 99_999, 9_999),  # 9.999,9 rounded down
+        ("percent", 10, 9_999, 100_000, 9_999),  # the cap, one under the share
+        ("percent", 10, 10_000, 100_000, 10_000),  # cap and share equal
+        ("percent", 100, None, 100_000, 100_000),
+        ("percent", 10, 0, 100_000, 0),
+        ("fixed", 15_000, None, 15_000, 15_000),  # exactly the goods
+        ("fixed", 15_000, None, 14_999, 14_999),  # never more than the goods
+        ("fixed", 15_000, 5_000, 100_000, 5_000),
+        ("fixed", 15_000, None, 0, 0),
+    ],
+)
+def test_a_discount_at_its_boundaries(kind, value, cap, subtotal, discount):
+    assert pricing.voucher_discount(kind=kind, value=value, max_discount=cap, subtotal=subtotal) == discount
+
+
+def test_a_total_is_the_goods_plus_shipping_less_the_discount():
+    assert pricing.order_total(subtotal=100_000, shipping_fee=9_000, discount=15_000) == 94_000
+
+
+@pytest.mark.parametrize(
+    ("room", "fee"),
+    [
+        (2_498, (2_250, 247)),  # fits with one rupiah to spare
+        (2_497, (2_250, 247)),  # fits exactly: not capped
+        (2_496, (2_248, 247)),  # one short: the largest fee whose VAT still fits
+        (1, (0, 0)),
+        (-5, (0, 0)),  # nothing left (commissions took it all): no fee, never a negative one
+    ],
+)
+def test_the_fee_at_the_edge_of_what_the_shop_keeps(room, fee):
+    assert pricing.platform_fee(base=100_000, room=room, fixed=1_250, rate_bp=100, vat_bp=1_100) == fee
+
+
+def test_without_vat_the_fee_may_take_all_that_is_left():
+    assert pricing.platform_fee(base=100_000, room=2_250, fixed=1_250, rate_bp=100, vat_bp=0) == (2_250, 0)
+    assert pricing.platform_fee(base=100_000, room=2_000, fixed=1_250, rate_bp=100, vat_bp=0) == (2_000, 0)
