@@ -176,6 +176,19 @@ def test_a_shop_voucher_is_funded_by_the_shop():
     assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 85_000
 
 
+def test_the_fee_of_a_discounted_order_is_on_the_goods_less_the_discount():
+    variant = VariantFactory(price=100_000, stock_on_hand=5)
+    VoucherFactory(shop=variant.product.shop, code="HEMAT", kind="fixed", value=15_000)
+    choice = contracts.VoucherChoice(shop_id=variant.product.shop_id, code="HEMAT")
+    (order,) = place(BUYER, (variant, 1), vouchers=(choice,))
+    _pay(order)
+    _complete(order)
+
+    # Fee: 1.250 + 1% of 85.000 = 2.100; VAT 11% = 231.
+    assert (balance(AccountKind.PLATFORM_FEES), balance(AccountKind.TAX_PAYABLE)) == (2_100, 231)
+    assert balance(AccountKind.SHOP_AVAILABLE, order.shop_id) == 85_000 - 2_100 - 231
+
+
 def test_a_refund_the_available_balance_cannot_cover_is_refused_and_changes_nothing():
     order = _attributed_order()
     _pay(order)

@@ -7,7 +7,7 @@ from django.db import connections
 
 from integration import contracts
 from marketplace import services
-from marketplace.disbursements import SimulatedDisbursements
+from marketplace.disbursements import Inquiry, SimulatedDisbursements
 from marketplace.models import AccountKind, BankAccount, LedgerEntry, LedgerTransaction, Payout, Shop
 from marketplace.services.ledger import Leg, ledger_post
 from tests.factories import ShopFactory
@@ -195,6 +195,9 @@ class _LaterDisbursements:
     name = "later"
     sent: list[dict] = []
 
+    def inquire(self, *, bank_code, number):
+        return Inquiry(found=True, holder_name="N" * 150)
+
     def create_payout(self, **asked):
         type(self).sent.append(asked)
 
@@ -264,6 +267,8 @@ def test_a_succeeded_payout_is_settled_with_its_time_and_no_reason(shop_id):
 
     payout.refresh_from_db()
     assert (payout.status, payout.failure_reason, payout.settled_at is not None) == ("succeeded", "", True)
+    settled = LedgerTransaction.objects.get(kind="payout_succeeded")
+    assert (settled.payout_id, settled.memo) == (payout.id, payout.reference)
     assert balance(AccountKind.SHOP_AVAILABLE, shop_id) == AVAILABLE - 40_000
     assert balance(AccountKind.SHOP_PAYOUT, shop_id) == 0
     assert balance(AccountKind.GATEWAY) == float_before + 40_000
@@ -358,10 +363,10 @@ def test_an_unverified_account_is_refused_with_its_reason(shop_id):
 
 
 def test_a_withdrawal_goes_to_the_account_chosen_of_several(shop_id):
-    _account(shop_id, number="1111111111")
-    chosen = _account(shop_id, number="2222222222")
-    payout = _withdraw(shop_id, chosen, 20_000)
-    assert Payout.objects.get(id=payout.id).bank_account_id == chosen.id
+    older, newer = _account(shop_id, number="1111111111"), _account(shop_id, number="2222222222")
+    to_older, to_newer = _withdraw(shop_id, older, 20_000, key="k1"), _withdraw(shop_id, newer, 20_000, key="k2")
+    assert Payout.objects.get(id=to_older.id).bank_account_id == older.id
+    assert Payout.objects.get(id=to_newer.id).bank_account_id == newer.id
 
 
 def test_a_creators_account_is_not_the_shop_of_the_same_id(shop_id):
@@ -425,6 +430,16 @@ def test_a_withdrawal_is_one_ledger_transaction_of_the_payout_with_its_reference
 def test_the_same_key_landing_concurrently_is_answered_with_the_first_payout(shop_id):
     account = _account(shop_id)
     rival: list[Payout] = []
+    # Other payouts, each sharing two of the three parts of (payee kind, payee, key) with the rival.
+    for n, (kind, payee, key) in enumerate([("shop", shop_id, "k0"), ("creator", shop_id, "k1"), ("shop", 0, "k1")]):
+        Payout.objects.create(
+            payee_kind=kind,
+            payee_id=payee,
+            bank_account=account,
+            amount=10_000,
+            idempotency_key=key,
+            reference=f"PO-{n}",
+        )
 
     def a_rival_commits_first(execute, sql, params, many, context):
         # Between this request's look-up of the key and its insert, a request with the same key lands.
@@ -445,7 +460,7 @@ def test_the_same_key_landing_concurrently_is_answered_with_the_first_payout(sho
         payout = _withdraw(shop_id, account, 20_000)
 
     assert (payout.id, payout.reference) == (rival[0].id, "PO-rival")
-    assert Payout.objects.count() == 1
+    assert Payout.objects.count() == 4
     assert not LedgerTransaction.objects.filter(kind="payout_requested").exists()
 
 
@@ -525,3 +540,8 @@ def test_registering_an_account_twice_is_refused_and_the_transaction_goes_on(sho
     message = "This account is already registered."
     assert (refused.value.message, refused.value.fields) == (message, {"number": [message]})
     assert BankAccount.objects.count() == 1  # the refused insert was undone on its own
+
+
+def test_the_holder_name_is_the_banks_cut_to_100_characters(shop_id, settings):
+    settings.DISBURSEMENT_GATEWAY = "tests.marketplace.test_payouts._LaterDisbursements"
+    assert _account(shop_id).holder_name == "N" * 100
