@@ -326,3 +326,12 @@ def test_a_refund_is_one_transaction_of_the_order_named_by_its_number():
 
     refund = LedgerTransaction.objects.get(kind="order_refunded")
     assert (refund.order_id, refund.memo) == (order.id, Order.objects.get(id=order.id).number)
+
+
+def test_a_settlement_is_one_transaction_of_the_order_named_by_its_number():
+    order = _attributed_order()
+    _pay(order)
+    _complete(order)
+
+    settled = LedgerTransaction.objects.get(kind="order_settled")
+    assert (settled.order_id, settled.memo) == (order.id, Order.objects.get(id=order.id).number)

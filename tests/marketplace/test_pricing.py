@@ -167,3 +167,9 @@ def test_the_fee_at_the_edge_of_what_the_shop_keeps(room, fee):
 def test_without_vat_the_fee_may_take_all_that_is_left():
     assert pricing.platform_fee(base=100_000, room=2_250, fixed=1_250, rate_bp=100, vat_bp=0) == (2_250, 0)
     assert pricing.platform_fee(base=100_000, room=2_000, fixed=1_250, rate_bp=100, vat_bp=0) == (2_000, 0)
+
+
+def test_a_fee_whose_vat_is_a_whole_rupiah_is_capped_when_one_over():
+    # 10.000 + VAT 1.100 = 11.100, one rupiah more than the 11.099 left: the fee is 9.999 (VAT 1.099).
+    assert pricing.platform_fee(base=0, room=11_099, fixed=10_000, rate_bp=0, vat_bp=1_100) == (9_999, 1_099)
+    assert pricing.platform_fee(base=0, room=11_100, fixed=10_000, rate_bp=0, vat_bp=1_100) == (10_000, 1_100)
