@@ -21,7 +21,7 @@ from marketplace.models import (
 from marketplace.services.ledger import Leg, ledger_post
 from marketplace.tasks import reconcile_ledger
 from tests.admin_world import staff_user
-from tests.factories import ProductFactory, VariantFactory, VoucherFactory
+from tests.factories import ProductFactory, ShopFactory, VariantFactory, VoucherFactory
 from tests.marketplace.conftest import place
 from tests.marketplace.test_reversals import _pay
 
@@ -335,3 +335,33 @@ def test_a_settlement_is_one_transaction_of_the_order_named_by_its_number():
 
     settled = LedgerTransaction.objects.get(kind="order_settled")
     assert (settled.order_id, settled.memo) == (order.id, Order.objects.get(id=order.id).number)
+
+
+def test_a_creator_earns_on_every_attributed_line_and_the_capture_is_named_by_the_order():
+    shop = ShopFactory()
+    first, second = (ProductFactory(shop=shop, commission_bp=500) for _ in range(2))
+    variants = [VariantFactory(product=product, price=100_000, stock_on_hand=5) for product in (first, second)]
+    claims = tuple(
+        contracts.Attribution(product_id=p.id, source="showcase", creator_id=CREATOR) for p in (first, second)
+    )
+    (order,) = place(BUYER, (variants[0], 1), (variants[1], 2), attributions=claims)
+    _pay(order)
+
+    # 5% of 100.000 and of 200.000.
+    assert balance(AccountKind.CREATOR_PENDING, CREATOR) == 15_000
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 285_000
+    captured = LedgerTransaction.objects.get(kind="payment_captured")
+    assert (captured.order_id, captured.memo) == (order.id, Order.objects.get(id=order.id).number)
+
+
+@pytest.mark.parametrize(
+    "unattributed",
+    [{"attribution_source": ""}, {"creator_id": None}, {"commission_bp": 0}],
+)
+def test_a_line_missing_its_source_creator_or_rate_earns_no_commission(unattributed):
+    order = _attributed_order(quantity=1)  # 100.000 at 5%
+    order.lines.update(**unattributed)
+    _pay(order)
+
+    assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 100_000
+    assert not LedgerAccount.objects.filter(kind=AccountKind.CREATOR_PENDING).exists()
