@@ -365,3 +365,33 @@ def test_a_line_missing_its_source_creator_or_rate_earns_no_commission(unattribu
 
     assert balance(AccountKind.SHOP_PENDING, order.shop_id) == 100_000
     assert not LedgerAccount.objects.filter(kind=AccountKind.CREATOR_PENDING).exists()
+
+
+def test_legs_on_one_account_add_up_and_a_transaction_has_no_memo_unless_given():
+    entry = ledger_post(
+        kind="payment_captured",
+        legs=[Leg(AccountKind.GATEWAY, None, -10), Leg("shop_pending", 4242, 4), Leg("shop_pending", 4242, 6)],
+    )
+    assert entry.memo == ""
+    assert list(entry.entries.order_by("amount").values_list("amount", flat=True)) == [-10, 10]
+    assert balance(AccountKind.SHOP_PENDING, 4242) == 10
+
+
+def test_an_account_opened_concurrently_is_used_not_duplicated():
+    table, opened = LedgerAccount._meta.db_table, []
+
+    def a_rival_opens_it_first(execute, sql, params, many, context):
+        # Between this posting's look-up of its accounts and its insert of the missing ones.
+        if not opened and sql.lstrip().upper().startswith("INSERT") and table in sql:
+            opened.append(True)
+            LedgerAccount.objects.create(kind=AccountKind.SHOP_PENDING, holder_id=4242)
+        return execute(sql, params, many, context)
+
+    with connections["marketplace"].execute_wrapper(a_rival_opens_it_first):
+        ledger_post(
+            kind="payment_captured", legs=[Leg(AccountKind.GATEWAY, None, -500), Leg("shop_pending", 4242, 500)]
+        )
+
+    assert opened == [True]
+    assert LedgerAccount.objects.filter(kind=AccountKind.SHOP_PENDING, holder_id=4242).count() == 1
+    assert balance(AccountKind.SHOP_PENDING, 4242) == 500
