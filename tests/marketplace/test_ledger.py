@@ -395,3 +395,8 @@ def test_an_account_opened_concurrently_is_used_not_duplicated():
     assert opened == [True]
     assert LedgerAccount.objects.filter(kind=AccountKind.SHOP_PENDING, holder_id=4242).count() == 1
     assert balance(AccountKind.SHOP_PENDING, 4242) == 500
+
+
+def test_a_memo_is_cut_to_255_characters():
+    legs = [Leg(AccountKind.GATEWAY, None, -10), Leg("refunds", None, 10)]
+    assert ledger_post(kind="order_refunded", legs=legs, memo="m" * 300).memo == "m" * 255
