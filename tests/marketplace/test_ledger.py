@@ -400,3 +400,11 @@ def test_an_account_opened_concurrently_is_used_not_duplicated():
 def test_a_memo_is_cut_to_255_characters():
     legs = [Leg(AccountKind.GATEWAY, None, -10), Leg("refunds", None, 10)]
     assert ledger_post(kind="order_refunded", legs=legs, memo="m" * 300).memo == "m" * 255
+
+
+def test_a_posting_the_available_balance_cannot_cover_says_so_on_the_amount():
+    legs = [Leg(AccountKind.SHOP_AVAILABLE, 4242, -1), Leg(AccountKind.SHOP_PAYOUT, 4242, 1)]
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        ledger_post(kind="payout_requested", legs=legs)
+    assert (refused.value.code, refused.value.message) == ("balance_too_low", "The balance does not cover this.")
+    assert refused.value.fields == {"amount": ["More than the available balance."]}
