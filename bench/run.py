@@ -174,13 +174,25 @@ def buyer_sessions(count: int, prefix: str) -> list[dict]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.utils import timezone
 
     User = get_user_model()
     names = [f"{prefix}{n}" for n in range(count)]
     unusable = make_password(None)
     User.objects.bulk_create([User(username=n, password=unusable) for n in names], ignore_conflicts=True)
+    users = list(User.objects.filter(username__in=names).order_by("id"))
+    # A checkout needs a confirmed e-mail address: the bench buyers' are made up, as the demo's.
+    from storefront.models import EmailVerification
+
+    EmailVerification.objects.using("storefront").bulk_create(
+        [
+            EmailVerification(user_id=u.pk, email=f"{u.username}@bench.invalid", verified_at=timezone.now())
+            for u in users
+        ],
+        ignore_conflicts=True,
+    )
     sessions = []
-    for user in User.objects.filter(username__in=names).order_by("id"):
+    for user in users:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
