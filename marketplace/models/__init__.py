@@ -477,6 +477,8 @@ class StockAdjustment(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = _("stock adjustment")
+        verbose_name_plural = _("stock adjustments")
 
     def __str__(self):
         return f"{self.delta:+d} on variant {self.variant_id}: {self.reason}"
