@@ -251,8 +251,9 @@ def stock_floor_errors(on_hand_after: int, reserved: int) -> list[str]:
     return []
 
 
-def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
-    """What is wrong with `voucher` (normalising its code first), by field."""
+def _voucher_terms_errors(voucher) -> Errors:
+    """The terms a shop's and the platform's vouchers share (normalising the code first): code,
+    kind and value, limits, validity window, and a usage limit not below the uses made."""
     voucher.code = (voucher.code or "").strip().upper() if isinstance(voucher.code, str) else voucher.code
     errors = _limit_errors(voucher, VOUCHER_LIMITS, optional=("max_discount", "usage_limit"))
     if "code" not in errors and not voucher.code.isalnum():
@@ -264,21 +265,19 @@ def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
         value_rule = VOUCHER_PERCENT if voucher.kind == VoucherKind.PERCENT else VOUCHER_AMOUNT
         if found := value_rule.errors(voucher.value):
             errors["value"] = found
-    for name in ("starts_at", "ends_at"):
-        moment = getattr(voucher, name)
-        if moment is not None and not VOUCHER_EARLIEST <= moment <= VOUCHER_LATEST:
-            errors[name] = [str(VOUCHER_DATE_RANGE)]
-    dates_out_of_range = errors.keys() & {"starts_at", "ends_at"}
-    if not dates_out_of_range and (
-        voucher.starts_at is None or voucher.ends_at is None or voucher.starts_at >= voucher.ends_at
-    ):
-        errors["ends_at"] = [str(VOUCHER_WINDOW)]
+    errors |= _window_errors(voucher)
     if (
         "usage_limit" not in errors
         and voucher.usage_limit is not None
         and voucher.usage_limit < (voucher.used_count or 0)
     ):
         errors["usage_limit"] = [str(VOUCHER_USED_MORE)]
+    return errors
+
+
+def voucher_errors(voucher, *, using: str = "marketplace") -> Errors:
+    """What is wrong with a shop's `voucher` (normalising its code first), by field."""
+    errors = _voucher_terms_errors(voucher)
     if (
         not errors
         and Voucher.objects.using(using)
@@ -310,25 +309,8 @@ def _shop_errors(shop_ids, using: str) -> list[str]:
 
 def platform_voucher_errors(voucher, *, shop_ids=(), using: str = "marketplace") -> Errors:
     """What is wrong with a platform voucher and its participating shops (normalising its code
-    first), by field: the shop voucher's limits, plus the shops' share."""
-    voucher.code = (voucher.code or "").strip().upper() if isinstance(voucher.code, str) else voucher.code
-    errors = _limit_errors(voucher, VOUCHER_LIMITS, optional=("max_discount", "usage_limit"))
-    if "code" not in errors and not voucher.code.isalnum():
-        errors["code"] = [str(VOUCHER_CODE.message)]
-    errors.pop("value", None)
-    if voucher.kind not in VoucherKind.values:
-        errors["kind"] = [str(VOUCHER_KIND_UNKNOWN)]
-    else:
-        value_rule = VOUCHER_PERCENT if voucher.kind == VoucherKind.PERCENT else VOUCHER_AMOUNT
-        if found := value_rule.errors(voucher.value):
-            errors["value"] = found
-    errors |= _window_errors(voucher)
-    if (
-        "usage_limit" not in errors
-        and voucher.usage_limit is not None
-        and voucher.usage_limit < (voucher.used_count or 0)
-    ):
-        errors["usage_limit"] = [str(VOUCHER_USED_MORE)]
+    first), by field: the shop voucher's terms, plus the shops' share."""
+    errors = _voucher_terms_errors(voucher)
     if found := SHOP_SHARE_BP.errors(voucher.shop_share_bp):
         errors["shop_share_bp"] = found
     elif voucher.shop_share_bp and not shop_ids:
