@@ -3,9 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from config import health, metrics
 from storefront import forms as account_forms
+
+# The admin is the sellers' and creators' centre: it carries the product's name, not Django's.
+admin.site.site_header = _("Jalin Seller & Creator Centre")
+admin.site.site_title = _("Jalin Seller & Creator Centre")
+admin.site.index_title = _("Dashboard")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

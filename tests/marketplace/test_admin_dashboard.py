@@ -151,3 +151,26 @@ def test_a_creator_sees_their_orders_sales_and_commission(client, world):
 
     earnings = page.split('id="creator-earnings">')[1].split("</p>")[0]
     assert earnings == ("3 orders through your posts and showcase: Rp 450.000 in sales, Rp 22.500 commission earned.")
+
+
+def test_the_centre_carries_jalin_s_name_summary_cards_and_a_chart_with_labelled_axes(client, world):
+    seller = world["seller_a"]
+    client.force_login(seller)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert "<title>Dashboard | Jalin Seller &amp; Creator Centre</title>" in page
+    assert "Django administration" not in page
+    card = re.search(r'id="card-to-ship"><span class="centre-card-value">([^<]*)</span>', page)
+    assert card and card.group(1) == "1"  # the world's one paid order
+    today = re.search(r'id="card-today"><span class="centre-card-value">([^<]*)</span>', page)
+    assert today and today.group(1) == "Rp 140.000"
+    section = page.split('id="seller-dashboard"')[1]
+    chart = section.split("</svg>")[0]
+    # The highest day is 140.000: the value axis rounds up to 200.000 and marks its half.
+    assert re.findall(r'class="label">([\d.]+)</text>', chart) == ["0", "100.000", "200.000"]
+    day_labels = re.findall(r'class="label">(\d+ \w+)</text>', chart)
+    assert len(day_labels) == 3 and day_labels[-1] == f"{timezone.localdate().day} {timezone.localdate():%b}"
+    figures = section.split("<details>")[1].split("</details>")[0]
+    assert figures.count("<tr><td>") == 30
+    assert f"<tr><td>{timezone.localdate().day} {timezone.localdate():%b %Y}</td><td>140.000</td></tr>" in figures
