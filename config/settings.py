@@ -297,6 +297,21 @@ MARKETPLACE_API_URL = env.str("MARKETPLACE_API_URL", default="http://127.0.0.1:8
 MARKETPLACE_SERVICE_TOKEN = env.str("MARKETPLACE_SERVICE_TOKEN", default="")
 MARKETPLACE_API_TIMEOUT = env.float("MARKETPLACE_API_TIMEOUT", default=5.0)
 MARKETPLACE_API_RETRIES = env.int("MARKETPLACE_API_RETRIES", default=2)
+# Events: `inprocess` runs every subscriber in the relay's process; `http` runs the
+# publisher's own subscribers there and hands each other side's events to that side's
+# internal endpoint, so each side's workers need only their own database.
+INTEGRATION_EVENT_TRANSPORT = env.str("INTEGRATION_EVENT_TRANSPORT", default="inprocess")
+STOREFRONT_SERVICE_TOKEN = env.str("STOREFRONT_SERVICE_TOKEN", default="")
+INTEGRATION_SERVICE_TOKENS = {"marketplace": MARKETPLACE_SERVICE_TOKEN, "storefront": STOREFRONT_SERVICE_TOKEN}
+INTEGRATION_EVENT_ENDPOINTS = {
+    "storefront": env.str("STOREFRONT_EVENTS_URL", default="http://127.0.0.1:8000/internal/storefront/v1/events/"),
+    "marketplace": env.str("MARKETPLACE_EVENTS_URL", default="http://127.0.0.1:8001/internal/marketplace/v1/events/"),
+}
+INTEGRATION_EVENT_TIMEOUT = env.float("INTEGRATION_EVENT_TIMEOUT", default=10.0)
+# A Celery queue per context (integration.routing): workers started with `-Q marketplace`
+# or `-Q storefront` then need only that side's database.
+INTEGRATION_CONTEXT_QUEUES = env.bool("INTEGRATION_CONTEXT_QUEUES", default=False)
+CELERY_TASK_ROUTES = ("integration.routing.route_task",)
 # Relay tasks are fire-and-forget: no result to store, so a Redis outage costs no result wait.
 CELERY_TASK_IGNORE_RESULT = True
 # How often beat re-dispatches undelivered outbox rows.

@@ -44,6 +44,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("internal/marketplace/", include("marketplace.internal_api")),
+    path("internal/storefront/", include("storefront.internal_api")),
     path("internal/metrics", metrics.metrics, name="metrics"),
     *urlpatterns,
 ]

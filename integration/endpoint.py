@@ -19,7 +19,7 @@ from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import codec, correlation, wire
+from . import codec, correlation, event_http, relay, wire
 from .contracts import MalformedRequest, PortError, VersionMismatch
 from .guard import Guarded
 
@@ -35,8 +35,8 @@ def _problem(error: PortError) -> JsonResponse:
     return JsonResponse(body, status=body["status"], content_type=PROBLEM)
 
 
-def _authorised(request: HttpRequest) -> bool:
-    expected: str = settings.MARKETPLACE_SERVICE_TOKEN
+def _authorised(request: HttpRequest, expected: str | None = None) -> bool:
+    expected = settings.MARKETPLACE_SERVICE_TOKEN if expected is None else expected
     given = request.headers.get("Authorization", "").removeprefix("Bearer ")
     # No token configured means the endpoints are closed, never open.
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
@@ -89,6 +89,32 @@ def port_view(protocol: type, provider_factory: Callable[[], Any]) -> View:
             return HttpResponse(codec.encode(result), content_type="application/json")
 
     return view
+
+
+def events_view(side: str) -> View:
+    """The subscriber's end of `integration.event_http`: runs `side`'s own handlers (and inbox)
+    on a batch the publisher's relay hands over, and answers the events it failed on."""
+
+    @csrf_exempt
+    @require_POST
+    def view(request: HttpRequest) -> HttpResponse:
+        if not _authorised(request, settings.INTEGRATION_SERVICE_TOKENS.get(side, "")):
+            return _unauthorised()
+        try:
+            batch = codec.decode(request.body or b"{}", event_http.Batch)
+        except codec.CodecError as exc:
+            return _problem(MalformedRequest(f"Malformed event batch: {exc}"))
+        with correlation.bound(correlation.clean(request.headers.get(correlation.HEADER))):
+            failures = relay.deliver_many([(d.envelope, d.request_id) for d in batch.events], side=side)
+        outcome = event_http.Outcome({str(event_id): error for event_id, error in failures.items()})
+        return HttpResponse(codec.encode(outcome), content_type="application/json")
+
+    return view
+
+
+def events_urlpatterns(side: str) -> list[URLPattern]:
+    """The events endpoint of a subscribing side (`v1/events/`)."""
+    return [path(f"{API_VERSION}/events/", events_view(side), name="events")]
 
 
 def port_urlpatterns(protocol: type, provider_factory: Callable[[], Any]) -> list[URLPattern]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 
-from . import codec, correlation, events
+from . import codec, correlation, event_http, events
 from .events import Envelope, Subscription, subscriptions_for
 from .outbox import OutboxStatus
 
@@ -64,8 +64,14 @@ def handle_batch(subscription: Subscription, batch: list[Delivery]) -> int:
     return len(fresh)
 
 
-def deliver_many(batch: list[tuple[Envelope, str]]) -> dict[uuid.UUID, str]:
-    """Hands the events of `batch` (envelope, request id) to their subscribers: one
+def side_of(subscription: Subscription) -> str:
+    """The context a subscription belongs to: its inbox's app label."""
+    return subscription.inbox.partition(".")[0]
+
+
+def deliver_many(batch: list[tuple[Envelope, str]], *, side: str | None = None) -> dict[uuid.UUID, str]:
+    """Hands the events of `batch` (envelope, request id) to their subscribers (only those of
+    `side` when given, as a subscriber deployed apart does): one
     transaction per subscription for the whole batch, falling back to one transaction
     per event when that fails, so one bad event holds back no other. Returns the
     errors of the events some subscriber failed on, by event id.
@@ -83,6 +89,8 @@ def deliver_many(batch: list[tuple[Envelope, str]]) -> dict[uuid.UUID, str]:
             failures[envelope.id].append(f"refused: {exc}")
             continue
         for subscription in subscriptions_for(envelope.type, envelope.version):
+            if side is not None and side_of(subscription) != side:
+                continue
             by_subscription.setdefault(subscription.name, (subscription, []))[1].append((envelope, event, request_id))
     for subscription, deliveries in by_subscription.values():
         try:
@@ -98,6 +106,25 @@ def deliver_many(batch: list[tuple[Envelope, str]]) -> dict[uuid.UUID, str]:
                 logger.exception("subscriber %s failed on event %s", subscription.name, envelope.id)
                 failures[envelope.id].append(f"{subscription.name}: {exc!r}")
     return {event_id: "; ".join(errors) for event_id, errors in failures.items()}
+
+
+def dispatch(batch: list[tuple[Envelope, str]], *, publisher: str) -> dict[uuid.UUID, str]:
+    """Delivers `batch` from the `publisher` side's outbox. In process (the default) every
+    subscriber runs here; over HTTP the publisher's own subscribers run here and each other
+    side's receive the events it subscribes to at its internal endpoint. The failures of all."""
+    if settings.INTEGRATION_EVENT_TRANSPORT == "inprocess":
+        return deliver_many(batch)
+    if settings.INTEGRATION_EVENT_TRANSPORT != "http":
+        raise ValueError(f"unknown INTEGRATION_EVENT_TRANSPORT {settings.INTEGRATION_EVENT_TRANSPORT!r}")
+    failures = deliver_many(batch, side=publisher)
+    remote: dict[str, list[tuple[Envelope, str]]] = defaultdict(list)
+    for envelope, request_id in batch:
+        for side in {side_of(s) for s in subscriptions_for(envelope.type, envelope.version)} - {publisher}:
+            remote[side].append((envelope, request_id))
+    for side, events_of_side in remote.items():
+        for event_id, error in event_http.sink(side).deliver(events_of_side).items():
+            failures[event_id] = f"{failures[event_id]}; {error}" if event_id in failures else error
+    return failures
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -126,7 +153,10 @@ def relay_outbox(outbox_label: str, *, batch_size: int | None = None, max_batche
             )
             if not rows:
                 break
-            failures = deliver_many([(row.envelope(), row.request_id or correlation.new_id()) for row in rows])
+            failures = dispatch(
+                [(row.envelope(), row.request_id or correlation.new_id()) for row in rows],
+                publisher=outbox_model._meta.app_label,
+            )
             done = [row.id for row in rows if row.event_id not in failures]
             if done:  # the common case in one plain UPDATE
                 outbox_model.objects.using(alias).filter(id__in=done).update(
