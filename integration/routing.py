@@ -20,7 +20,9 @@ def queue_of_outbox(outbox_label: str) -> str:
     return outbox_label.partition(".")[0]
 
 
-def route_task(name: str, args: tuple, kwargs: dict, options: dict, task: Any = None, **_: Any) -> dict | None:
+def route_task(
+    name: str, args: tuple[Any, ...], kwargs: dict[str, Any], options: dict[str, Any], task: Any = None, **_: Any
+) -> dict[str, str] | None:
     if not settings.INTEGRATION_CONTEXT_QUEUES:
         return None
     if name == "integration.relay_outbox":

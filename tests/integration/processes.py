@@ -58,9 +58,12 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
             process.wait()
 
 
-def start_worker(*, beat_schedule: Path | None = None, **env: str) -> subprocess.Popen:
-    """A solo Celery worker (one task at a time), with beat when `beat_schedule` is given."""
+def start_worker(*, beat_schedule: Path | None = None, queues: str = "", **env: str) -> subprocess.Popen:
+    """A solo Celery worker (one task at a time), with beat when `beat_schedule` is given,
+    on the queues named (comma-separated; Celery's default queue when none)."""
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "warning"]
+    if queues:
+        command += ["-Q", queues]
     if beat_schedule is not None:
         command += ["--beat", "--schedule", str(beat_schedule)]
     return subprocess.Popen(command, cwd=ROOT, env=environment(**env))

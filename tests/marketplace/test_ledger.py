@@ -289,7 +289,8 @@ def test_reconciliation_names_each_differing_account_and_counts_one_without_entr
 def test_reconciliation_reads_the_entries_and_the_balances_in_one_transaction():
     """One snapshot: a posting committed between the two reads would otherwise look like a difference."""
     with transaction.atomic(using="marketplace"):  # a posting runs inside its business change's transaction
-        ledger_post(kind="payment_captured", legs=[Leg(AccountKind.GATEWAY, None, -500), Leg("shop_pending", 4242, 500)])
+        legs = [Leg(AccountKind.GATEWAY, None, -500), Leg("shop_pending", 4242, 500)]
+        ledger_post(kind="payment_captured", legs=legs)
     marketplace = connections["marketplace"]
     seen: list[tuple[str, bool]] = []
 
