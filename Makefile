@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATABASES := default storefront marketplace
 
-.PHONY: run test pytest migrate seed lint worker messages bench clean schema mutate
+.PHONY: run split-run test pytest migrate seed lint worker messages bench clean schema mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ messages: $(VENV)/.runtime
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+split-run: seed
+	bin/split-run
 
 worker: $(VENV)/.runtime
 	$(BIN)/celery -A config worker --beat --loglevel=info

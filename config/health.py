@@ -14,6 +14,7 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from integration.deployment import CONTEXTS, serves
 from integration.transport import marketplace
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,9 @@ def _marketplace_port() -> None:
 
 def _checks() -> dict[str, Callable[[], None]]:
     checks: dict[str, Callable[[], None]] = {
-        f"database:{alias}": functools.partial(_database, alias) for alias in settings.DATABASES
+        f"database:{alias}": functools.partial(_database, alias)
+        for alias in settings.DATABASES
+        if alias not in CONTEXTS or serves(alias)  # a deployable checks its own databases only
     }
     if settings.REDIS_URL:
         checks["redis"] = _redis

@@ -5,10 +5,12 @@ from django.http import HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
+from integration.deployment import serves
 from marketplace.metrics import LedgerCollector
 
 
 def metrics(request):
     registry = CollectorRegistry()
-    registry.register(LedgerCollector())
+    if serves("marketplace"):
+        registry.register(LedgerCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -9,6 +9,7 @@ from typing import Any
 
 import environ
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -290,6 +291,12 @@ INSTALLED_APPS += ["csp", "axes"]
 # Pages that never call the marketplace still say when checkout is paused.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.marketplace_status")
 
+# The contexts this process serves (integration.deployment): both in one deployable, or one
+# each when the storefront and the marketplace run apart with their own databases.
+JALIN_CONTEXTS = env.list("JALIN_CONTEXTS", default=["storefront", "marketplace"])
+if not JALIN_CONTEXTS or set(JALIN_CONTEXTS) - {"storefront", "marketplace"}:
+    raise ImproperlyConfigured("JALIN_CONTEXTS names storefront, marketplace or both.")
+
 # HTTP transport: the storefront calls MARKETPLACE_API_URL with the service token;
 # the marketplace's internal endpoints accept only that token (closed when unset).
 # The URL names the API version this code speaks (integration.endpoint.API_VERSION).
@@ -379,6 +386,9 @@ PAYMENT_SIM_SECRET = env.str("PAYMENT_SIM_SECRET", default="insecure-simulated-g
 # The simulated gateway takes any payment it is told of: allowed (with its pages
 # mounted) only where explicitly enabled; by default only while DEBUG is on.
 PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
+# Where the simulated gateway's pages are served: this site when empty; the marketplace's
+# address when the storefront runs apart (a real gateway's page is on its own host).
+PAYMENT_SIMULATOR_URL = env.str("PAYMENT_SIMULATOR_URL", default="")
 # Where the gateway's page sends the shopper back after paying.
 PAYMENT_RETURN_URL = env.str("PAYMENT_RETURN_URL", default="/orders/")
 PAYMENT_WINDOW_MINUTES = env.int("PAYMENT_WINDOW_MINUTES", default=30)

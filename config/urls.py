@@ -6,12 +6,19 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import health, metrics
+from integration.deployment import CONTEXTS, serves
 from storefront import forms as account_forms
 
 # The admin is the sellers' and creators' centre: it carries the product's name, not Django's.
 admin.site.site_header = _("Jalin Seller & Creator Centre")
 admin.site.site_title = _("Jalin Seller & Creator Centre")
 admin.site.index_title = _("Dashboard")
+# A deployable serving one context leaves the other's models out of its admin.
+for model in [model for model in admin.site._registry if model._meta.app_label in CONTEXTS]:
+    if not serves(model._meta.app_label):
+        admin.site.unregister(model)
+
+MARKETPLACE, STOREFRONT = serves("marketplace"), serves("storefront")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -32,10 +39,10 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The simulated payment gateway, only where it is enabled (never by default in production).
-    *([path("", include("marketplace.urls"))] if settings.PAYMENT_SIMULATOR_ENABLED else []),
+    *([path("", include("marketplace.urls"))] if MARKETPLACE and settings.PAYMENT_SIMULATOR_ENABLED else []),
     # Real providers' notifications (each answers only while its provider is the gateway).
-    path("", include("marketplace.urls_providers")),
-    path("", include("storefront.urls")),
+    *([path("", include("marketplace.urls_providers"))] if MARKETPLACE else []),
+    *([path("", include("storefront.urls"))] if STOREFRONT else []),
 ]
 
 # Health checks, the marketplace's internal endpoints (service token only; versioned
@@ -43,8 +50,8 @@ urlpatterns = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("internal/marketplace/", include("marketplace.internal_api")),
-    path("internal/storefront/", include("storefront.internal_api")),
+    *([path("internal/marketplace/", include("marketplace.internal_api"))] if MARKETPLACE else []),
+    *([path("internal/storefront/", include("storefront.internal_api"))] if STOREFRONT else []),
     path("internal/metrics", metrics.metrics, name="metrics"),
     *urlpatterns,
 ]
@@ -65,8 +72,8 @@ from config.problems import problem_type_view  # noqa: E402
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
-    path("", include("storefront.api.urls")),
-    path("seller/", include("marketplace.api.urls")),
+    *([path("", include("storefront.api.urls"))] if STOREFRONT else []),
+    *([path("seller/", include("marketplace.api.urls"))] if MARKETPLACE else []),
 ]
 urlpatterns += [
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -88,7 +88,10 @@ class SimulatedGateway:
 
     def create_session(self, *, reference: str, amount: int, method: str) -> GatewaySession:
         account = "8808" + "".join(str(int(c, 16) % 10) for c in reference[:12]) if method == "virtual_account" else ""
-        return GatewaySession(pay_url=reverse("marketplace:gateway_sim", args=[reference]), virtual_account=account)
+        return GatewaySession(
+            pay_url=settings.PAYMENT_SIMULATOR_URL.rstrip("/") + reverse("marketplace:gateway_sim", args=[reference]),
+            virtual_account=account,
+        )
 
     def sign(self, body: bytes) -> str:
         return hmac.new(self._secret(), body, hashlib.sha256).hexdigest()

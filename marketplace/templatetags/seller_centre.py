@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from backoffice.charts import daily_bar_chart
+from integration.deployment import serves
 from integration.money import format_rupiah
 
 from .. import selectors
@@ -18,7 +19,7 @@ TO_SHIP = [OrderStatus.PAID, OrderStatus.PACKED]
 @register.inclusion_tag("admin/marketplace/seller_dashboard.html", takes_context=True)
 def seller_dashboard(context):
     owner = context["request"].user.pk
-    shops = list(selectors.shops_for_owner(owner))
+    shops = list(selectors.shops_for_owner(owner)) if serves("marketplace") else []
     if not shops:
         return {"is_seller": False}
     points = [(day, revenue) for day, _orders, revenue in selectors.daily_sales(owner, days=DAYS)]

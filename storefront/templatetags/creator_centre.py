@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.charts import daily_bar_chart, last_days
+from integration.deployment import serves
 from integration.money import format_rupiah
 
 from .. import selectors
@@ -20,7 +21,7 @@ def creator_dashboard(context):
     user = context["request"].user
     days = last_days(timezone.localdate(), DAYS)
     since = timezone.make_aware(datetime.combine(days[0], time.min))
-    board = selectors.creator_dashboard(user_id=user.pk, since=since)
+    board = selectors.creator_dashboard(user_id=user.pk, since=since) if serves("storefront") else None
     if board is None:
         return {"board": None}
     points = [(day, board.views_by_day.get(day, 0)) for day in days]

@@ -69,25 +69,11 @@ def start_worker(*, beat_schedule: Path | None = None, queues: str = "", **env: 
     return subprocess.Popen(command, cwd=ROOT, env=environment(**env))
 
 
-def start_marketplace_server() -> tuple[subprocess.Popen, str]:
-    """gunicorn serving the whole site; the storefront calls only /internal/marketplace/v1/."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment(MARKETPLACE_SERVICE_TOKEN=SERVICE_TOKEN, INTEGRATION_TRANSPORT="inprocess"),
-    )
+def start_server(**env: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the whole site with `env` on top of the test databases; its base URL."""
+    port = int(env.pop("PORT", 0)) or free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen([*command, "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=environment(**env))
     base = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
@@ -98,7 +84,13 @@ def start_marketplace_server() -> tuple[subprocess.Popen, str]:
 
     if not wait_for(answers, timeout=30):
         stop(server)
-        raise RuntimeError("the marketplace server did not start")
+        raise RuntimeError(f"the server on port {port} did not start")
+    return server, base
+
+
+def start_marketplace_server() -> tuple[subprocess.Popen, str]:
+    """The site, whose storefront is called only through /internal/marketplace/v1/."""
+    server, base = start_server(MARKETPLACE_SERVICE_TOKEN=SERVICE_TOKEN, INTEGRATION_TRANSPORT="inprocess")
     return server, f"{base}/internal/marketplace/v1/"
 
 
