@@ -4,6 +4,7 @@ database does not exist for it, each with its own Redis database. Only identity 
 tokens, the `default` database) is shared. A purchase goes from the feed to a completed order
 over real HTTP, and the storefront's card and the creator's statistics follow it."""
 
+import subprocess
 from dataclasses import dataclass
 
 import httpx
@@ -31,7 +32,12 @@ MARKETPLACE_TOKEN, STOREFRONT_TOKEN = "marketplace-side-token", "storefront-side
 class Split:
     storefront: str  # base URLs
     marketplace: str
-    processes: list
+    processes: dict[str, subprocess.Popen]
+    storefront_env: dict[str, str]
+
+    def restart_storefront_web(self) -> None:
+        port = self.storefront.rsplit(":", 1)[1]
+        self.processes["storefront web"] = start_server(PORT=port, **self.storefront_env)[0]
 
 
 def _missing(alias: str) -> str:
@@ -44,7 +50,7 @@ def _own_redis_database(url: str) -> str:
 
 
 @pytest.fixture
-def split():
+def split(tmp_path):
     if not (settings.REDIS_URL and on_postgres()):
         postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
     storefront_redis = _own_redis_database(settings.REDIS_URL)
@@ -64,6 +70,7 @@ def split():
         "INTEGRATION_TRANSPORT": "inprocess",  # it serves the port
         "STOREFRONT_EVENTS_URL": f"{storefront}/internal/storefront/v1/events/",
         "REDIS_URL": settings.REDIS_URL,
+        "INTEGRATION_SWEEP_SECONDS": "1",  # the beat's retry of what failed to cross
     }
     storefront_side = {
         **both,
@@ -74,14 +81,14 @@ def split():
         "MARKETPLACE_EVENTS_URL": f"{marketplace}/internal/marketplace/v1/events/",
         "REDIS_URL": storefront_redis,
     }
-    processes = [
-        start_server(PORT=str(marketplace_port), **marketplace_side)[0],
-        start_server(PORT=str(storefront_port), **storefront_side)[0],
-        start_worker(**marketplace_side),
-        start_worker(**storefront_side),
-    ]
-    yield Split(storefront=storefront, marketplace=marketplace, processes=processes)
-    for process in processes:
+    processes = {
+        "marketplace web": start_server(PORT=str(marketplace_port), **marketplace_side)[0],
+        "storefront web": start_server(PORT=str(storefront_port), **storefront_side)[0],
+        "marketplace worker": start_worker(beat_schedule=tmp_path / "beat", **marketplace_side),
+        "storefront worker": start_worker(**storefront_side),
+    }
+    yield Split(storefront, marketplace, processes, storefront_side)
+    for process in processes.values():
         stop(process)
 
 
@@ -160,9 +167,34 @@ def test_a_purchase_from_the_feed_to_a_completed_order_across_two_deployables(sp
     assert wait_for(followed, timeout=60), list(OutboxEvent.objects.values_list("type", "status", "last_error"))
     assert Order.objects.get(id=order_id).status == "completed"
     assert wait_for(lambda: not OutboxEvent.objects.exclude(status=OutboxStatus.DELIVERED).exists(), timeout=30)
-    assert [process.poll() for process in split.processes] == [None] * 4
+    assert [process.poll() for process in split.processes.values()] == [None] * 4
     # Each deployable answers for its own context only, and is ready on its own databases.
     assert httpx.get(f"{split.storefront}/api/v1/seller/orders/", headers=_as(seller)).status_code == 404
     assert httpx.get(f"{split.marketplace}/api/v1/feed/").status_code == 404
     for side in (split.storefront, split.marketplace):
         assert httpx.get(f"{side}/readyz", timeout=10).json()["failed"] == []
+
+
+def test_events_wait_while_the_storefront_is_down_and_cross_when_it_is_back(split):
+    seller = UserFactory()
+    variant = VariantFactory(product__shop=ShopFactory(owner_user_id=seller.id), product__status=ProductStatus.DRAFT)
+    stop(split.processes["storefront web"])
+
+    published = httpx.post(
+        f"{split.marketplace}/api/v1/seller/products/{variant.product_id}/status/",
+        json={"status": "active"},
+        headers=_as(seller),
+        timeout=10,
+    )
+
+    # The sale goes on; the event waits, failed for the reason it could not cross.
+    assert published.status_code == 200, published.text
+    assert wait_for(lambda: OutboxEvent.objects.filter(attempts__gte=1).exists(), timeout=30)
+    row = OutboxEvent.objects.get()
+    assert (row.status, "unreachable" in row.last_error) == (OutboxStatus.PENDING, True)
+    assert not ProductCard.objects.filter(product_id=variant.product_id).exists()
+
+    split.restart_storefront_web()
+
+    assert wait_for(lambda: ProductCard.objects.filter(product_id=variant.product_id).exists(), timeout=60)
+    assert wait_for(lambda: OutboxEvent.objects.get().status == OutboxStatus.DELIVERED, timeout=10)
