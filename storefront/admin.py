@@ -151,7 +151,7 @@ class ProductCardField(forms.IntegerField):
 
     widget = ProductCardSelect
 
-    def __init__(self, *args, problems=rules.showcase_product_errors, **kwargs):
+    def __init__(self, *args, problems=rules.known_product_errors, **kwargs):
         super().__init__(*args, **kwargs)
         self.problems = problems
 

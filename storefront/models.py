@@ -187,6 +187,23 @@ class Like(models.Model):
         return f"user {self.user_id} likes post {self.post_id}"
 
 
+class WishlistItem(models.Model):
+    """A product a user saved for later; both ids are opaque (identity and the marketplace)."""
+
+    user_id = models.BigIntegerField()
+    product_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wishlist item")
+        verbose_name_plural = _("wishlist items")
+        constraints = [models.UniqueConstraint(fields=["user_id", "product_id"], name="wish_once")]
+        indexes = [models.Index(fields=["user_id", "-created_at"], name="wishlist_newest_first")]
+
+    def __str__(self):
+        return f"user {self.user_id} wishes for product {self.product_id}"
+
+
 class Comment(models.Model):
     user_id = models.BigIntegerField()
     author_name = models.CharField(max_length=150)  # copied at write time: `default` is another database

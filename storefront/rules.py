@@ -71,6 +71,10 @@ VIDEO_EXTENSIONS = ["mp4", "webm", "mov"]
 
 # --- Showcase -------------------------------------------------------------------------------
 
+WISHLIST_MAX_ITEMS = 500
+WISHLIST_FULL = message(
+    gettext_noop("A wishlist holds at most %(n)d products; remove one first."), n=WISHLIST_MAX_ITEMS
+)
 SHOWCASE_MAX_ITEMS = 200  # what a reorder may list
 SHOWCASE_TOO_MANY = message(gettext_noop("A showcase holds at most %(n)d products."), n=SHOWCASE_MAX_ITEMS)
 SHOWCASE_NOT_LISTED = message(gettext_noop("This product is not in your showcase."))
@@ -136,7 +140,8 @@ def media_errors(image: File | None, video: File | None) -> Errors:
     return errors
 
 
-def showcase_product_errors(product_id: int) -> list[str]:
+def known_product_errors(product_id: int) -> list[str]:
+    """A showcase or a wishlist takes only products the read model knows."""
     if unknown_products([product_id]):
         return [unknown_products_message([product_id])]
     return []

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from .models import (
     PostStatus,
     ProductCard,
     ShowcaseItem,
+    WishlistItem,
 )
 
 ALIAS = "storefront"
@@ -535,6 +536,23 @@ def creator_dashboard(*, user_id: int, since) -> CreatorDashboard | None:
 
 
 # --- REST API ------------------------------------------------------------------------
+
+
+def wishlist_cards(*, user_id: int) -> QuerySet[ProductCard]:
+    """The user's saved products still on sale, the latest saved first, in one query."""
+    saved = WishlistItem.objects.using(ALIAS).filter(user_id=user_id, product_id=OuterRef("product_id"))
+    return (
+        ProductCard.objects.using(ALIAS)
+        .filter(is_visible=True)
+        .annotate(saved_at=Subquery(saved.values("created_at")[:1]))
+        .filter(saved_at__isnull=False)
+        .order_by("-saved_at", "-product_id")
+    )
+
+
+def wishlisted_product_ids(*, user_id: int) -> frozenset[int]:
+    """Every product the user saved: one query answers the heart of every card on a page."""
+    return frozenset(WishlistItem.objects.using(ALIAS).filter(user_id=user_id).values_list("product_id", flat=True))
 
 
 def product_card_queryset():

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from integration import contracts
 from integration.transport import marketplace
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import AddToCartForm, CartLineForm, CheckoutForm, CommentForm, ReviewForm, SearchForm
 from .models import Creator
 from .redirects import safe_next
@@ -162,6 +162,20 @@ def creator_follow(request, handle: str):
     command = services.creator_unfollow if request.POST.get("action") == "unfollow" else services.creator_follow
     fallback = reverse("storefront:creator_detail", args=[handle])
     return _write(request, lambda: command(creator_id=creator.id, user_id=request.user.id), fallback)
+
+
+@login_required
+def wishlist(request):
+    cards = selectors.wishlist_cards(user_id=request.user.id)[: rules.WISHLIST_MAX_ITEMS]
+    return render(request, "storefront/wishlist.html", {"cards": cards})
+
+
+@login_required
+@require_POST
+def wishlist_toggle(request, product_id: int):
+    command = services.wishlist_remove if request.POST.get("action") == "remove" else services.wishlist_add
+    fallback = reverse("storefront:wishlist")
+    return _write(request, lambda: command(user_id=request.user.id, product_id=product_id), fallback)
 
 
 def campaign_detail(request, slug: str):

@@ -373,6 +373,10 @@ class FollowSerializer(serializers.Serializer):
     follower_count = serializers.IntegerField()
 
 
+class WishlistAddSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(**rules.ID_FIELD)
+
+
 class LikeSerializer(serializers.Serializer):
     liked = serializers.BooleanField()
     like_count = serializers.IntegerField()

@@ -155,3 +155,35 @@ class CampaignDetailApi(APIView):
             raise Http404
         campaign.products = selectors.campaign_landing(campaign)
         return Response(s.CampaignDetailSerializer(campaign).data)
+
+
+class WishlistApi(generics.ListAPIView):
+    """The caller's wishlist, the latest saved first (GET); saves a product to it (POST:
+    201 when saved now, 200 when it was saved already)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.ProductCardSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.wishlist_cards(user_id=self.request.user.id)
+
+    @extend_schema(
+        request=s.WishlistAddSerializer, responses={201: s.WishlistAddSerializer, 200: s.WishlistAddSerializer}
+    )
+    def post(self, request):
+        body = s.WishlistAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        saved = services.wishlist_add(user_id=request.user.id, product_id=body.validated_data["product_id"])
+        return Response(body.data, status=status.HTTP_201_CREATED if saved else status.HTTP_200_OK)
+
+
+class WishlistItemApi(APIView):
+    """Removes a product from the caller's wishlist (204 whether or not it was there)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, product_id: int):
+        services.wishlist_remove(user_id=request.user.id, product_id=product_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

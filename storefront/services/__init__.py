@@ -45,6 +45,7 @@ from .posts import (
     post_views_flush,
 )
 from .showcase import showcase_item_add, showcase_item_move, showcase_item_remove, showcase_reorder
+from .wishlist import wishlist_add, wishlist_remove
 
 __all__ = [
     "IDEMPOTENCY_IN_FLIGHT_TIMEOUT",
@@ -93,4 +94,6 @@ __all__ = [
     "user_sign_up",
     "user_sign_up_errors",
     "user_tokens_revoke",
+    "wishlist_add",
+    "wishlist_remove",
 ]

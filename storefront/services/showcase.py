@@ -13,7 +13,7 @@ from ._common import ALIAS
 
 def showcase_item_add(*, creator: Creator, product_id: int) -> ShowcaseItem:
     """Appends a product (from any shop) to the creator's showcase."""
-    if problems := rules.showcase_product_errors(product_id):
+    if problems := rules.known_product_errors(product_id):
         raise ValidationError({"product_id": problems})
     with transaction.atomic(using=ALIAS):
         items = ShowcaseItem.objects.using(ALIAS).select_for_update().filter(creator=creator)

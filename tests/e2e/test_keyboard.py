@@ -38,7 +38,7 @@ def test_a_shopper_signs_in_and_adds_to_the_cart_with_the_keyboard_only(page_at,
     _tab_until(page, "input[name=variant_id]")
     page.keyboard.press("ArrowDown")  # M -> L, as radio groups do
     assert page.locator(f"#variant-{world['large'].id}").is_checked()
-    _tab_until(page, "main form button[type=submit]")
+    _tab_until(page, "form[action$='/cart/add/'] button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#cart-status p.notice")
     shot("added-by-keyboard")

@@ -107,7 +107,7 @@ def _add_from_product_page(page, shot, text, *, name: str, variant_label: str | 
     if variant_label:
         page.get_by_label(re.compile("^" + re.escape(variant_label))).check()
         shot("variant-picked")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("form[action$='/cart/add/'] button[type=submit]").first.click()
     # htmx puts the answer next to the button without leaving the page.
     page.wait_for_selector(f"#cart-status:has-text('{text['added']}')")
     shot("added-to-cart")
@@ -257,13 +257,13 @@ def test_every_form_shows_its_errors_next_to_the_field(page_at, world, language)
     page.goto(f"/posts/{world['post'].id}/")
     page.get_by_role("link", name="Kopi Gayo 250 g").first.click()
     page.fill("#id_quantity", "50")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("form[action$='/cart/add/'] button[type=submit]").first.click()
     page.wait_for_selector(f"#cart-status:has-text('{text['stock']}')")
     shot("add-to-cart-error")
 
     # Cart: a quantity above the stock
     page.fill("#id_quantity", "1")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("form[action$='/cart/add/'] button[type=submit]").first.click()
     page.wait_for_selector(f"#cart-status:has-text('{text['added']}')")
     page.goto("/cart/")
     page.locator(".qty input[name=quantity]").fill("50")
@@ -308,7 +308,7 @@ def test_submitting_the_checkout_page_twice_places_one_set_of_orders(page_at, wo
     for variant in (world["large"], world["beans"]):
         page.goto(f"/products/{variant.product_id}/")
         page.check(f"#variant-{variant.id}")
-        page.locator("main form button[type=submit]").first.click()
+        page.locator("form[action$='/cart/add/'] button[type=submit]").first.click()
         page.wait_for_selector("#cart-status p")
     page.goto("/checkout/")
     for name, value in ADDRESS.items():
