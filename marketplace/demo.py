@@ -6,10 +6,12 @@ what is missing, with deterministic names so that two runs agree.
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .couriers import ensure_default_couriers
 from .models import Category, Courier, Product, ProductStatus, Shop, Variant, Voucher, VoucherKind
@@ -36,23 +38,160 @@ CATEGORIES = [
     ("Kecantikan", "kecantikan"),
     ("Kerajinan Tangan", "kerajinan-tangan"),
     ("Rumah Tangga", "rumah-tangga"),
+    ("Sepatu & Sandal", "sepatu-sandal"),
 ]
-NOUNS = [
-    "Batik Tulis",
-    "Kopi Gayo",
-    "Tas Anyaman",
-    "Sambal Bawang",
-    "Kain Tenun",
-    "Sabun Sereh",
-    "Keripik Tempe",
-    "Gamis Katun",
-    "Lilin Aromaterapi",
-    "Teh Melati",
-    "Sandal Kulit",
-    "Madu Hutan",
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one kind of demo shop sells: titles are `template.format(word)` over `words`."""
+
+    shop: str
+    home: tuple[str, str]
+    category: str
+    image: str  # static/img/demo/<image>.svg
+    templates: tuple[str, ...]
+    words: tuple[str, ...]
+    options: tuple[str, ...]
+    price: tuple[int, int]  # in thousands of rupiah
+    description: str
+
+
+KINDS = [
+    Kind(
+        "Batik Sekar",
+        ("Solo", "Jawa Tengah"),
+        "batik-tenun",
+        "shirt",
+        ("Kemeja Batik Tulis Motif {}", "Kemeja Batik Cap {} Lengan Pendek", "Blus Batik {} Wanita"),
+        ("Parang", "Kawung", "Truntum", "Sidomukti", "Mega Mendung", "Sekar Jagad"),
+        ("S", "M", "L", "XL"),
+        (150, 450),
+        "Batik asli buatan pembatik Laweyan, katun primisima adem dan tidak luntur. Siap dipakai kondangan.",
+    ),
+    Kind(
+        "Tenun Ikat Nusa",
+        ("Kupang", "Nusa Tenggara Timur"),
+        "batik-tenun",
+        "fabric",
+        ("Kain Tenun Ikat {} 2 m", "Selendang Tenun {}", "Syal Tenun {} Pewarna Alami"),
+        ("Sumba", "Sikka", "Timor", "Alor", "Rote", "Flores"),
+        ("Merah", "Biru", "Cokelat"),
+        (120, 900),
+        "Ditenun tangan oleh penenun desa berminggu-minggu, pewarna akar mengkudu dan nila. Tiap helai unik.",
+    ),
+    Kind(
+        "Kopi Gayo Aceh",
+        ("Takengon", "Aceh"),
+        "makanan-minuman",
+        "coffee",
+        ("Kopi Arabika {} 250 g", "Kopi {} Sangrai Medium 500 g", "Kopi {} Drip Bag isi 10"),
+        ("Gayo", "Gayo Wine", "Gayo Honey", "Gayo Natural", "Kerinci", "Toraja Kalosi"),
+        ("Biji", "Bubuk Halus", "Bubuk Kasar"),
+        (45, 160),
+        "Dipetik merah, disangrai sedikit demi sedikit tiap minggu. Rasa cokelat, gula aren dan asam buah.",
+    ),
+    Kind(
+        "Dapur Sambal Bu Rini",
+        ("Surabaya", "Jawa Timur"),
+        "makanan-minuman",
+        "sambal",
+        ("Sambal {} 150 g", "Sambal {} Pedas Level 5", "Paket Sambal {} isi 3"),
+        ("Bawang", "Roa", "Cumi Asin", "Teri Medan", "Bajak", "Matah"),
+        ("Sedang", "Pedas", "Extra Pedas"),
+        (25, 90),
+        "Resep rumahan tanpa pengawet, cabai dan bawang segar dimasak dengan minyak kelapa. Tahan dua bulan di kulkas.",
+    ),
+    Kind(
+        "Teh & Madu Lestari",
+        ("Malang", "Jawa Timur"),
+        "makanan-minuman",
+        "honey",
+        ("Madu {} 500 g", "Madu {} Murni 250 ml", "Teh Melati {} 100 g"),
+        ("Hutan Sumbawa", "Randu", "Kelengkeng", "Klanceng", "Pahit Kalimantan", "Multiflora"),
+        ("Botol", "Refill"),
+        (40, 180),
+        "Dipanen dari peternak lebah di lereng Arjuno dan hutan Sumbawa, tidak dipanaskan dan tidak dicampur gula.",
+    ),
+    Kind(
+        "Sandal Kulit Garut",
+        ("Garut", "Jawa Barat"),
+        "sepatu-sandal",
+        "sandal",
+        ("Sandal Kulit {} Pria", "Sandal Jepit Kulit {}", "Selop Kulit {} Wanita"),
+        ("Sapi Asli", "Domba", "Nubuck", "Anyam", "Klasik", "Casual"),
+        ("39", "40", "41", "42", "43"),
+        (85, 320),
+        "Kulit sapi asli dari penyamak Sukaregang, sol karet anti slip dan dijahit tangan. Nyaman dipakai seharian.",
+    ),
+    Kind(
+        "Anyaman Rotan Bali",
+        ("Denpasar", "Bali"),
+        "kerajinan-tangan",
+        "bag",
+        ("Tas Rotan Bulat {}", "Keranjang Pandan {}", "Tas Anyaman {} Tali Kulit"),
+        ("Ata", "Lombok", "Motif Bunga", "Natural", "Ukuran Besar", "Mini"),
+        ("Natural", "Cokelat Tua"),
+        (95, 380),
+        "Dianyam tangan oleh perajin Tenganan dari rotan ata yang kuat, dilapisi kain batik di bagian dalam.",
+    ),
+    Kind(
+        "Sabun Sereh Wangi",
+        ("Bandung", "Jawa Barat"),
+        "kecantikan",
+        "soap",
+        ("Sabun {} Alami 100 g", "Lulur {} 200 g", "Minyak {} Murni 30 ml"),
+        ("Sereh Wangi", "Kopi", "Kunyit Asam", "Bengkoang", "Lavender", "Kelapa"),
+        ("Satuan", "Isi 3"),
+        (20, 95),
+        "Dibuat dengan proses dingin dari minyak kelapa dan minyak atsiri lokal, tanpa deterjen dan pewangi buatan.",
+    ),
+    Kind(
+        "Busana Muslim Aisyah",
+        ("Bukittinggi", "Sumatera Barat"),
+        "fashion-muslim",
+        "dress",
+        ("Gamis {} Katun Rayon", "Hijab Segi Empat {}", "Mukena {} Bordir"),
+        ("Zahra", "Nayla", "Polos Premium", "Motif Songket", "Syari", "Travel"),
+        ("S", "M", "L", "XL"),
+        (60, 350),
+        "Bahan adem jatuh, tidak menerawang, dijahit penjahit Bukittinggi. Cocok untuk harian dan Lebaran.",
+    ),
+    Kind(
+        "Camilan Khas Malang",
+        ("Malang", "Jawa Timur"),
+        "makanan-minuman",
+        "chips",
+        ("Keripik {} 250 g", "Kerupuk {} 500 g", "Paket Oleh-oleh {}"),
+        ("Tempe Sagu", "Apel", "Singkong Balado", "Udang Sidoarjo", "Nangka", "Pisang Cokelat"),
+        ("Original", "Pedas"),
+        (18, 85),
+        "Digoreng setiap pagi di dapur kami di Malang, renyah dan gurih. Kemasan ziplock tebal supaya tidak melempem.",
+    ),
+    Kind(
+        "Rumah Lilin Aroma",
+        ("Yogyakarta", "DI Yogyakarta"),
+        "rumah-tangga",
+        "candle",
+        ("Lilin Aromaterapi {} 180 g", "Reed Diffuser {} 100 ml", "Lilin Soy {} dalam Gelas"),
+        ("Melati", "Cendana", "Sereh", "Kopi Vanila", "Kenanga", "Lavender"),
+        ("Kecil", "Besar"),
+        (55, 210),
+        "Dari lilin kedelai dan minyak esensial, menyala bersih sampai 40 jam. Dituang tangan di Yogyakarta.",
+    ),
+    Kind(
+        "Teh Tubruk Nusantara",
+        ("Semarang", "Jawa Tengah"),
+        "makanan-minuman",
+        "tea",
+        ("Teh {} 100 g", "Teh Celup {} isi 25", "Teh {} Kaleng Hadiah"),
+        ("Melati Wangi", "Hijau Kaligua", "Hitam Kemuning", "Rosella", "Sereh Jahe", "Putih Gambung"),
+        ("Kemasan Kertas", "Kaleng"),
+        (22, 120),
+        "Daun teh dari kebun rakyat Jawa Tengah, dikeringkan alami dan dicampur bunga melati segar.",
+    ),
 ]
-ADJECTIVES = ["Premium", "Klasik", "Asli", "Spesial", "Organik", "Modern", "Tradisional", "Istimewa"]
-SIZES = ["S", "M", "L"]
+NOUNS = sorted({template.split(" {}")[0] for kind in KINDS for template in kind.templates})  # search words
 
 
 def _ensure_categories() -> list[Category]:
@@ -62,37 +201,51 @@ def _ensure_categories() -> list[Category]:
     return list(Category.objects.using(ALIAS).filter(slug__in=[s for _, s in CATEGORIES]).order_by("id"))
 
 
+def _shop_spec(i: int) -> tuple[Kind, str, str, str, str]:
+    """Shop i (from 1): its kind, name, slug, city and province, the same on every run."""
+    kind, round_ = KINDS[(i - 1) % len(KINDS)], (i - 1) // len(KINDS)
+    if round_ == 0:
+        return kind, kind.shop, slugify(kind.shop), *kind.home
+    city, province = CITIES[(i + round_) % len(CITIES)]
+    name = f"{kind.shop} {city}" + (f" {round_}" if round_ >= len(CITIES) else "")
+    return kind, name, f"{slugify(name)}-{i}", city, province
+
+
+def _title(kind: Kind, j: int) -> str:
+    """The j-th product of a shop of this kind: each template over each word, then editions."""
+    template, rest = kind.templates[j % len(kind.templates)], j // len(kind.templates)
+    edition = rest // len(kind.words)
+    return template.format(kind.words[rest % len(kind.words)]) + (f" Seri {edition + 1}" if edition else "")
+
+
 def seed_catalogue(
     *, owner_ids: list[int], products: int, progress: Callable[[int], None] = lambda n: None
 ) -> dict[str, int]:
-    """Tops up to len(owner_ids) shops and `products` active products (two or three variants each).
+    """Tops up to len(owner_ids) shops and `products` active products (two or more variants each).
 
-    Shop i belongs to owner_ids[i]. Every third shop is a local small business.
+    Shop i belongs to owner_ids[i] and sells goods of its kind (KINDS, in turn). Every third
+    shop is a local small business.
     """
     rng = random.Random(42)
-    categories = _ensure_categories()
+    categories = {category.slug: category for category in _ensure_categories()}
+    specs = {i: _shop_spec(i) for i in range(1, len(owner_ids) + 1)}
     with transaction.atomic(using=ALIAS):
         have = set(Shop.objects.using(ALIAS).values_list("slug", flat=True))
-        new_shops = []
-        for i, owner_id in enumerate(owner_ids, start=1):
-            slug = f"toko-{i}"
-            if slug in have:
-                continue
-            city, province = CITIES[i % len(CITIES)]
-            new_shops.append(
-                Shop(
-                    owner_user_id=owner_id,
-                    name=f"Toko {NOUNS[i % len(NOUNS)].split()[0]} {city.split()[0]} {i}",
-                    slug=slug,
-                    city=city,
-                    province=province,
-                    is_local_business=i % 3 != 0,
-                )
+        new_shops = [
+            Shop(
+                owner_user_id=owner_id,
+                name=name,
+                slug=slug,
+                city=city,
+                province=province,
+                is_local_business=i % 3 != 0,
             )
+            for (i, (_kind, name, slug, city, province)), owner_id in zip(specs.items(), owner_ids, strict=True)
+            if slug not in have
+        ]
         Shop.objects.using(ALIAS).bulk_create(new_shops, batch_size=BATCH)
-    shops = list(
-        Shop.objects.using(ALIAS).filter(slug__in=[f"toko-{i}" for i in range(1, len(owner_ids) + 1)]).order_by("id")
-    )
+    by_slug = Shop.objects.using(ALIAS).in_bulk([spec[2] for spec in specs.values()], field_name="slug")
+    shops = [(by_slug[spec[2]], spec[0]) for spec in specs.values()]
 
     start = Product.objects.using(ALIAS).count()
     created = 0
@@ -101,28 +254,30 @@ def seed_catalogue(
         with transaction.atomic(using=ALIAS):
             new_products = []
             for n in range(batch_start, batch_end):
-                noun, adjective = NOUNS[n % len(NOUNS)], ADJECTIVES[(n // len(NOUNS)) % len(ADJECTIVES)]
+                shop, kind = shops[n % len(shops)]
                 new_products.append(
                     Product(
-                        shop=shops[n % len(shops)],
-                        category=categories[n % len(categories)],
-                        title=f"{noun} {adjective} #{n + 1}",
-                        description=f"{noun} {adjective.lower()} buatan pengrajin lokal. Dikirim dari gudang toko.",
-                        image_url=f"/static/img/product-{n % 8}.svg",
+                        shop=shop,
+                        category=categories[kind.category],
+                        title=_title(kind, n // len(shops)),
+                        description=kind.description,
+                        image_url=f"/static/img/demo/{kind.image}.svg",
                         status=ProductStatus.ACTIVE,
                         commission_bp=rng.choice([0, 250, 500, 1000]),
                     )
                 )
             Product.objects.using(ALIAS).bulk_create(new_products, batch_size=BATCH)
             variants = []
-            for product in new_products:
-                base = rng.randrange(15, 400) * 1000
-                for k, size in enumerate(SIZES[: 2 + product.id % 2]):
+            for index, product in enumerate(new_products):
+                options = shops[(batch_start + index) % len(shops)][1].options
+                low, high = shops[(batch_start + index) % len(shops)][1].price
+                base = rng.randrange(low, high) * 1000
+                for k, option in enumerate(options[: min(len(options), 2 + product.id % 2)]):
                     variants.append(
                         Variant(
                             product=product,
-                            name=size,
-                            sku=f"SKU-{product.id}-{size}",
+                            name=option,
+                            sku=f"SKU-{product.id}-{slugify(option).upper()}",
                             price=base + k * 5000,
                             weight_grams=250 + 100 * k,
                             stock_on_hand=rng.randrange(0, 60) if product.id % 17 else 0,
@@ -131,7 +286,7 @@ def seed_catalogue(
             Variant.objects.using(ALIAS).bulk_create(variants, batch_size=BATCH)
         created += len(new_products)
         progress(len(new_products))
-    vouchers = _ensure_vouchers(shops)
+    vouchers = _ensure_vouchers([shop for shop, _kind in shops])
     ensure_default_couriers(Courier, ALIAS)
     return {"shops": len(new_shops), "products": created, "vouchers": vouchers}
 

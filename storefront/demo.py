@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from . import fragments, ranking
 from .models import Campaign, Creator, Follow, Like, Post, PostProduct, PostStatus, ProductCard, ShowcaseItem
@@ -16,28 +17,41 @@ ALIAS = "storefront"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 BATCH = 2000
 CAPTIONS = [
-    "Racikan pagi ini pakai {p} ☕ #belilokal #umkm",
-    "Outfit kondangan minggu ini, semua produk lokal! #OOTD #batik",
-    "Review jujur {p}: worth it banget buat harganya. #review",
-    "Oleh-oleh wajib dari kota ini 🔥 #kuliner #belilokal",
-    "Unboxing {p}, packing rapi dan cepat sampai. #unboxing",
+    "Baru sampai: {p}. Packing rapi, sesuai foto! #{tag} #belilokal",
+    "Review jujur {p}: worth it banget buat harganya. #{tag} #review",
+    "Produk UMKM favoritku minggu ini, {p} 💚 #{tag} #umkm",
+    "Unboxing {p}, cepat sampai dan kualitasnya oke. #{tag} #unboxing",
+    "Cocok buat hadiah: {p} dari usaha lokal. #{tag} #belilokal",
+]
+# The demo creator account is @creator; the others read like real accounts.
+CREATORS = [
+    ("creator", "Sari Kreator", "Kreator konten belanja lokal: batik, kopi dan oleh-oleh."),
+    ("ayuootd", "Ayu Pratiwi", "OOTD harian pakai brand lokal. Solo - Jakarta."),
+    ("dapurnadia", "Nadia Kitchen", "Masak rumahan dan review sambal se-Nusantara."),
+    ("kopiraka", "Raka Ngopi", "Barista rumahan. Nyeduh kopi dari petani Indonesia."),
+    ("laras_tenun", "Laras Wastra", "Cerita di balik kain tenun dan batik."),
+    ("jajanbareng", "Jajan Bareng Dimas", "Camilan dan oleh-oleh khas tiap kota."),
+    ("rumahrina", "Rumah Rina", "Dekor rumah mungil dan barang kerajinan tangan."),
+    ("bagusreview", "Bagus Review", "Review jujur produk UMKM, tanpa endorse berbayar."),
 ]
 
 
 def seed_creators(*, user_ids: list[int]) -> int:
     have = set(Creator.objects.using(ALIAS).values_list("user_id", flat=True))
-    new = [
-        Creator(
-            user_id=uid,
-            handle="creator" if i == 1 else f"kreator{i}",
-            display_name="Sari Kreator" if i == 1 else f"Kreator {i}",
-            bio="Kreator konten belanja lokal.",
-        )
-        for i, uid in enumerate(user_ids, start=1)
-        if uid not in have
-    ]
+    new = []
+    for i, uid in enumerate(user_ids):
+        handle, name, bio = CREATORS[i % len(CREATORS)]
+        if round_ := i // len(CREATORS):
+            handle, name = f"{handle}{round_ + 1}", f"{name} {round_ + 1}"
+        if uid not in have:
+            new.append(Creator(user_id=uid, handle=handle, display_name=name, bio=bio))
     Creator.objects.using(ALIAS).bulk_create(new, batch_size=BATCH)
     return len(new)
+
+
+def _hashtag(title: str) -> str:
+    """A word of the product's own name: "Kopi Arabika Gayo 250 g" is #kopi."""
+    return slugify(title.split()[0]).replace("-", "")
 
 
 def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) -> int:
@@ -47,7 +61,7 @@ def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) 
         ProductCard.objects.using(ALIAS)
         .filter(is_visible=True)
         .order_by("product_id")
-        .values_list("product_id", "title")
+        .values_list("product_id", "title", "image_url")
     )
     if not creators or not product_ids:
         return 0
@@ -64,8 +78,8 @@ def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) 
                 new_posts.append(
                     post := Post(
                         creator_id=creators[n % len(creators)],
-                        caption=CAPTIONS[n % len(CAPTIONS)].format(p=tagged[0][1]),
-                        image_url=f"/static/img/post-{n % 8}.svg",
+                        caption=CAPTIONS[n % len(CAPTIONS)].format(p=tagged[0][1], tag=_hashtag(tagged[0][1])),
+                        image_url=tagged[0][2] or f"/static/img/post-{n % 8}.svg",
                         status=PostStatus.PUBLISHED,
                         like_count=rng.randrange(0, 500),
                         comment_count=rng.randrange(0, 50),
@@ -79,7 +93,7 @@ def seed_posts(*, posts: int, progress: Callable[[int], None] = lambda n: None) 
                 [
                     PostProduct(post=post, product_id=pid, position=k)
                     for post, tagged in zip(new_posts, picks, strict=True)
-                    for k, (pid, _title) in enumerate(tagged)
+                    for k, (pid, _title, _image) in enumerate(tagged)
                 ],
                 batch_size=BATCH,
             )
