@@ -254,7 +254,10 @@ def celery_task_prerun(task_id: str = "", task: Any = None, **_: Any) -> None:
     if _tracer is None or task is None:
         return
     request = getattr(task, "request", None)
-    parent = extract({HEADER: getattr(request, HEADER, None) or ""})
+    # A worker makes the message's headers attributes of the request; a task applied with
+    # `headers=` keeps them in `request.headers`.
+    sent = getattr(request, HEADER, None) or (getattr(request, "headers", None) or {}).get(HEADER) or ""
+    parent = extract({HEADER: sent})
     started = _tracer.start_span(
         f"celery.task {task.name}",
         context=parent,
