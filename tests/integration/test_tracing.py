@@ -356,6 +356,27 @@ def test_the_otlp_exporter_posts_the_spans_to_the_collector(client):
     assert (service, names) == ("jalin-marketplace", ["GET /healthz"])
 
 
+def test_a_sampled_out_trace_is_not_kept_but_a_callers_sampled_one_is_continued(tmp_path, client):
+    path = tmp_path / "spans.jsonl"
+    provider = tracing.build_provider(service_name="jalin", file_path=str(path), sample_ratio=0.0)
+    previous = tracing.install(provider)
+    try:
+        client.get("/healthz")  # a new trace: sampled out
+        with override_settings(MARKETPLACE_SERVICE_TOKEN="mp-s3cret"):
+            client.get(
+                "/internal/marketplace/v1/", headers={"Authorization": "Bearer mp-s3cret", "traceparent": TRACEPARENT}
+            )
+        provider.force_flush()
+    finally:
+        tracing.install(previous)
+        provider.shutdown()
+
+    written = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(s["name"], s["context"]["trace_id"]) for s in written] == [
+        ("GET /internal/marketplace/v1/", f"0x{PARENT_TRACE_ID:032x}")
+    ]
+
+
 def test_no_exporter_configured_builds_no_provider():
     assert tracing.build_provider(service_name="jalin") is None
 
