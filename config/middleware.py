@@ -1,5 +1,5 @@
-"""Cross-cutting request handling: the request id, the internal API's network guard, and the
-answer to an unreachable marketplace."""
+"""Cross-cutting request handling: the request's span, the request id, the internal API's network
+guard, and the answer to an unreachable marketplace."""
 
 import logging
 
@@ -7,13 +7,50 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from opentelemetry.context import Context
+from opentelemetry.trace import SpanKind
 
 from config.client_ip import client_ip, in_networks
-from integration import correlation
+from integration import correlation, tracing
 from integration.contracts import Unavailable
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = "30"
+
+
+INTERNAL_PREFIX = "/internal/"
+
+
+class TracingMiddleware:
+    """Each request is a span (integration.tracing), named by its route once resolved
+    (`GET /products/<int:product_id>/`). A call to the internal API continues the caller's
+    trace from its `traceparent`; anything else starts a trace of its own, whatever a client
+    sends. Nothing at all happens while tracing is off."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not tracing.enabled():
+            return self.get_response(request)
+        internal = request.path_info.startswith(INTERNAL_PREFIX)
+        parent = (tracing.extract(request.headers) if internal else None) or Context()
+        attributes = {"http.request.method": request.method, "url.path": request.path, "url.scheme": request.scheme}
+        with tracing.span(request.method, kind=SpanKind.SERVER, parent=parent, attributes=attributes) as span:
+            response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            if match is not None and match.route:
+                span.update_name(f"{request.method} /{match.route}")
+                span.set_attribute("http.route", f"/{match.route}")
+            span.set_attributes(
+                {
+                    "http.response.status_code": response.status_code,
+                    "jalin.request_id": getattr(request, "request_id", ""),
+                }
+            )
+            if response.status_code >= 500:
+                tracing.fail(span, f"answered {response.status_code}")
+            return response
 
 
 class RequestIdMiddleware:
@@ -29,9 +66,6 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         response[correlation.HEADER] = request_id
         return response
-
-
-INTERNAL_PREFIX = "/internal/"
 
 
 class InternalNetworkMiddleware:

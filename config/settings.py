@@ -441,6 +441,24 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 
+# --- Tracing (OpenTelemetry) ----------------------------------------------------
+# One purchase is one trace across both sides (integration/tracing.py). Spans go to an OTLP/HTTP
+# collector (Jaeger, Tempo, an OpenTelemetry Collector) when an endpoint is set, to a JSON-lines
+# file when TRACING_FILE is set, both when both are; with neither, tracing is off and costs nothing.
+# OTEL_EXPORTER_OTLP_ENDPOINT is the collector's base URL (http://jaeger:4318), to which
+# /v1/traces is added; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, when set, is the full traces URL.
+_otlp_base = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="").rstrip("/")
+TRACING_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default="") or (
+    f"{_otlp_base}/v1/traces" if _otlp_base else ""
+)
+TRACING_FILE = env.str("TRACING_FILE", default="")
+# The service's name on its spans: set one per deployment when the sides run apart.
+TRACING_SERVICE_NAME = env.str("OTEL_SERVICE_NAME", default="jalin")
+# Share of new traces kept (0 to 1); a continued trace follows its caller's decision.
+TRACING_SAMPLE_RATIO = env.float("TRACING_SAMPLE_RATIO", default=1.0)
+# Outermost: the request's span covers every other middleware.
+MIDDLEWARE.insert(0, "config.middleware.TracingMiddleware")
+
 # --- Benchmark -----------------------------------------------------------------
 # `make bench` turns this on: a query-count header on every response and two
 # reference views under /bench/. Never on in production.

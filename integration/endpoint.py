@@ -19,7 +19,7 @@ from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import codec, correlation, event_http, relay, wire
+from . import codec, correlation, event_http, relay, tracing, wire
 from .contracts import MalformedRequest, PortError, VersionMismatch
 from .guard import Guarded
 
@@ -74,6 +74,8 @@ def port_view(protocol: type, provider_factory: Callable[[], Any]) -> View:
             return _unauthorised()
         if method not in methods:
             return _problem(VersionMismatch(f"Method {method!r} is not served by API {API_VERSION}."))
+        # The request's span continues the caller's trace (config.middleware.TracingMiddleware).
+        tracing.annotate_current(tracing.port_attributes(protocol.__name__, method, "http"))
         with correlation.bound(correlation.clean(request.headers.get(correlation.HEADER))):
             try:
                 data = codec.decode(request.body or b"{}")
@@ -104,6 +106,7 @@ def events_view(side: str) -> View:
             batch = codec.decode(request.body or b"{}", event_http.Batch)
         except codec.CodecError as exc:
             return _problem(MalformedRequest(f"Malformed event batch: {exc}"))
+        tracing.annotate_current({"messaging.batch.message_count": len(batch.events), "jalin.side": side})
         with correlation.bound(correlation.clean(request.headers.get(correlation.HEADER))):
             failures = relay.deliver_many([(d.envelope, d.request_id) for d in batch.events], side=side)
         outcome = event_http.Outcome({str(event_id): error for event_id, error in failures.items()})

@@ -18,8 +18,10 @@ from functools import cache
 
 import httpx
 from django.conf import settings
+from opentelemetry.trace import SpanKind
+from opentelemetry.util.types import AttributeValue
 
-from . import codec, correlation
+from . import codec, correlation, tracing
 from .events import Envelope
 
 logger = logging.getLogger(__name__)
@@ -59,15 +61,28 @@ class EventSink:
     def deliver(self, batch: list[tuple[Envelope, str]]) -> dict[uuid.UUID, str]:
         """The subscriber's failures by event id; every event of `batch` when it could not answer."""
         body = codec.encode(Batch([Delivered(envelope, request_id) for envelope, request_id in batch]))
-        try:
-            response = self._client.post(self.url, content=body, headers={correlation.HEADER: batch[0][1]})
-            if response.status_code != 200:
-                raise ValueError(f"answered {response.status_code}: {response.text[:200]}")
-            outcome = codec.decode(response.content, Outcome)
-            return {uuid.UUID(event_id): error for event_id, error in outcome.failures.items()}
-        except (httpx.HTTPError, ValueError) as exc:  # CodecError is a ValueError
-            logger.warning("event subscriber at %s did not take %d events: %s", self.url, len(batch), exc)
-            return {envelope.id: f"subscriber at {self.url} unreachable: {exc}" for envelope, _ in batch}
+        attributes: dict[str, AttributeValue] = {
+            "http.request.method": "POST",
+            "url.full": self.url,
+            "messaging.system": "jalin",
+            "messaging.operation.type": "send",
+            "messaging.batch.message_count": len(batch),
+        }
+        with tracing.span("POST events", kind=SpanKind.CLIENT, attributes=attributes) as send_span:
+            headers = {correlation.HEADER: batch[0][1]}
+            tracing.inject(headers)  # the subscriber's request span continues the relay's trace
+            try:
+                response = self._client.post(self.url, content=body, headers=headers)
+                tracing.set_attributes(send_span, {"http.response.status_code": response.status_code})
+                if response.status_code != 200:
+                    raise ValueError(f"answered {response.status_code}: {response.text[:200]}")
+                outcome = codec.decode(response.content, Outcome)
+                tracing.set_attributes(send_span, {"jalin.failed_events": len(outcome.failures)})
+                return {uuid.UUID(event_id): error for event_id, error in outcome.failures.items()}
+            except (httpx.HTTPError, ValueError) as exc:  # CodecError is a ValueError
+                logger.warning("event subscriber at %s did not take %d events: %s", self.url, len(batch), exc)
+                tracing.fail(send_span, str(exc))
+                return {envelope.id: f"subscriber at {self.url} unreachable: {exc}" for envelope, _ in batch}
 
 
 @cache

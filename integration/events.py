@@ -36,6 +36,9 @@ class Envelope:
     version: int
     occurred_at: datetime
     payload: dict[str, Any]
+    # The W3C trace context the event was published in ("" when tracing was off): its
+    # subscribers' handler spans continue that trace (integration.tracing).
+    traceparent: str = ""
 
 
 class Event(Protocol):

@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.utils import translation
+from opentelemetry.trace import Span, SpanKind
 
-from . import codec, correlation, wire
+from . import codec, correlation, tracing, wire
 from .availability import mark_unavailable
 from .contracts import PortError, Unavailable, VersionMismatch
 
@@ -63,13 +64,16 @@ class HttpPort:
         return call
 
     def _call(self, name: str, arguments: dict[str, Any]) -> Any:
-        try:
-            return self._attempts(name, arguments)
-        except Unavailable:
-            mark_unavailable()
-            raise
+        service = self._protocol.__name__
+        attributes = {**tracing.port_attributes(service, name, "http"), "server.address": self._client.base_url.host}
+        with tracing.span(f"{service}.{name}", kind=SpanKind.CLIENT, attributes=attributes) as call_span:
+            try:
+                return self._attempts(name, arguments, call_span)
+            except Unavailable:
+                mark_unavailable()
+                raise
 
-    def _attempts(self, name: str, arguments: dict[str, Any]) -> Any:
+    def _attempts(self, name: str, arguments: dict[str, Any], call_span: Span | None = None) -> Any:
         retry_safe = wire.is_retry_safe(self._protocol, name, arguments)
         body = codec.encode(arguments)
         headers = {
@@ -77,6 +81,7 @@ class HttpPort:
             # The provider words its messages in the caller's language (LocaleMiddleware reads this).
             "Accept-Language": translation.get_language() or settings.LANGUAGE_CODE,
         }
+        tracing.inject(headers)  # the provider's spans continue this call's trace
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:
@@ -92,6 +97,9 @@ class HttpPort:
                 if last or not retry_safe:
                     raise Unavailable(UNAVAILABLE_MESSAGE) from exc
             else:
+                tracing.set_attributes(
+                    call_span, {"http.response.status_code": response.status_code, "jalin.attempts": attempt + 1}
+                )
                 if response.status_code < 300:
                     return self._result(name, response)
                 # Only "try again later" is worth repeating; a refused token or a bug is not.

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from .events import Envelope
+from .tracing import TRACE_KEY
 
 
 class OutboxStatus(models.TextChoices):
@@ -46,7 +47,12 @@ class AbstractOutboxEvent(models.Model):
         return f"{self.type} v{self.version} {self.event_id}"
 
     def envelope(self) -> Envelope:
-        return Envelope(self.event_id, self.type, self.version, self.occurred_at, self.payload)
+        payload, traceparent = self.payload, ""
+        if TRACE_KEY in payload:
+            # The trace context rides in the payload column (integration.tracing); the event does not see it.
+            payload = dict(payload)
+            traceparent = str(payload.pop(TRACE_KEY))
+        return Envelope(self.event_id, self.type, self.version, self.occurred_at, payload, traceparent)
 
 
 class AbstractInboxEvent(models.Model):

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import router, transaction
 from django.utils import timezone
 
-from . import correlation
+from . import correlation, tracing
 from .events import Event, to_payload
 from .outbox import AbstractOutboxEvent, OutboxStatus
 from .tasks import relay_outbox_task
@@ -33,9 +33,13 @@ def publish_many(outbox_model: type[AbstractOutboxEvent], events: Iterable[Event
     if not connection.in_atomic_block:
         raise RuntimeError("publish() must be called inside transaction.atomic(using=<alias>)")
     request_id = correlation.current()
+    # The trace the change belongs to, for its subscribers' spans to continue (integration.tracing).
+    trace = {tracing.TRACE_KEY: traceparent} if (traceparent := tracing.current_traceparent()) else {}
     outbox_model._default_manager.using(alias).bulk_create(
         [
-            outbox_model(type=event.TYPE, version=event.VERSION, payload=to_payload(event), request_id=request_id)
+            outbox_model(
+                type=event.TYPE, version=event.VERSION, payload=to_payload(event) | trace, request_id=request_id
+            )
             for event in batch
         ]
     )

@@ -13,8 +13,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, router, transaction
 from django.utils import timezone
+from opentelemetry.trace import SpanKind
 
-from . import codec, correlation, event_http, events
+from . import codec, correlation, event_http, events, tracing
 from .events import Envelope, Subscription, subscriptions_for
 from .outbox import OutboxStatus
 
@@ -35,8 +36,32 @@ def handle_once(subscription: Subscription, envelope: Envelope, event: Any) -> b
                 inbox_model.objects.using(alias).create(event_id=envelope.id, handler=subscription.name)
         except IntegrityError:
             return False
-        subscription.handler(event)
+        _run_handler(subscription, envelope, event)
     return True
+
+
+def _run_handler(subscription: Subscription, envelope: Envelope, event: Any) -> None:
+    """The handler on one event, in a span continuing the trace the event was published in
+    (linked to the delivery that runs it, often another trace: a batch, a sweep)."""
+    if not tracing.enabled():
+        subscription.handler(event)
+        return
+    with tracing.span(
+        f"handle {envelope.type}",
+        kind=SpanKind.CONSUMER,
+        parent=tracing.context_of(envelope.traceparent),
+        links=tracing.link_to_current(),
+        attributes={
+            "messaging.system": "jalin",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": envelope.type,
+            "messaging.message.id": str(envelope.id),
+            "messaging.consumer.group.name": subscription.name,
+            "jalin.side": side_of(subscription),
+            "jalin.event.version": envelope.version,
+        },
+    ):
+        subscription.handler(event)
 
 
 def handle_batch(subscription: Subscription, batch: list[Delivery]) -> int:
@@ -58,9 +83,9 @@ def handle_batch(subscription: Subscription, batch: list[Delivery]) -> int:
         inbox_model.objects.using(alias).bulk_create(
             [inbox_model(event_id=envelope.id, handler=subscription.name) for envelope, _, _ in fresh]
         )
-        for _envelope, event, request_id in fresh:
+        for envelope, event, request_id in fresh:
             with correlation.bound(request_id):
-                subscription.handler(event)
+                _run_handler(subscription, envelope, event)
     return len(fresh)
 
 
@@ -111,7 +136,29 @@ def deliver_many(batch: list[tuple[Envelope, str]], *, side: str | None = None) 
 def dispatch(batch: list[tuple[Envelope, str]], *, publisher: str) -> dict[uuid.UUID, str]:
     """Delivers `batch` from the `publisher` side's outbox. In process (the default) every
     subscriber runs here; over HTTP the publisher's own subscribers run here and each other
-    side's receive the events it subscribes to at its internal endpoint. The failures of all."""
+    side's receive the events it subscribes to at its internal endpoint. The failures of all.
+
+    A span of its own when tracing is on, linked to the trace of each event it carries (at
+    most the first 100: the handlers' spans continue those traces anyway)."""
+    if not tracing.enabled():
+        return _dispatch(batch, publisher=publisher)
+    links = [link for envelope, _ in batch[:100] for link in tracing.link_to(envelope.traceparent)]
+    attributes = {
+        "messaging.system": "jalin",
+        "messaging.operation.type": "send",
+        "messaging.batch.message_count": len(batch),
+        "jalin.publisher": publisher,
+        "jalin.transport": settings.INTEGRATION_EVENT_TRANSPORT,
+    }
+    with tracing.span(f"relay {publisher}", links=links, attributes=attributes) as relay_span:
+        failures = _dispatch(batch, publisher=publisher)
+        tracing.set_attributes(relay_span, {"jalin.failed_events": len(failures)})
+        if failures:
+            tracing.fail(relay_span, f"{len(failures)} of {len(batch)} events failed")
+        return failures
+
+
+def _dispatch(batch: list[tuple[Envelope, str]], *, publisher: str) -> dict[uuid.UUID, str]:
     if settings.INTEGRATION_EVENT_TRANSPORT == "inprocess":
         return deliver_many(batch)
     if settings.INTEGRATION_EVENT_TRANSPORT != "http":

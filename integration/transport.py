@@ -2,7 +2,8 @@
 
 `inprocess` (default) loads the provider class by dotted path and calls it
 directly; the caller never imports the providing context itself. A refused
-or lost database connection becomes `Unavailable` (`integration.guard`).
+or lost database connection becomes `Unavailable` (`integration.guard`), and
+each call is a span when tracing is on (`integration.tracing`).
 `http` calls the marketplace's internal endpoints at `MARKETPLACE_API_URL`
 with the service token (`integration.http`).
 """
@@ -15,12 +16,13 @@ from django.utils.module_loading import import_string
 from .contracts import MarketplacePort
 from .guard import Guarded
 from .http import HttpPort
+from .tracing import TracedPort
 
 
 @cache
 def _build_marketplace(transport: str, provider_path: str, api_url: str, token: str) -> MarketplacePort:
     if transport == "inprocess":
-        return Guarded(import_string(provider_path)())
+        return TracedPort(Guarded(import_string(provider_path)()), "MarketplacePort")
     if transport == "http":
         return HttpPort(
             MarketplacePort,

@@ -15,7 +15,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integration import contracts, events
+from integration import contracts, events, tracing
 from integration.publish import publish_many
 
 from .. import payments, selectors
@@ -73,6 +73,7 @@ def _validate_command(command: contracts.CheckoutCommand) -> None:
             raise _invalid(name, _("Choose at most one per shop."))
 
 
+@tracing.traced
 def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
     """Turns the buyer's cart into one order per shop, reserving stock, and one
     payment for the orders that are paid online.

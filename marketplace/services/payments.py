@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integration import contracts, events
+from integration import contracts, events, tracing
 from integration.publish import publish
 
 from .. import payments as gateways
@@ -25,6 +25,7 @@ from .orders import _give_back, _transition
 from .stock import _commit
 
 
+@tracing.traced
 def payment_open_session(*, payment_id: int) -> Payment:
     """Asks the gateway for its hosted page. Runs after checkout committed: no stock
     lock is held while the gateway is talked to. Raises Unavailable when the gateway

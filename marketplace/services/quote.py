@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integration import contracts
+from integration import contracts, tracing
 
 from .. import pricing, selectors
 from ..models import CartItem, Courier, ProductStatus, Shop, Variant, Voucher
@@ -266,6 +266,7 @@ def checkout_quote(
     )
 
 
+@tracing.traced
 def checkout_preview(
     *,
     buyer_id: int,
