@@ -16,6 +16,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from backoffice.imports import OwnedImportExportMixin
+from backoffice.inlines import LabelledTabularInline
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 from integration.admin import OutboxEventAdmin
@@ -101,7 +102,7 @@ class RulebookFields:
 VARIANT_LIMITS = {**rules.VARIANT_LIMITS, "stock_on_hand": rules.OPENING_STOCK}
 
 
-class VariantInline(RulebookFields, OwnedAdminMixin, admin.TabularInline):
+class VariantInline(RulebookFields, OwnedAdminMixin, LabelledTabularInline):
     """A product's variants. Their stock is set once, as the opening stock of a new product;
     after that it moves only through a stock adjustment with a reason (see the variant's page)."""
 
@@ -283,7 +284,7 @@ class LowStockFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StockAdjustmentInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
+class StockAdjustmentInline(OwnedAdminMixin, ReadOnlyAdminMixin, LabelledTabularInline):
     """The audit of the variant's stock: who changed it, by how much, and why."""
 
     model = StockAdjustment
@@ -451,7 +452,7 @@ class WorkdayFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=stage[1]) if stage else queryset
 
 
-class OrderLineInline(OwnedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
+class OrderLineInline(OwnedAdminMixin, ReadOnlyAdminMixin, LabelledTabularInline):
     model = OrderLine
     owner_field = "order__shop__owner_user_id"
     readonly_fields = ("title", "variant_name", "unit_price", "quantity", "attribution_source")

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from backoffice import money
+from backoffice.inlines import LabelledTabularInline
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from integration.money import format_rupiah
 
@@ -69,7 +70,7 @@ class LedgerAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class LedgerEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+class LedgerEntryInline(ReadOnlyAdminMixin, LabelledTabularInline):
     model = LedgerEntry
     fields = readonly_fields = ("account", "amount")
     extra = 0

@@ -6,6 +6,7 @@ which promotions their shop takes part in (on the shop, read-only)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.inlines import LabelledTabularInline
 from backoffice.scoping import ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors
 from integration.money import format_rupiah
@@ -114,7 +115,7 @@ class FreeShippingCampaignAdmin(PlatformStaffOnly, ServiceWriteMixin, admin.Mode
         pass  # the service set the eligible shops
 
 
-class PromotionFundingInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PromotionFundingInline(ReadOnlyAdminMixin, LabelledTabularInline):
     """On an order: who funded its promotions. Seen by whoever may see the order."""
 
     model = PromotionFunding

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from backoffice import money
+from backoffice.inlines import LabelledTabularInline
 from backoffice.scoping import OwnedAdminMixin, ReadOnlyAdminMixin
 from backoffice.writes import ServiceWriteMixin, as_form_errors, run_each
 from integration.money import BANKS
@@ -177,7 +178,7 @@ class PostProductForm(forms.ModelForm):
         fields = ["product_id", "position"]
 
 
-class PostProductInline(OwnedAdminMixin, admin.TabularInline):
+class PostProductInline(OwnedAdminMixin, LabelledTabularInline):
     model = PostProduct
     owner_field = "post__creator__user_id"
     form = PostProductForm

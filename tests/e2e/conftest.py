@@ -2,7 +2,8 @@
 
 Skipped with a reason where Chromium or Playwright is missing, unless
 `JALIN_E2E_REQUIRED=1` (CI), where a missing browser is a failure instead.
-Every step can save a full-page screenshot under `test-artifacts/e2e/`.
+Every step can save a full-page screenshot under `test-artifacts/e2e/`, and each such
+page is checked by axe-core (WCAG 2.1 A and AA rules): a violation fails the test.
 """
 
 import os
@@ -23,6 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -79,6 +81,8 @@ def page_at(live_server, chromium, request):
         def shot(name: str) -> Path:
             path = folder / f"{next(steps):02d}-{name}.png"
             page.screenshot(path=str(path), full_page=True)
+            if javascript:  # axe runs in the page; a page without JavaScript was checked with it
+                assert_accessible(page, name)
             return path
 
         return page, shot
@@ -86,3 +90,16 @@ def page_at(live_server, chromium, request):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now: rule, impact and the first elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}" for v in found]
+
+
+def assert_accessible(page, step: str) -> None:
+    violations = accessibility_violations(page)
+    assert not violations, f"axe at step {step!r} ({page.url}):\n" + "\n".join(violations)
