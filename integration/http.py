@@ -22,7 +22,7 @@ import httpx
 from django.conf import settings
 from django.utils import translation
 
-from . import codec, correlation, wire
+from . import codec, correlation, metrics, wire
 from .availability import mark_unavailable
 from .contracts import PortError, Unavailable, VersionMismatch
 
@@ -63,11 +63,12 @@ class HttpPort:
         return call
 
     def _call(self, name: str, arguments: dict[str, Any]) -> Any:
-        try:
-            return self._attempts(name, arguments)
-        except Unavailable:
-            mark_unavailable()
-            raise
+        with metrics.port_call(name, "http"):
+            try:
+                return self._attempts(name, arguments)
+            except Unavailable:
+                mark_unavailable()
+                raise
 
     def _attempts(self, name: str, arguments: dict[str, Any]) -> Any:
         retry_safe = wire.is_retry_safe(self._protocol, name, arguments)
