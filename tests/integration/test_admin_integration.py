@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.roles import CREATORS, SELLERS
 from integration import contracts, events
+from integration.dashboard import recent_purchases
 from integration.http import HttpPort
 from integration.outbox import OutboxStatus
 from integration.publish import publish
@@ -204,15 +205,30 @@ def test_port_calls_of_the_last_hour_with_their_error_rate(client, operator):
             down.get_cart(1)
     with time_machine.travel(now, tick=False):
         port.get_cart(3)
+        with pytest.raises(contracts.NotFound):  # the port's own answer, not an error
+            port.get_order(buyer_id=3, order_id=999_999)
         client.force_login(operator)
         page = client.get(PAGE)
 
     traffic = page.context["traffic"]
-    assert (traffic["calls"], traffic["errors"], traffic["error_rate"], traffic["per_minute"]) == (4, 1, 25.0, 0.1)
+    assert (traffic["calls"], traffic["errors"], traffic["error_rate"], traffic["per_minute"]) == (5, 1, 20.0, 0.1)
     by_minute = [(m.calls, m.errors) for m in traffic["minutes"]]
     assert len(by_minute) == 60
-    assert by_minute[0] == (1, 0) and by_minute[20] == (3, 1) and sum(c for c, _e in by_minute) == 4
-    assert '<span class="integration-value" id="port-error-rate">25.0 %</span>' in page.content.decode()
+    assert by_minute[0] == (2, 0) and by_minute[20] == (3, 1) and sum(c for c, _e in by_minute) == 5
+    assert '<span class="integration-value" id="port-error-rate">20.0 %</span>' in page.content.decode()
+
+
+def test_the_last_purchases_are_the_newest_requests_however_many_orders_each_placed(client):
+    shop = ShopFactory()
+    request_ids = []
+    for n in range(3):
+        _shopper(client, f"langganan{n}")
+        request_ids.append(_buy(client, VariantFactory(product__shop=shop), VariantFactory()))
+
+    purchases = recent_purchases(limit=2)
+
+    assert [p.request_id for p in purchases] == request_ids[:0:-1]
+    assert [len(p.orders) for p in purchases] == [2, 2]
 
 
 def _purchases(client, count):

@@ -127,6 +127,9 @@ def _publish_unpublished(product_id: int) -> None:
 
 def test_the_relay_lag_is_the_age_of_the_oldest_pending_event_and_falls_to_zero_once_relayed(client, relay):
     start = timezone.now()
+    with time_machine.travel(start - timedelta(hours=1), tick=False):
+        _publish_unpublished(99)  # dead long ago: not waiting for the relay, no lag
+    OutboxEvent.objects.update(status=OutboxStatus.DEAD)
     with time_machine.travel(start, tick=False):
         _publish_unpublished(1)
         assert value(scrape(client), "jalin_relay_lag_seconds", **OUTBOX) == 0
@@ -144,7 +147,8 @@ def test_the_relay_lag_is_the_age_of_the_oldest_pending_event_and_falls_to_zero_
     assert (
         value(caught_up, "jalin_relay_lag_seconds", **OUTBOX),
         value(caught_up, "jalin_outbox_pending", **OUTBOX),
-    ) == (0, 0)
+        value(caught_up, "jalin_outbox_dead", **OUTBOX),
+    ) == (0, 0, 1)
 
 
 @override_settings(INTEGRATION_RELAY_MAX_ATTEMPTS=2)
@@ -159,30 +163,30 @@ def test_a_failing_handler_is_counted_retried_and_dead_lettered(client, relay, m
     _publish_unpublished(7)
 
     relay()
+    _publish_unpublished(8)  # not relayed yet: pending, but it has not failed
     retrying = scrape(client)
     OutboxEvent.objects.update(available_at=timezone.now())  # the backoff is over
     relay()
     dead = scrape(client)
 
+    def delta(samples):
+        return value(samples, "jalin_event_handler_failures_total", **failures) - value(
+            before, "jalin_event_handler_failures_total", **failures
+        )
+
+    assert delta(retrying) == 1
     assert (
-        value(retrying, "jalin_event_handler_failures_total", **failures)
-        - value(before, "jalin_event_handler_failures_total", **failures)
-        == 1
-    )
-    assert (value(retrying, "jalin_outbox_retrying", **OUTBOX), value(retrying, "jalin_outbox_dead", **OUTBOX)) == (
-        1,
-        0,
-    )
-    assert (
-        value(dead, "jalin_event_handler_failures_total", **failures)
-        - value(before, "jalin_event_handler_failures_total", **failures)
-        == 2
-    )
+        value(retrying, "jalin_outbox_pending", **OUTBOX),
+        value(retrying, "jalin_outbox_retrying", **OUTBOX),
+        value(retrying, "jalin_outbox_dead", **OUTBOX),
+    ) == (2, 1, 0)
+    # The first event failed its last attempt, the second its first
+    assert delta(dead) == 3
     assert (
         value(dead, "jalin_outbox_pending", **OUTBOX),
         value(dead, "jalin_outbox_retrying", **OUTBOX),
         value(dead, "jalin_outbox_dead", **OUTBOX),
-    ) == (0, 0, 1)
+    ) == (1, 1, 1)
 
 
 def test_port_calls_over_http_are_timed_on_both_ends_and_an_unreachable_marketplace_is_an_error(client):
