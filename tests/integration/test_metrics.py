@@ -22,6 +22,7 @@ from integration.publish import publish
 from marketplace.models import Order, OutboxEvent
 from tests.factories import ADDRESS_VALUES, UserFactory, VariantFactory
 from tests.integration.processes import free_port
+from tests.queries import count_queries
 from tests.wsgi import connections_kept_open
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -221,3 +222,24 @@ def test_port_calls_over_http_are_timed_on_both_ends_and_an_unreachable_marketpl
     assert delta("jalin_port_calls_total", method="get_cart", transport="http", outcome="unavailable") == 1
     # The admin's per-minute figures count the caller's three calls once each, one of them an error
     assert port_minutes()[-1].calls == 3 and port_minutes()[-1].errors == 1
+
+
+def test_the_scrape_reads_each_outbox_in_one_query_whatever_its_size(client):
+    def scrape_queries(events_published):
+        for n in range(events_published):
+            _publish_unpublished(n)
+        with count_queries() as queries:
+            samples = scrape(client)
+        return [sql for _alias, sql in queries.statements() if "outboxevent" in sql], samples
+
+    few, few_samples = scrape_queries(1)
+    many, many_samples = scrape_queries(30)
+
+    assert (len(few), len(many)) == (1, 1)
+    assert (
+        value(few_samples, "jalin_outbox_pending", **OUTBOX),
+        value(many_samples, "jalin_outbox_pending", **OUTBOX),
+    ) == (
+        1,
+        31,
+    )
