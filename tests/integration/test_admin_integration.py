@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -263,3 +263,24 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_purchases_and_eve
         len(p.events) for p in few_context["purchases"]
     )
     assert len(many) == len(few), f"{few!r}\n---\n{many!r}"
+
+
+def _table_gone(alias, table):
+    """Makes `table` unreadable for the rest of the test (rolled back with it)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+
+
+def test_an_unreadable_inbox_leaves_the_rest_of_the_page_standing(client, operator):
+    _shopper(client, "citra")
+    _buy(client, VariantFactory(stock_on_hand=2))
+    client.force_login(operator)
+    _table_gone("storefront", "storefront_inboxevent")
+
+    page = client.get(PAGE)
+
+    assert page.status_code == 200
+    assert page.context["purchases"] == [] and page.context["purchases_error"]
+    assert 'id="purchases-error"' in page.content.decode()
+    (outbox,) = page.context["outboxes"]
+    assert outbox["report"].state.pending == 2

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import time_machine
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -243,3 +243,14 @@ def test_the_scrape_reads_each_outbox_in_one_query_whatever_its_size(client):
         1,
         31,
     )
+
+
+def test_an_unreadable_outbox_is_left_out_and_the_rest_still_scraped(client):
+    with connections["marketplace"].cursor() as cursor:  # rolled back with the test
+        cursor.execute("ALTER TABLE marketplace_outboxevent RENAME TO marketplace_outboxevent_away")
+
+    samples = scrape(client)
+
+    assert ("jalin_outbox_pending", frozenset(OUTBOX.items())) not in samples
+    assert value(samples, "jalin_payouts_in_flight") == 0
+    assert any(name == "jalin_checkouts_total" or name.startswith("jalin_http") for name, _ in samples)
