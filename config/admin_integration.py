@@ -10,10 +10,15 @@ staff too, but hold neither: they get 403.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +32,7 @@ from integration.dashboard import outbox_reports, recent_purchases
 from integration.metrics import ERROR_OUTCOMES, MINUTES_KEPT, port_minutes
 from integration.publish import outbox_replay
 
+logger = logging.getLogger(__name__)
 SIDE_LABELS = {
     "storefront": gettext_lazy("Storefront"),
     "marketplace": gettext_lazy("Marketplace"),
@@ -89,6 +95,16 @@ def _port_traffic() -> dict:
     }
 
 
+def _read(what: str, reader: Callable[[], list[Any]]) -> tuple[list[Any], str]:
+    """What `reader` returns, or nothing and the error's name when a database does not answer:
+    the rest of the page still shows (the health section says which database failed)."""
+    try:
+        return reader(), ""
+    except DatabaseError as exc:
+        logger.warning("integration page: %s unreadable: %r", what, exc)
+        return [], type(exc).__name__
+
+
 @never_cache
 def integration_view(request):
     if not may_view(request.user):
@@ -96,6 +112,8 @@ def integration_view(request):
     if request.method == "POST":
         return _replay(request)
     now = timezone.now()
+    reports, reports_error = _read("outboxes", outbox_reports)
+    purchases, purchases_error = _read("purchases", recent_purchases)
     context = {
         **admin.site.each_context(request),
         "title": _("Integration"),
@@ -106,10 +124,12 @@ def integration_view(request):
                 "lag_seconds": round(report.state.lag_seconds(now)),
                 "may_replay": request.user.has_perm(_permission("change", report.state.label)),
             }
-            for report in outbox_reports()
+            for report in reports
         ],
+        "outboxes_error": reports_error,
         "traffic": _port_traffic(),
-        "purchases": recent_purchases(),
+        "purchases": purchases,
+        "purchases_error": purchases_error,
     }
     return TemplateResponse(request, "admin/integration.html", context)
 
