@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 
 from config.health import run_checks, side_of_check
 from integration.dashboard import outbox_reports, recent_purchases
-from integration.metrics import ERROR_OUTCOMES, MINUTES_KEPT, port_minutes
+from integration.metrics import ERROR_OUTCOMES, MINUTES_KEPT, port_minutes, served_outboxes
 from integration.publish import outbox_replay
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def may_view(user) -> bool:
 
 def _replay(request) -> HttpResponseRedirect:
     label = request.POST.get("outbox", "")
-    if label not in settings.INTEGRATION_OUTBOXES or not request.user.has_perm(_permission("change", label)):
+    if label not in served_outboxes() or not request.user.has_perm(_permission("change", label)):
         raise PermissionDenied
     ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
     count = outbox_replay(outbox_label=label, ids=ids) if ids else 0

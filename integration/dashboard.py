@@ -7,7 +7,8 @@ event's own state (waiting, failing with its last error, dead). Nothing is writt
 
 The number of queries does not depend on how many purchases or events are shown: per outbox,
 one for its figures, one for its dead letters, one for the last purchases and one for their
-events; then one per inbox.
+events; then one per inbox. A deployable serving one context reads only its own outboxes and
+inboxes: there a subscriber of the other side counts as having handled a delivered event.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.conf import settings
 from django.db import router
 from django.db.models import QuerySet
 
 from . import events
-from .metrics import OutboxState, outbox_state
+from .deployment import serves
+from .metrics import OutboxState, outbox_state, served_outboxes
 from .outbox import AbstractOutboxEvent, OutboxStatus
 
 # Order placed events read to find the last purchases: a checkout places one per shop.
@@ -91,7 +92,7 @@ def _outbox_rows(label: str) -> QuerySet[AbstractOutboxEvent]:
 def outbox_reports(*, dead_limit: int = 20) -> list[OutboxReport]:
     """Each outbox's figures and its most recent dead letters."""
     reports = []
-    for label in settings.INTEGRATION_OUTBOXES:
+    for label in served_outboxes():
         rows = _outbox_rows(label)
         dead = rows.filter(status=OutboxStatus.DEAD).order_by("-id")[:dead_limit]
         reports.append(
@@ -104,10 +105,12 @@ def outbox_reports(*, dead_limit: int = 20) -> list[OutboxReport]:
 
 
 def _handler_results(row: AbstractOutboxEvent, handled: dict[tuple[uuid.UUID, str], datetime]) -> list[HandlerResult]:
+    """Each subscriber's result for the event: from its inbox when this process serves its side;
+    otherwise from the event itself (delivered means that side answered that it handled it)."""
     results = []
     for subscription in events.subscriptions_for(row.type, row.version):
         processed_at = handled.get((row.event_id, subscription.name))
-        if processed_at is not None:
+        if processed_at is not None or (row.status == OutboxStatus.DELIVERED and not _inbox_served(subscription)):
             state = "handled"
         elif row.last_error:
             state = "failed"
@@ -117,11 +120,15 @@ def _handler_results(row: AbstractOutboxEvent, handled: dict[tuple[uuid.UUID, st
     return results
 
 
+def _inbox_served(subscription: events.Subscription) -> bool:
+    return serves(subscription.inbox.partition(".")[0])
+
+
 def recent_purchases(*, limit: int = 10) -> list[PurchasePath]:
     """The last `limit` purchases (requests that placed orders), newest first, with their path."""
     placed: dict[str, list[AbstractOutboxEvent]] = {}
     request_ids_by_outbox: dict[str, tuple[list[str], int]] = {}
-    for label in settings.INTEGRATION_OUTBOXES:
+    for label in served_outboxes():
         rows = _outbox_rows(label)
         recent = rows.filter(type=events.OrderPlaced.TYPE).exclude(request_id="").order_by("-id")
         ids: list[str] = []
@@ -182,7 +189,7 @@ def _inbox_rows(event_ids: list[uuid.UUID]) -> dict[tuple[uuid.UUID, str], datet
     handled: dict[tuple[uuid.UUID, str], datetime] = {}
     if not event_ids:
         return handled
-    for label in sorted({s.inbox for s in events.all_subscriptions()}):
+    for label in sorted({s.inbox for s in events.all_subscriptions() if _inbox_served(s)}):
         model = apps.get_model(label)
         rows = model._default_manager.using(router.db_for_read(model)).filter(event_id__in=event_ids)
         for event_id, handler, processed_at in rows.values_list("event_id", "handler", "processed_at"):

@@ -284,3 +284,35 @@ def test_an_unreadable_inbox_leaves_the_rest_of_the_page_standing(client, operat
     assert 'id="purchases-error"' in page.content.decode()
     (outbox,) = page.context["outboxes"]
     assert outbox["report"].state.pending == 2
+
+
+def test_a_deployable_serving_the_marketplace_alone_never_reads_the_storefronts_inbox(client, operator, relay):
+    _shopper(client, "dewi")
+    request_id = _buy(client, VariantFactory(stock_on_hand=2))
+    relay()
+    client.force_login(operator)
+
+    with override_settings(JALIN_CONTEXTS=["marketplace"]), count_queries() as queries:
+        page = client.get(PAGE)
+
+    (purchase,) = page.context["purchases"]
+    assert purchase.request_id == request_id
+    # Delivered: the storefront answered that its handlers took them
+    assert {h.state for e in purchase.events for h in e.handlers} == {"handled"}
+    assert all(h.processed_at is None for e in purchase.events for h in e.handlers)
+    assert [alias for alias, _sql in queries.statements() if alias == "storefront"] == []
+
+
+def test_a_deployable_serving_the_storefront_alone_shows_no_outbox_and_replays_none(client, operator):
+    dead = _dead_event(5)
+    client.force_login(operator)
+
+    with override_settings(JALIN_CONTEXTS=["storefront"]), count_queries() as queries:
+        page = client.get(PAGE)
+    with override_settings(JALIN_CONTEXTS=["storefront"]):
+        replay = client.post(PAGE, {"outbox": "marketplace.OutboxEvent", "ids": [str(dead)]})
+
+    assert (page.context["outboxes"], page.context["purchases"]) == ([], [])
+    assert [alias for alias, _sql in queries.statements() if alias == "marketplace"] == []
+    assert replay.status_code == 403
+    assert OutboxEvent.objects.get(id=dead).status == OutboxStatus.DEAD

@@ -254,3 +254,13 @@ def test_an_unreadable_outbox_is_left_out_and_the_rest_still_scraped(client):
     assert ("jalin_outbox_pending", frozenset(OUTBOX.items())) not in samples
     assert value(samples, "jalin_payouts_in_flight") == 0
     assert any(name == "jalin_checkouts_total" or name.startswith("jalin_http") for name, _ in samples)
+
+
+def test_a_deployable_serving_the_storefront_alone_reads_no_marketplace_table(client):
+    _publish_unpublished(1)
+
+    with override_settings(JALIN_CONTEXTS=["storefront"]), count_queries() as queries:
+        samples = scrape(client)
+
+    assert [alias for alias, _sql in queries.statements() if alias == "marketplace"] == []
+    assert ("jalin_outbox_pending", frozenset(OUTBOX.items())) not in samples
