@@ -58,17 +58,32 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-def readyz(request):
-    results, failed = {}, []
+def run_checks() -> dict[str, str]:
+    """Every readiness check by name: "ok" or "failed: <exception class>"."""
+    results = {}
     for name, check in _checks().items():
         try:
             check()
         except Exception as exc:  # any failure means "not ready", reported by name
             logger.warning("readiness check %s failed: %r", name, exc)
             results[name] = f"failed: {type(exc).__name__}"
-            failed.append(name)
         else:
             results[name] = "ok"
+    return results
+
+
+def side_of_check(name: str) -> str:
+    """Which side a check speaks for: "storefront", "marketplace" or "shared" (default, Redis)."""
+    if name in ("database:marketplace", "marketplace"):
+        return "marketplace"
+    if name == "database:storefront":
+        return "storefront"
+    return "shared"
+
+
+@never_cache
+def readyz(request):
+    results = run_checks()
+    failed = [name for name, result in results.items() if result != "ok"]
     status = 503 if failed else 200
     return JsonResponse({"status": "fail" if failed else "ok", "failed": failed, "checks": results}, status=status)

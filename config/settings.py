@@ -277,6 +277,8 @@ MIDDLEWARE.insert(0, "config.middleware.RequestIdMiddleware")
 MIDDLEWARE.insert(1, "config.middleware.InternalNetworkMiddleware")
 # An oversized upload is answered 413 before its body is read (integration/uploads.py has the limits).
 MIDDLEWARE.insert(2, "config.uploads.UploadSizeMiddleware")
+# Every request's latency by view, for /internal/metrics (config/metrics.py), inside the request id.
+MIDDLEWARE.insert(1, "config.metrics.RequestMetricsMiddleware")
 FILE_UPLOAD_HANDLERS = [
     "config.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
-from config import health, metrics
+from config import admin_integration, health, metrics
 from integration.deployment import CONTEXTS, serves
 from storefront import forms as account_forms
 
@@ -21,6 +21,8 @@ for model in [model for model in admin.site._registry if model._meta.app_label i
 MARKETPLACE, STOREFRONT = serves("marketplace"), serves("storefront")
 
 urlpatterns = [
+    # Platform staff's view of the seam between the two contexts (config/admin_integration.py).
+    path("admin/integration/", admin_integration.page, name="admin_integration"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -85,7 +85,7 @@ def port_view(protocol: type, provider_factory: Callable[[], Any]) -> View:
             except PortError as error:
                 return _problem(error)
             try:
-                result = getattr(Guarded(provider_factory()), method)(**kwargs)
+                result = getattr(Guarded(provider_factory(), transport="served"), method)(**kwargs)
             except PortError as error:
                 return _problem(error)
             return HttpResponse(codec.encode(result), content_type="application/json")

@@ -346,3 +346,7 @@ def subscribe(event_class: type[Event], handler: Callable[[Any], None], *, inbox
 
 def subscriptions_for(event_type: str, version: int) -> list[Subscription]:
     return list(_subscriptions.get((event_type, version), ()))
+
+
+def all_subscriptions() -> list[Subscription]:
+    return [subscription for registered in _subscriptions.values() for subscription in registered]

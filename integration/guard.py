@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 
+from . import metrics
 from .availability import mark_unavailable
 from .contracts import Unavailable
 
@@ -14,10 +15,12 @@ logger = logging.getLogger(__name__)
 
 class Guarded:
     """Wraps a provider: a lost or refused database connection becomes `Unavailable`,
-    which callers already answer with "try again shortly" instead of a 500."""
+    which callers already answer with "try again shortly" instead of a 500. Every call is
+    timed and counted under `transport` (`integration.metrics`)."""
 
-    def __init__(self, provider: object) -> None:
+    def __init__(self, provider: object, *, transport: str = "inprocess") -> None:
         self._provider = provider
+        self._transport = transport
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._provider, name)
@@ -26,11 +29,12 @@ class Guarded:
 
         @functools.wraps(attribute)
         def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return attribute(*args, **kwargs)
-            except (OperationalError, InterfaceError) as exc:
-                logger.warning("marketplace database unreachable during %s: %s", name, exc)
-                mark_unavailable()
-                raise Unavailable("The marketplace is briefly unavailable. Please try again shortly.") from exc
+            with metrics.port_call(name, self._transport):
+                try:
+                    return attribute(*args, **kwargs)
+                except (OperationalError, InterfaceError) as exc:
+                    logger.warning("marketplace database unreachable during %s: %s", name, exc)
+                    mark_unavailable()
+                    raise Unavailable("The marketplace is briefly unavailable. Please try again shortly.") from exc
 
         return call

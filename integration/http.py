@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import translation
 from opentelemetry.trace import Span, SpanKind
 
-from . import codec, correlation, tracing, wire
+from . import codec, correlation, metrics, tracing, wire
 from .availability import mark_unavailable
 from .contracts import PortError, Unavailable, VersionMismatch
 
@@ -66,7 +66,10 @@ class HttpPort:
     def _call(self, name: str, arguments: dict[str, Any]) -> Any:
         service = self._protocol.__name__
         attributes = {**tracing.port_attributes(service, name, "http"), "server.address": self._client.base_url.host}
-        with tracing.span(f"{service}.{name}", kind=SpanKind.CLIENT, attributes=attributes) as call_span:
+        with (
+            metrics.port_call(name, "http"),
+            tracing.span(f"{service}.{name}", kind=SpanKind.CLIENT, attributes=attributes) as call_span,
+        ):
             try:
                 return self._attempts(name, arguments, call_span)
             except Unavailable:

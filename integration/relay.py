@@ -15,7 +15,7 @@ from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from opentelemetry.trace import SpanKind
 
-from . import codec, correlation, event_http, events, tracing
+from . import codec, correlation, event_http, events, metrics, tracing
 from .events import Envelope, Subscription, subscriptions_for
 from .outbox import OutboxStatus
 
@@ -111,6 +111,7 @@ def deliver_many(batch: list[tuple[Envelope, str]], *, side: str | None = None) 
             event = events.decode(envelope)
         except (events.UnknownEvent, codec.CodecError) as exc:
             logger.error("event %s (%s v%d) refused: %s", envelope.id, envelope.type, envelope.version, exc)
+            metrics.handler_failed("refused", envelope.type)
             failures[envelope.id].append(f"refused: {exc}")
             continue
         for subscription in subscriptions_for(envelope.type, envelope.version):
@@ -129,6 +130,7 @@ def deliver_many(batch: list[tuple[Envelope, str]], *, side: str | None = None) 
                     handle_once(subscription, envelope, event)
             except Exception as exc:
                 logger.exception("subscriber %s failed on event %s", subscription.name, envelope.id)
+                metrics.handler_failed(subscription.name, envelope.type)
                 failures[envelope.id].append(f"{subscription.name}: {exc!r}")
     return {event_id: "; ".join(errors) for event_id, errors in failures.items()}
 

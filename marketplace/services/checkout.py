@@ -19,6 +19,7 @@ from integration import contracts, events, tracing
 from integration.publish import publish_many
 
 from .. import payments, selectors
+from ..metrics import CHECKOUTS
 from ..models import (
     CartItem,
     Checkout,
@@ -81,11 +82,21 @@ def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
     Idempotent by (buyer, key): the same key and request return the same
     orders; the same key with another request is refused.
     """
+    try:
+        orders, outcome = _checkout_place(command)
+    except contracts.PortError:
+        CHECKOUTS.labels("refused").inc()
+        raise
+    CHECKOUTS.labels(outcome).inc()
+    return orders
+
+
+def _checkout_place(command: contracts.CheckoutCommand) -> tuple[list[Order], str]:
     _validate_command(command)
     try:
         # No lookup first: claiming the key is the transaction's first write, and a
         # key seen before fails right there, before anything else is read or written.
-        return _checkout_new(command)
+        return _checkout_new(command), "placed"
     except IntegrityError:
         # The key was used before, or a concurrent call with it won the race: answer as it did.
         existing = (
@@ -95,7 +106,7 @@ def checkout_place(*, command: contracts.CheckoutCommand) -> list[Order]:
         )
         if existing is None:  # not the key: some other constraint refused the write
             raise
-        return _replay(existing, command)
+        return _replay(existing, command), "replayed"
 
 
 def _replay(existing: Checkout, command: contracts.CheckoutCommand) -> list[Order]:

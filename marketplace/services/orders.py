@@ -11,6 +11,7 @@ from integration import contracts, events
 from integration.publish import publish
 
 from .. import payments, pricing
+from ..metrics import REFUNDS
 from ..models import (
     Commission,
     CommissionStatus,
@@ -207,6 +208,8 @@ def order_cancel(*, order_id: int, reason: str, buyer_id: int | None = None, own
             ledger_refund(order)
         _give_back(order)
         _publish_cancelled(order, refunded=refund, was_paid=was_paid)
+    if refund:
+        REFUNDS.labels("cancelled").inc()
     return order
 
 
@@ -233,4 +236,5 @@ def order_refund(*, order_id: int, reason: str, owner_user_id: int | None = None
         # The units are not back on the shelf (they were delivered), but they no longer count as sold.
         _unsell(order.lines.all())
         _publish_cancelled(order, refunded=True, was_paid=True)
+    REFUNDS.labels("returned").inc()
     return order

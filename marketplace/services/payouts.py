@@ -18,6 +18,7 @@ from integration import contracts
 from integration.money import format_rupiah
 
 from .. import disbursements, rules
+from ..metrics import PAYOUTS
 from ..models import (
     PAYEE_ACCOUNTS,
     AccountKind,
@@ -118,6 +119,7 @@ def payout_request(
     except IntegrityError:  # the same key, concurrently: the first one stands
         earlier = Payout.objects.using(ALIAS).get(payee_kind=payee_kind, payee_id=payee_id, idempotency_key=key)
         return _replayed(earlier, bank_account_id=bank_account_id, amount=amount)
+    PAYOUTS.labels("requested").inc()
     return payout
 
 
@@ -183,4 +185,5 @@ def _settle(notification: disbursements.PayoutNotification) -> str:
         payout.settled_at = timezone.now()
         payout.save(using=ALIAS, update_fields=["status", "failure_reason", "settled_at"])
         ledger_post(kind=kind, legs=legs, payout=payout, memo=payout.reference)
+    PAYOUTS.labels(payout.status).inc()
     return "accepted"
