@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from integration import contracts
-from marketplace import services
+from marketplace import rules, services
 from marketplace.models import OutboxEvent, Shop
 from tests.factories import ShopFactory, UserFactory
 
@@ -191,3 +191,12 @@ def test_a_seller_has_no_verify_action_on_their_own_shop(client):
     assert 'value="verify"' not in listing.content.decode()
     own.refresh_from_db()
     assert own.verified_at is None
+
+
+def test_an_address_taken_meanwhile_is_refused_on_the_slug_too(monkeypatch):
+    # Given another shop that took the address after this one's check (as a concurrent open would)
+    ShopFactory(slug="batik-sekar")
+    monkeypatch.setattr(rules, "shop_errors", lambda shop, **kwargs: {})
+
+    # Then the unique index's refusal comes back as the field's message, with nothing written
+    assert _refusal(slug="batik-sekar") == {"slug": ["Another shop already uses this address."]}
