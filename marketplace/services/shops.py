@@ -43,6 +43,19 @@ def _save(shop: Shop) -> None:
         raise
 
 
+# The first key of the transaction-scoped advisory lock that serialises one owner's openings.
+OPEN_LOCK_KEY = 0x5E1_0001
+
+
+def _lock_owner(owner_user_id: int) -> None:
+    """Serialises the openings of one owner until commit, so that two at once cannot both pass
+    the per-user limit. SQLite takes one writer at a time anyway."""
+    connection = transaction.get_connection(ALIAS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [OPEN_LOCK_KEY, owner_user_id % 2**31])
+
+
 def shop_open(
     *,
     owner_user_id: int,
@@ -69,6 +82,7 @@ def shop_open(
         is_local_business=bool(declares_local_business),
     )
     with transaction.atomic(using=ALIAS):
+        _lock_owner(owner_user_id)
         errors = rules.shop_errors(shop, using=ALIAS)
         owned = selectors.shops_for_owner(owner_user_id).count()
         if found := rules.shops_per_user_errors(owned, settings.SHOPS_PER_USER_MAX):
