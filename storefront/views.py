@@ -76,9 +76,11 @@ def feed(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.message_dict["cursor"]))
         return render(request, "storefront/feed.html", {"tab": tab, "page": None}, status=400)
-    return render(
-        request, "storefront/feed.html", {"tab": tab, "page": page, "campaigns": selectors.campaign_list_live()}
-    )
+    context = {"tab": tab, "page": page, "campaigns": selectors.campaign_list_live()}
+    if tab == "following" and not cursor:
+        # New products of the shops the shopper follows lead the first page.
+        context["shop_products"] = selectors.followed_shops_new_products(user_id=request.user.id)
+    return render(request, "storefront/feed.html", context)
 
 
 def post_detail(request, post_id: int):

@@ -207,3 +207,18 @@ def test_the_shop_page_runs_the_same_queries_for_one_product_as_for_many(client,
     # Then the count does not grow, across every database, and stays within the budget
     assert many == one
     assert many <= SHOP_PAGE_BUDGET
+
+
+def test_new_products_of_followed_shops_lead_the_following_feed(client, shop, rebuild_cards):
+    shopper = UserFactory()
+    client.force_login(shopper)
+    VariantFactory(product__shop=ShopFactory(), product__title="Toko Tak Diikuti")
+    rebuild_cards()
+    before = client.get(reverse("storefront:feed"), {"tab": "following"}).content.decode()
+    client.post(reverse("storefront:shop_follow", args=["batik-sekar"]), {"action": "follow"})
+
+    response = client.get(reverse("storefront:feed"), {"tab": "following"})
+
+    assert "New from shops you follow" not in before
+    assert [card.title for card in response.context["shop_products"]] == ["Kain Baru", "Baju Mahal", "Kain Murah"]
+    assert "Toko Tak Diikuti" not in response.content.decode()
