@@ -367,8 +367,16 @@ SHOP_SLUG = message(
 SHOP_SLUG_TAKEN = message(gettext_noop("Another shop already uses this address."))
 # Addresses the shop pages themselves use: /shops/open/ opens a shop.
 SHOP_SLUG_RESERVED = frozenset({"open", "new", "admin", "api"})
-SHOP_CITY = Text(80, message(gettext_noop("Enter a city of at most %(n)d characters."), n=80))
-SHOP_PROVINCE = Text(80, message(gettext_noop("Enter a province of at most %(n)d characters."), n=80))
+SHOP_CITY = Text(
+    80,
+    message(gettext_noop("Enter a city of at most %(n)d characters."), n=80),
+    blank_message=message(gettext_noop("Enter the shop's city.")),
+)
+SHOP_PROVINCE = Text(
+    80,
+    message(gettext_noop("Enter a province of at most %(n)d characters."), n=80),
+    blank_message=message(gettext_noop("Enter the shop's province.")),
+)
 PICKUP_ADDRESS = Text(
     255,
     message(gettext_noop("Enter a pickup address of at most %(n)d characters."), n=255),

@@ -265,7 +265,10 @@ class ShopOpenForm(forms.Form):
 
     name = forms.CharField(label=_("Shop name"), required=False, strip=False)
     slug = forms.CharField(
-        label=_("Shop address"), required=False, strip=False, help_text=_("Your page will be /shops/<address>/.")
+        label=_("Shop address"),
+        required=False,
+        strip=False,
+        help_text=_("Your page's address: /shops/batik-sekar/ for batik-sekar."),
     )
     city = forms.CharField(label=_("City"), required=False, strip=False)
     province = forms.CharField(label=_("Province"), required=False, strip=False)
@@ -290,7 +293,7 @@ class CreatorJoinForm(forms.Form):
     """Jadi Kreator. As with ShopOpenForm, the service judges the values."""
 
     handle = forms.CharField(
-        label=_("Handle"), required=False, strip=False, help_text=_("Your page: /creators/<handle>/.")
+        label=_("Handle"), required=False, strip=False, help_text=_("Your page's address: /creators/ayu/ for ayu.")
     )
     display_name = forms.CharField(label=_("Display name"), required=False, strip=False)
     bio = forms.CharField(label=_("Bio"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -72,10 +72,21 @@ def test_every_missing_field_is_named():
     assert fields == {
         "name": ["Enter the shop's name."],
         "slug": ["Use 3 to 50 lower-case letters, digits and single hyphens, e.g. batik-sekar."],
-        "city": ["Enter a city of at most 80 characters."],
-        "province": ["Enter a province of at most 80 characters."],
+        "city": ["Enter the shop's city."],
+        "province": ["Enter the shop's province."],
         "pickup_address": ["Enter the address couriers collect parcels from."],
         "phone": ["Enter a phone number of 8 to 15 digits, e.g. 0812 3456 7890."],
+    }
+
+
+def test_texts_longer_than_their_columns_are_refused():
+    fields = _refusal(name="n" * 121, city="c" * 81, province="p" * 81, pickup_address="a" * 256)
+
+    assert fields == {
+        "name": ["Enter a shop name of at most 120 characters."],
+        "city": ["Enter a city of at most 80 characters."],
+        "province": ["Enter a province of at most 80 characters."],
+        "pickup_address": ["Enter a pickup address of at most 255 characters."],
     }
 
 
