@@ -633,7 +633,7 @@ def shop_categories(shop_id: int) -> list[tuple[int, str]]:
         .distinct()
         .order_by("category_name", "category_id")
     )
-    return list(rows)
+    return [(category_id, name) for category_id, name in rows if category_id is not None]
 
 
 def shop_followed(*, shop_id: int, viewer_id: int | None) -> bool:

@@ -109,7 +109,7 @@ def shop_update(
 ) -> Shop:
     """The seller's edits (only the fields given change); `is_local_business` is for platform
     staff (`owner_user_id` None). The shop page and its products' cards follow by event."""
-    given = {
+    given: dict[str, object] = {
         "name": name,
         "slug": slug,
         "city": city,
