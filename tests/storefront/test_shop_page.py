@@ -68,16 +68,17 @@ def test_the_header_shows_the_shop_as_shoppers_see_it(client, shop):
 
 def test_an_unverified_local_shop_shows_no_local_mark_until_verified(client, rebuild_cards, relay):
     waiting = ShopFactory(slug="menunggu", verified_at=None, is_local_business=True)
-    VariantFactory(product__shop=waiting)
+    product_id = VariantFactory(product__shop=waiting).product_id
     rebuild_cards()
+    product_page = reverse("storefront:product_detail", args=[product_id])
 
-    before = _page(client, "menunggu")[1]
+    before = _page(client, "menunggu")[1], client.get(product_page).content.decode()
     marketplace_services.shop_verify(shop_id=waiting.id)
     relay()
-    after = _page(client, "menunggu")[1]
+    after = _page(client, "menunggu")[1], client.get(product_page).content.decode()
 
-    assert "Local business" not in before
-    assert after.count("Local business") == 2  # the header, and its product's card
+    assert ["Local business" in html for html in before] == [False, False]
+    assert ["Local business" in html for html in after] == [True, True]  # the shop's header, its product's page
     assert ProductCard.objects.get(shop_id=waiting.id).is_local_business is True
 
 
