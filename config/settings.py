@@ -224,6 +224,8 @@ REST_FRAMEWORK.update(
             "anon": env.str("API_THROTTLE_ANON", default="120/min"),
             "user": env.str("API_THROTTLE_USER", default="600/min"),
             "token": env.str("API_THROTTLE_TOKEN", default="10/min"),
+            # Opening a shop or becoming a creator, per user, the page and the API counted together.
+            "onboarding": env.str("API_THROTTLE_ONBOARDING", default="10/hour"),
         },
         "EXCEPTION_HANDLER": "config.api.exception_handler",
         "DEFAULT_SCHEMA_CLASS": "config.api.ProblemAutoSchema",
@@ -409,6 +411,11 @@ DISBURSEMENT_SIM_SECRET = env.str("DISBURSEMENT_SIM_SECRET", default="insecure-s
 # to /gateway/sim/payouts/callback/, as a real provider does.
 DISBURSEMENT_SIM_BY_CALLBACK = env.bool("DISBURSEMENT_SIM_BY_CALLBACK", default=False)
 PAYOUT_MINIMUM = env.int("PAYOUT_MINIMUM", default=10_000)
+# Self-serve shops and creators: how many shops one account may open (Buka Toko), and the
+# groups that give a new seller or creator the admin's seller or creator centre
+# (the names of config.roles.SELLERS and CREATORS; a context may not import config).
+SHOPS_PER_USER_MAX = env.int("SHOPS_PER_USER_MAX", default=3)
+ROLE_GROUPS = {"seller": "Sellers", "creator": "Creators"}
 CELERY_BEAT_SCHEDULE |= {
     "marketplace-expire-unpaid": {
         "task": "marketplace.expire_unpaid_orders",

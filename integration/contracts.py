@@ -373,6 +373,58 @@ class CategoryDTO:
     parent_id: int | None
 
 
+# --- Shops ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopSummary:
+    """What the storefront shows about a shop. `shows_local_badge` is the "Usaha lokal"
+    mark: declared by the seller and verified by the platform."""
+
+    shop_id: int
+    name: str
+    slug: str
+    city: str
+    province: str
+    is_local_business: bool
+    is_verified: bool
+    rating: int  # average stars x 100, 0 when unrated
+    review_count: int
+    sold_count: int
+    revision: int = 0  # grows with every shop event: a later summary wins
+
+    @property
+    def shows_local_badge(self) -> bool:
+        return self.is_local_business and self.is_verified
+
+
+@dataclass(frozen=True)
+class ShopOpenCommand:
+    """A signed-in user opens a shop (Buka Toko). The marketplace checks every field."""
+
+    owner_user_id: int
+    name: str
+    slug: str
+    city: str
+    province: str
+    pickup_address: str
+    phone: str
+    declares_local_business: bool
+    nib: str = ""
+
+
+@dataclass(frozen=True)
+class ShopVoucherDTO:
+    """A shop voucher a shopper may use now, as the shop's page lists it."""
+
+    code: str
+    kind: str  # "percent" or "fixed"
+    value: int  # percent (1-100) or rupiah
+    min_spend: int
+    max_discount: int | None
+    ends_at: datetime
+
+
 # --- Payees' money: balances, statements, bank accounts, payouts ---------------------------
 # A payee is a shop (by its id) or a creator (by the storefront's creator id).
 
@@ -545,6 +597,17 @@ class MarketplacePort(Protocol):
 
     @plain_command
     def submit_review(self, *, buyer_id: int, order_line_id: int, stars: int, text: str) -> ReviewDTO: ...
+
+    # Shops: the shop page's vouchers, the read model's rebuild, and opening a shop.
+
+    @query
+    def list_shop_vouchers(self, *, shop_id: int) -> list[ShopVoucherDTO]: ...
+
+    @query
+    def list_shop_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[ShopSummary]: ...
+
+    @plain_command
+    def open_shop(self, command: ShopOpenCommand) -> ShopSummary: ...
 
     # A creator's money, the creator named by their storefront id (the storefront checked it).
 

@@ -112,6 +112,33 @@ class ProductUnpublished:
 
 
 @dataclass(frozen=True)
+class ShopFacts:
+    """Everything a shop's page header shows, as the shop events carry it."""
+
+    shop_id: int
+    name: str
+    slug: str
+    city: str
+    province: str
+    is_local_business: bool  # declared by the seller
+    is_verified: bool  # checked by the platform; the "Usaha lokal" mark needs both
+    rating: int  # average stars x 100, 0 when unrated
+    review_count: int
+    sold_count: int  # units sold over the shop's products when the event was written
+    revision: int = 0  # the shop's card revision: grows with every shop event, so a later one wins
+
+
+@dataclass(frozen=True)
+class ShopChanged:
+    """A shop was opened, verified or edited. Payload: its facts. Its products' cards
+    show the new name, place and local mark."""
+
+    TYPE: ClassVar[str] = "marketplace.shop.changed"
+    VERSION: ClassVar[int] = 1
+    shop: ShopFacts
+
+
+@dataclass(frozen=True)
 class OrderLineFact:
     product_id: int
     variant_id: int
@@ -284,6 +311,7 @@ EVENT_TYPES: dict[tuple[str, int], type[Event]] = {
         ProductUpdated,
         ProductUnpublished,
         StockChanged,
+        ShopChanged,
         OrderPlaced,
         OrderPaid,
         OrderShipped,

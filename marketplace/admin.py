@@ -8,6 +8,7 @@ move by actions, stock by adjustments with a reason, replies by `review_reply`.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import transaction
 from django.db.models import F
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -54,18 +55,69 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Verified")), ("no", _("Waiting for verification"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(verified_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Shop)
-class ShopAdmin(OwnedAdminMixin, admin.ModelAdmin):
+class ShopAdmin(ServiceWriteMixin, OwnedAdminMixin, admin.ModelAdmin):
     owner_field = "owner_user_id"
-    list_display = ["name", "slug", "city", "province", "is_local_business"]
+    list_display = ["name", "slug", "city", "province", "is_local_business", "verified"]
     search_fields = ["name", "slug", "city"]
-    list_filter = ["province", "is_local_business"]
+    list_filter = [VerifiedFilter, "province", "is_local_business"]
+    actions = ["verify"]
+    exclude = ["verified_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
-            return ["rating", "review_count", "promotions"]
-        # Ownership and the local-business mark are the platform's to grant.
-        return ["owner_user_id", "is_local_business", "rating", "review_count", "promotions"]
+            return ["rating", "review_count", "verified", "promotions"]
+        # Ownership, the local-business mark and the verification are the platform's to grant.
+        return ["owner_user_id", "is_local_business", "rating", "review_count", "verified", "promotions"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The service also requires contact details a shop already had (see `shop_update`).
+        return _checked(
+            super().get_form(request, obj, **kwargs), lambda shop: rules.shop_errors(shop, contact_required=False)
+        )
+
+    @admin.display(description=_("verified"), boolean=True, ordering="verified_at")
+    def verified(self, shop):
+        return shop.is_verified
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Platform staff set up a shop for a seller: written as it stands, then announced.
+            with transaction.atomic(using="marketplace"):
+                obj.save(using="marketplace")
+                services.shop_publish_card(shop_id=obj.pk)
+            return
+        fields = {name: getattr(obj, name) for name in services.SHOP_FIELDS}
+        if request.user.is_superuser:
+            fields["is_local_business"] = obj.is_local_business
+        with as_form_errors():
+            services.shop_update(shop_id=obj.pk, owner_user_id=_owner(request), **fields)
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("marketplace.verify_shop")
+
+    @admin.action(description=_("Verify the selected shops"), permissions=["verify"])
+    def verify(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset.order_by("id").values_list("id", "name"),
+            lambda shop_id: services.shop_verify(shop_id=shop_id),
+            lambda done: ngettext("%(count)d shop verified.", "%(count)d shops verified.", done) % {"count": done},
+        )
 
     @admin.display(description=_("platform promotions taken part in"))
     def promotions(self, shop):

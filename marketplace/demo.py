@@ -239,6 +239,9 @@ def seed_catalogue(
                 city=city,
                 province=province,
                 is_local_business=i % 3 != 0,
+                pickup_address=f"Jl. Pasar {i}, {city}",
+                phone=f"0812 0000 {i:04d}",
+                verified_at=timezone.now(),  # demo shops are checked already
             )
             for (i, (_kind, name, slug, city, province)), owner_id in zip(specs.items(), owner_ids, strict=True)
             if slug not in have

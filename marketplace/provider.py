@@ -35,6 +35,26 @@ class MarketplaceProvider:
     def list_reviews(self, *, product_id: int, limit: int = 20) -> list[contracts.ReviewDTO]:
         return selectors.reviews_for_product(product_id=product_id, limit=limit)
 
+    def list_shop_vouchers(self, *, shop_id: int) -> list[contracts.ShopVoucherDTO]:
+        return selectors.shop_vouchers_open(shop_id)
+
+    def list_shop_summaries(self, *, after_id: int = 0, limit: int = 500) -> list[contracts.ShopSummary]:
+        return selectors.shop_summaries_after(after_id=after_id, limit=min(limit, 2000))
+
+    def open_shop(self, command: contracts.ShopOpenCommand) -> contracts.ShopSummary:
+        shop = services.shop_open(
+            owner_user_id=command.owner_user_id,
+            name=command.name,
+            slug=command.slug,
+            city=command.city,
+            province=command.province,
+            pickup_address=command.pickup_address,
+            phone=command.phone,
+            declares_local_business=command.declares_local_business,
+            nib=command.nib,
+        )
+        return selectors.shop_summary_by_id(shop.id)
+
     def get_cart(self, buyer_id: int) -> contracts.CartDTO:
         return selectors.cart_dto(buyer_id)
 

@@ -8,6 +8,7 @@ schema cannot drift from what the services accept. Amounts are whole rupiah.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -347,6 +348,95 @@ def free_shipping_errors(campaign, *, shop_ids=(), using: str = "marketplace") -
     ):
         errors["campaign_key"] = [str(CAMPAIGN_KEY_TAKEN)]
     return errors
+
+
+# --- Shops ------------------------------------------------------------------------------------
+
+SHOP_NAME = Text(
+    120,
+    message(gettext_noop("Enter a shop name of at most %(n)d characters."), n=120),
+    blank_message=message(gettext_noop("Enter the shop's name.")),
+)
+SHOP_SLUG_MIN, SHOP_SLUG_MAX = 3, 50
+SHOP_SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SHOP_SLUG = message(
+    gettext_noop("Use %(low)d to %(high)d lower-case letters, digits and single hyphens, e.g. batik-sekar."),
+    low=SHOP_SLUG_MIN,
+    high=SHOP_SLUG_MAX,
+)
+SHOP_SLUG_TAKEN = message(gettext_noop("Another shop already uses this address."))
+# Addresses the shop pages themselves use: /shops/open/ opens a shop.
+SHOP_SLUG_RESERVED = frozenset({"open", "new", "admin", "api"})
+SHOP_CITY = Text(
+    80,
+    message(gettext_noop("Enter a city of at most %(n)d characters."), n=80),
+    blank_message=message(gettext_noop("Enter the shop's city.")),
+)
+SHOP_PROVINCE = Text(
+    80,
+    message(gettext_noop("Enter a province of at most %(n)d characters."), n=80),
+    blank_message=message(gettext_noop("Enter the shop's province.")),
+)
+PICKUP_ADDRESS = Text(
+    255,
+    message(gettext_noop("Enter a pickup address of at most %(n)d characters."), n=255),
+    blank_message=message(gettext_noop("Enter the address couriers collect parcels from.")),
+)
+SHOP_PHONE_DIGITS = (8, 15)
+SHOP_PHONE = message(
+    gettext_noop("Enter a phone number of %(low)d to %(high)d digits, e.g. 0812 3456 7890."),
+    low=SHOP_PHONE_DIGITS[0],
+    high=SHOP_PHONE_DIGITS[1],
+)
+NIB_DIGITS = 13
+NIB = message(gettext_noop("A business identification number (NIB) has %(n)d digits."), n=NIB_DIGITS)
+SHOPS_PER_USER_REACHED = gettext_noop("You already have %(n)d shops, the most one account may open.")
+
+
+def shop_slug_normalise(slug) -> str:
+    return slug.strip().lower() if isinstance(slug, str) else ""
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number typed with spaces, hyphens, dots or a leading +."""
+    text = phone.strip()
+    text = text.removeprefix("+")
+    if any(c not in "0123456789 -." for c in text):
+        return ""
+    return "".join(c for c in text if c.isdigit())
+
+
+def shop_errors(shop, *, using: str = "marketplace", contact_required: bool = True) -> Errors:
+    """What is wrong with `shop` (trimming its texts and lower-casing its address first), by field.
+
+    A shop opened by its seller has a pickup address and a phone; one set up by platform staff
+    before self-service may lack them until its seller adds them (`contact_required` False)."""
+    for name in ("name", "city", "province", "pickup_address", "phone", "nib"):
+        value = getattr(shop, name)
+        setattr(shop, name, value.strip() if isinstance(value, str) else value)
+    shop.slug = shop_slug_normalise(shop.slug)
+    limits = {"name": SHOP_NAME, "city": SHOP_CITY, "province": SHOP_PROVINCE}
+    if contact_required or shop.pickup_address:
+        limits["pickup_address"] = PICKUP_ADDRESS
+    errors = _limit_errors(shop, limits)
+    slug = shop.slug
+    if not SHOP_SLUG_MIN <= len(slug) <= SHOP_SLUG_MAX or not re.match(SHOP_SLUG_PATTERN, slug):
+        errors["slug"] = [str(SHOP_SLUG)]
+    elif slug in SHOP_SLUG_RESERVED or Shop.objects.using(using).filter(slug=slug).exclude(id=shop.id).exists():
+        errors["slug"] = [str(SHOP_SLUG_TAKEN)]
+    phone = shop.phone if isinstance(shop.phone, str) else ""
+    low, high = SHOP_PHONE_DIGITS
+    if (contact_required or phone) and (not low <= len(phone_digits(phone)) <= high or len(phone) > 30):
+        errors["phone"] = [str(SHOP_PHONE)]
+    nib = shop.nib if isinstance(shop.nib, str) else None
+    if nib is None or (nib and (len(nib) != NIB_DIGITS or not nib.isascii() or not nib.isdigit())):
+        errors["nib"] = [str(NIB)]
+    return errors
+
+
+def shops_per_user_errors(owned: int, limit: int) -> list[str]:
+    """A user may own at most `limit` shops (`SHOPS_PER_USER_MAX`)."""
+    return [gettext(SHOPS_PER_USER_REACHED) % {"n": limit}] if owned >= limit else []
 
 
 # --- Payees' money -----------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def product_summary(product: Product) -> contracts.ProductSummary:
         shop_slug=shop.slug,
         shop_city=shop.city,
         shop_province=shop.province,
-        is_local_business=shop.is_local_business,
+        is_local_business=shop.shows_local_badge,  # the "Usaha lokal" mark: declared and verified
         title=product.title,
         image_url=product.display_image_url,
         category_id=category.id if category else None,
@@ -163,6 +163,68 @@ def product_card_facts_by_id(product_id: int) -> events.ProductCardFacts:
     """The card as the product events carry it: today the summary's fields, in the
     events' own class so that the port and the events can change apart."""
     return events.ProductCardFacts(**dataclasses.asdict(product_summary_by_id(product_id)))
+
+
+# --- Shops -------------------------------------------------------------------------------
+
+
+def _shops_with_sold():
+    return Shop.objects.using(ALIAS).annotate(units_sold=Sum("products__sold_count"))
+
+
+def shop_summary(shop: Shop) -> contracts.ShopSummary:
+    """The summary of a shop annotated by `_shops_with_sold`."""
+    annotated: Any = shop
+    return contracts.ShopSummary(
+        shop_id=shop.id,
+        name=shop.name,
+        slug=shop.slug,
+        city=shop.city,
+        province=shop.province,
+        is_local_business=shop.is_local_business,
+        is_verified=shop.is_verified,
+        rating=shop.rating,
+        review_count=shop.review_count,
+        sold_count=annotated.units_sold or 0,
+        revision=shop.card_revision,
+    )
+
+
+def shop_summary_by_id(shop_id: int) -> contracts.ShopSummary:
+    return shop_summary(_shops_with_sold().get(id=shop_id))
+
+
+def shop_facts_by_id(shop_id: int) -> events.ShopFacts:
+    """The shop as its event carries it, in the events' own class (see `product_card_facts_by_id`)."""
+    return events.ShopFacts(**dataclasses.asdict(shop_summary_by_id(shop_id)))
+
+
+def shop_summaries_after(*, after_id: int, limit: int) -> list[contracts.ShopSummary]:
+    """Shops in id order, for bulk rebuilds of the storefront's read model. Two queries."""
+    ids = list(Shop.objects.using(ALIAS).filter(id__gt=after_id).order_by("id").values_list("id", flat=True)[:limit])
+    return [shop_summary(shop) for shop in _shops_with_sold().filter(id__in=ids).order_by("id")]
+
+
+def shop_vouchers_open(shop_id: int, *, now: datetime | None = None) -> list[contracts.ShopVoucherDTO]:
+    """The shop's vouchers a shopper may use now: active, within their dates, not used up. One query."""
+    now = now or timezone.now()
+    vouchers = (
+        Voucher.objects.using(ALIAS)
+        .filter(shop_id=shop_id, is_active=True, starts_at__lte=now, ends_at__gt=now)
+        .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
+        .order_by("ends_at", "id")
+    )
+    return [
+        contracts.ShopVoucherDTO(
+            code=v.code,
+            kind=v.kind,
+            value=v.value,
+            min_spend=v.min_spend,
+            max_discount=v.max_discount,
+            ends_at=v.ends_at,
+        )
+        for v in vouchers
+    ]
 
 
 def cart_dto(buyer_id: int) -> contracts.CartDTO:

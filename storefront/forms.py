@@ -237,3 +237,69 @@ class SearchForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("price_max", _("The highest price must not be below the lowest."))
         return data
+
+
+class ShopProductsForm(forms.Form):
+    """The shop page's sort and category filter (GET)."""
+
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest")),
+            ("best_selling", _("Best-selling")),
+            ("price_asc", _("Price: low to high")),
+            ("price_desc", _("Price: high to low")),
+        ],
+    )
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, categories: Sequence[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories")), *categories]
+
+
+class ShopOpenForm(forms.Form):
+    """Buka Toko. The fields only carry text: the marketplace's `shop_open` judges them, so the
+    page refuses bad details in the same words as the API."""
+
+    name = forms.CharField(label=_("Shop name"), required=False, strip=False)
+    slug = forms.CharField(
+        label=_("Shop address"),
+        required=False,
+        strip=False,
+        help_text=_("Your page's address: /shops/batik-sekar/ for batik-sekar."),
+    )
+    city = forms.CharField(label=_("City"), required=False, strip=False)
+    province = forms.CharField(label=_("Province"), required=False, strip=False)
+    pickup_address = forms.CharField(
+        label=_("Pickup address"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, strip=False)
+    nib = forms.CharField(
+        label=_("Business identification number (NIB), optional"),
+        required=False,
+        strip=False,
+        help_text=_("13 digits, from OSS."),
+    )
+    declares_local_business = forms.BooleanField(
+        label=_("I declare that this is a local small business (UMKM)."),
+        required=False,
+        help_text=_("The platform checks it before the shop shows the local business badge."),
+    )
+
+
+class CreatorJoinForm(forms.Form):
+    """Jadi Kreator. As with ShopOpenForm, the service judges the values."""
+
+    handle = forms.CharField(
+        label=_("Handle"), required=False, strip=False, help_text=_("Your page's address: /creators/ayu/ for ayu.")
+    )
+    display_name = forms.CharField(label=_("Display name"), required=False, strip=False)
+    bio = forms.CharField(label=_("Bio"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3}))
+    accepts_terms = forms.BooleanField(
+        label=_(
+            "I accept the affiliate terms: I earn commission on completed orders I lead to, and a refund takes it back."
+        ),
+        required=False,
+    )

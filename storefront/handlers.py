@@ -29,7 +29,7 @@ from django.db.models.functions import Greatest
 from integration import events
 
 from . import fragments, ranking
-from .models import Campaign, Creator, Post, ProductCard
+from .models import Campaign, Creator, Post, ProductCard, ShopCard
 
 ALIAS = "storefront"
 CARD_FIELDS = [
@@ -103,21 +103,69 @@ def _move_sold_counts(lines, sign: int) -> None:
     fragments.bump(*(fragments.product(pid) for pid in quantities), using=ALIAS)
 
 
+def _move_shop_sold_count(shop_id: int, lines, sign: int) -> None:
+    """An order is one shop's: its page's sold count moves by the order's units."""
+    units = sum(line.quantity for line in lines)
+    ShopCard.objects.using(ALIAS).filter(shop_id=shop_id).update(
+        sold_count=Greatest(F("sold_count") + sign * units, Value(0))
+    )
+
+
 def on_order_placed(event: events.OrderPlaced) -> None:
     """Adds the ordered quantities to the sold counts (stock is reserved at placement)."""
     _move_sold_counts(event.lines, +1)
+    _move_shop_sold_count(event.shop_id, event.lines, +1)
 
 
 def on_order_released(event: events.OrderCancelled | events.OrderExpired) -> None:
     """A cancelled or expired order gives its quantities back."""
     _move_sold_counts(event.lines, -1)
+    _move_shop_sold_count(event.shop_id, event.lines, -1)
 
 
 def on_review_posted(event: events.ReviewPosted) -> None:
     ProductCard.objects.using(ALIAS).filter(product_id=event.product_id).update(
         rating=event.product_rating, review_count=event.product_review_count
     )
+    ShopCard.objects.using(ALIAS).filter(shop_id=event.shop_id).update(
+        rating=event.shop_rating, review_count=event.shop_review_count
+    )
     fragments.bump(fragments.product(event.product_id), using=ALIAS)
+
+
+SHOP_FIELDS = ["slug", "name", "city", "province", "is_local_business", "is_verified", "rating", "review_count"]
+
+
+def shop_values(facts) -> dict:
+    """The shop card's fields from a shop event's facts or a port summary (they share the names)."""
+    return {name: getattr(facts, name) for name in SHOP_FIELDS}
+
+
+def on_shop_changed(event: events.ShopChanged) -> None:
+    """Creates or refreshes the shop's card, unless a newer one was applied, and shows the
+    shop's new name, place and local mark on its products' cards."""
+    facts = event.shop
+    card = ShopCard.objects.using(ALIAS).select_for_update().filter(shop_id=facts.shop_id).first()
+    if card is None:
+        ShopCard.objects.using(ALIAS).create(
+            shop_id=facts.shop_id, revision=facts.revision, sold_count=facts.sold_count, **shop_values(facts)
+        )
+    elif _newer(facts.revision, card.revision):
+        # The sold count is the order events' own, as on product cards.
+        ShopCard.objects.using(ALIAS).filter(shop_id=facts.shop_id).update(
+            revision=max(facts.revision, card.revision), **shop_values(facts)
+        )
+    else:
+        return
+    ProductCard.objects.using(ALIAS).filter(shop_id=facts.shop_id).update(
+        shop_name=facts.name,
+        shop_slug=facts.slug,
+        shop_city=facts.city,
+        shop_province=facts.province,
+        is_local_business=facts.is_local_business and facts.is_verified,
+    )
+    # Shops change rarely (opened, verified, renamed): every cached card page is rebuilt.
+    fragments.bump(fragments.CARDS, using=ALIAS)
 
 
 def _move_attributed(lines, sign: int) -> None:
@@ -177,6 +225,7 @@ def register() -> None:
         (events.ProductUpdated, on_product_changed, "storefront.card.updated"),
         (events.ProductUnpublished, on_product_unpublished, "storefront.card.unpublished"),
         (events.StockChanged, on_stock_changed, "storefront.card.stock"),
+        (events.ShopChanged, on_shop_changed, "storefront.shop.changed"),
         (events.OrderPlaced, on_order_placed, "storefront.card.sold"),
         (events.OrderCancelled, on_order_released, "storefront.card.sold.cancelled"),
         (events.OrderExpired, on_order_released, "storefront.card.sold.expired"),

@@ -152,6 +152,8 @@ class ProductCard(models.Model):
         indexes = [
             models.Index(fields=["is_visible", "is_local_business"]),
             models.Index(fields=["category_id"]),
+            # A shop's page lists its visible cards.
+            models.Index(fields=["shop_id", "is_visible"], name="card_shop_visible"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_max__gte=models.F("price_min")), name="card_price_range")
@@ -159,6 +161,55 @@ class ProductCard(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ShopCard(models.Model):
+    """The storefront's projection of a marketplace shop, for its page's header.
+
+    Fed by the shop events (name, place, local mark, verification), the review events
+    (rating) and the order events (units sold); the follower count is the storefront's own.
+    """
+
+    shop_id = models.BigIntegerField(primary_key=True)
+    slug = models.CharField(max_length=60, db_index=True)
+    name = models.CharField(max_length=120)
+    city = models.CharField(max_length=80)
+    province = models.CharField(max_length=80)
+    is_local_business = models.BooleanField(default=False)  # declared by the seller
+    is_verified = models.BooleanField(default=False)  # checked by the platform
+    rating = models.PositiveIntegerField(default=0)  # average stars x 100
+    review_count = models.PositiveIntegerField(default=0)
+    sold_count = models.PositiveIntegerField(default=0)
+    follower_count = models.PositiveIntegerField(default=0)
+    # The marketplace's revision of the last shop event applied: older ones arriving late are ignored.
+    revision = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop card")
+        verbose_name_plural = _("shop cards")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def shows_local_badge(self) -> bool:
+        """The "Usaha lokal" mark: declared by the seller and verified by the platform."""
+        return self.is_local_business and self.is_verified
+
+
+class ShopFollow(models.Model):
+    """A user (opaque id from `default`) follows a shop."""
+
+    user_id = models.BigIntegerField()
+    shop = models.ForeignKey(ShopCard, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "shop"], name="shop_follow_once")]
+
+    def __str__(self):
+        return f"user {self.user_id} follows shop {self.shop_id}"
 
 
 class Follow(models.Model):

@@ -8,6 +8,7 @@ with the same words whichever way it came in, and the API's schema cannot drift.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +25,7 @@ from integration import uploads
 from integration.contracts import ID_MAX
 from integration.text import message
 
-from .models import ApiIdempotencyRecord, Comment, Post, ProductCard
+from .models import ApiIdempotencyRecord, Comment, Creator, Post, ProductCard
 
 ALIAS = "storefront"
 
@@ -223,3 +224,59 @@ def unverified_buyer_message() -> str:
         "Please confirm your e-mail address before your first order: open the link we sent you. "
         "You can have it sent again from your account page."
     )
+
+
+# --- Becoming a creator (Jadi Kreator) ---------------------------------------------------------
+
+HANDLE_MIN, HANDLE_MAX = 3, column_length(Creator, "handle")
+HANDLE_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+HANDLE_INVALID = message(
+    gettext_noop("Use %(low)d to %(high)d lower-case letters, digits, hyphens and underscores."),
+    low=HANDLE_MIN,
+    high=HANDLE_MAX,
+)
+HANDLE_TAKEN = message(gettext_noop("Another creator already uses this handle."))
+HANDLE_RESERVED = frozenset({"join", "admin", "api", "new"})  # /creators/join/ is the sign-up page
+DISPLAY_NAME_MAX = column_length(Creator, "display_name")
+DISPLAY_NAME_INVALID = message(gettext_noop("Enter a name of at most %(n)d characters."), n=DISPLAY_NAME_MAX)
+DISPLAY_NAME_EMPTY = message(gettext_noop("Enter the name shoppers will see."))
+BIO_MAX = 500
+BIO_TOO_LONG = message(gettext_noop("A bio has at most %(n)d characters."), n=BIO_MAX)
+AFFILIATE_TERMS_NEEDED = message(gettext_noop("Accept the affiliate terms to become a creator."))
+CREATOR_ALREADY = message(gettext_noop("You are a creator already."))
+
+
+def handle_normalise(handle) -> str:
+    return handle.strip().lower().removeprefix("@") if isinstance(handle, str) else ""
+
+
+def creator_join_errors(
+    *, handle: str, display_name: str, bio: str, accepts_terms: bool, taken: Callable[[str], bool]
+) -> Errors:
+    """What is wrong with a creator's sign-up (the handle normalised by `handle_normalise`), by field."""
+    errors: Errors = {}
+    if not HANDLE_MIN <= len(handle) <= HANDLE_MAX or not re.match(HANDLE_PATTERN, handle):
+        errors["handle"] = [str(HANDLE_INVALID)]
+    elif handle in HANDLE_RESERVED or taken(handle):
+        errors["handle"] = [str(HANDLE_TAKEN)]
+    if not display_name:
+        errors["display_name"] = [str(DISPLAY_NAME_EMPTY)]
+    elif len(display_name) > DISPLAY_NAME_MAX:
+        errors["display_name"] = [str(DISPLAY_NAME_INVALID)]
+    if len(bio) > BIO_MAX:
+        errors["bio"] = [str(BIO_TOO_LONG)]
+    if accepts_terms is not True:
+        errors["accepts_terms"] = [str(AFFILIATE_TERMS_NEEDED)]
+    return errors
+
+
+# --- Onboarding: opening a shop and becoming a creator, rate-limited per user -------------------
+
+ONBOARDING_TOO_OFTEN = gettext_noop("Too many attempts. Try again in %(minutes)d minutes.")
+
+
+def onboarding_rate() -> tuple[int, int]:
+    """(attempts, seconds) from the API's `onboarding` throttle rate, e.g. "10/hour"."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["onboarding"]
+    attempts, period = rate.split("/")
+    return int(attempts), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]

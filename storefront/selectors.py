@@ -30,6 +30,8 @@ from .models import (
     PostQuerySet,
     PostStatus,
     ProductCard,
+    ShopCard,
+    ShopFollow,
     ShowcaseItem,
     WishlistItem,
 )
@@ -613,3 +615,63 @@ def creator_stats(creator_id: int) -> Creator:
         )
         .get(id=creator_id)
     )
+
+
+# --- Shop pages -------------------------------------------------------------------------
+
+# Sort orders of a shop's products: the key shoppers pick, and the cards' order.
+SHOP_SORTS = {
+    "newest": ("-product_id",),
+    "best_selling": ("-sold_count", "-product_id"),
+    "price_asc": ("price_min", "product_id"),
+    "price_desc": ("-price_min", "-product_id"),
+}
+SHOP_PAGE_SIZE = 24
+
+
+def shop_card_by_slug(slug: str) -> ShopCard | None:
+    # A renamed address can linger on an older card until its event arrives: the newest wins.
+    return ShopCard.objects.using(ALIAS).filter(slug=slug).order_by("-revision", "-shop_id").first()
+
+
+def shop_products(*, shop_id: int, sort: str = "newest", category_id: int | None = None) -> QuerySet[ProductCard]:
+    """The shop's visible cards in the order `sort` names (see SHOP_SORTS), of one category if given."""
+    cards = ProductCard.objects.using(ALIAS).filter(shop_id=shop_id, is_visible=True)
+    if category_id is not None:
+        cards = cards.filter(category_id=category_id)
+    return cards.order_by(*SHOP_SORTS.get(sort, SHOP_SORTS["newest"]))
+
+
+def shop_categories(shop_id: int) -> list[tuple[int, str]]:
+    """The categories of the shop's visible cards, by name, for its filter. One query."""
+    rows = (
+        ProductCard.objects.using(ALIAS)
+        .filter(shop_id=shop_id, is_visible=True, category_id__isnull=False)
+        .values_list("category_id", "category_name")
+        .distinct()
+        .order_by("category_name", "category_id")
+    )
+    return [(category_id, name) for category_id, name in rows if category_id is not None]
+
+
+def shop_followed(*, shop_id: int, viewer_id: int | None) -> bool:
+    return viewer_id is not None and ShopFollow.objects.using(ALIAS).filter(shop_id=shop_id, user_id=viewer_id).exists()
+
+
+def shop_vouchers(*, shop_id: int, port: contracts.MarketplacePort) -> list[contracts.ShopVoucherDTO] | None:
+    """The shop's vouchers open now, from the marketplace; None while it does not answer."""
+    try:
+        return port.list_shop_vouchers(shop_id=shop_id)
+    except contracts.Unavailable:
+        return None
+
+
+FOLLOWED_SHOPS_NEW_LIMIT = 8
+
+
+def followed_shops_new_products(*, user_id: int, limit: int = FOLLOWED_SHOPS_NEW_LIMIT) -> list[ProductCard]:
+    """The newest visible products of the shops `user_id` follows, for the top of the
+    Following feed. One query."""
+    followed = ShopFollow.objects.using(ALIAS).filter(user_id=user_id).values("shop_id")
+    cards = ProductCard.objects.using(ALIAS).filter(shop_id__in=followed, is_visible=True)
+    return list(cards.order_by("-product_id")[:limit])

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,17 @@ from integration import contracts
 from integration.transport import marketplace
 
 from . import rules, selectors, services
-from .forms import AddToCartForm, CartLineForm, CheckoutForm, CommentForm, ReviewForm, SearchForm
+from .forms import (
+    AddToCartForm,
+    CartLineForm,
+    CheckoutForm,
+    CommentForm,
+    CreatorJoinForm,
+    ReviewForm,
+    SearchForm,
+    ShopOpenForm,
+    ShopProductsForm,
+)
 from .models import Creator
 from .redirects import safe_next
 
@@ -65,9 +76,11 @@ def feed(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.message_dict["cursor"]))
         return render(request, "storefront/feed.html", {"tab": tab, "page": None}, status=400)
-    return render(
-        request, "storefront/feed.html", {"tab": tab, "page": page, "campaigns": selectors.campaign_list_live()}
-    )
+    context = {"tab": tab, "page": page, "campaigns": selectors.campaign_list_live()}
+    if tab == "following" and not cursor:
+        # New products of the shops the shopper follows lead the first page.
+        context["shop_products"] = selectors.followed_shops_new_products(user_id=request.user.id)
+    return render(request, "storefront/feed.html", context)
 
 
 def post_detail(request, post_id: int):
@@ -170,12 +183,110 @@ def wishlist(request):
     return render(request, "storefront/wishlist.html", {"cards": cards})
 
 
+def shop_detail(request, slug: str):
+    """A shop's page: its header from the shop card, its products (sorted, by category, a page
+    at a time) from the product cards, its open vouchers from the marketplace."""
+    shop = selectors.shop_card_by_slug(slug)
+    if shop is None:
+        raise Http404
+    form = ShopProductsForm(request.GET, categories=selectors.shop_categories(shop.shop_id))
+    sort, category_id, status = "newest", None, 200
+    if form.is_valid():
+        sort, category_id = form.cleaned_data["sort"] or "newest", form.cleaned_data["category"]
+    else:
+        status = 400
+    cards = selectors.shop_products(shop_id=shop.shop_id, sort=sort, category_id=category_id)
+    page = Paginator(cards, selectors.SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "shop": shop,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "vouchers": selectors.shop_vouchers(shop_id=shop.shop_id, port=marketplace()),
+        "followed": selectors.shop_followed(shop_id=shop.shop_id, viewer_id=_viewer_id(request)),
+    }
+    return render(request, "storefront/shop_detail.html", context, status=status)
+
+
 @login_required
 @require_POST
 def wishlist_toggle(request, product_id: int):
     command = services.wishlist_remove if request.POST.get("action") == "remove" else services.wishlist_add
     fallback = reverse("storefront:wishlist")
     return _write(request, lambda: command(user_id=request.user.id, product_id=product_id), fallback)
+
+
+@login_required
+@require_POST
+def shop_follow(request, slug: str):
+    shop = selectors.shop_card_by_slug(slug)
+    if shop is None:
+        raise Http404
+    command = services.shop_unfollow if request.POST.get("action") == "unfollow" else services.shop_follow
+    fallback = reverse("storefront:shop_detail", args=[slug])
+    return _write(request, lambda: command(shop_id=shop.shop_id, user_id=request.user.id), fallback)
+
+
+def _refusal_on_form(form, fields: dict[str, list[str]], message: str = "") -> None:
+    """A service's refusal, each message next to its field when the form has it, else on top."""
+    placed = False
+    for name, texts in fields.items():
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
+            placed = True
+    if not placed and message:
+        form.add_error(None, message)
+
+
+@login_required
+def shop_open(request):
+    """Buka Toko: the marketplace opens the shop (and judges every field); the new seller
+    goes on to the seller centre."""
+    form = ShopOpenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            shop = services.shop_open(user=request.user, port=marketplace(), **form.cleaned_data)
+        except contracts.Unavailable:
+            return _unavailable(request)
+        except contracts.PortError as error:
+            _refusal_on_form(form, error.fields, error.message)
+            status = 400
+        except services.TooManyAttempts as error:
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            messages.success(
+                request,
+                _("Your shop %(name)s is open. Add your first product in the seller centre.") % {"name": shop.name},
+            )
+            return redirect("admin:marketplace_shop_change", shop.shop_id)
+    return render(request, "storefront/shop_open.html", {"form": form}, status=status)
+
+
+@login_required
+def creator_join(request):
+    """Jadi Kreator: a creator profile for the signed-in user, then the creator centre."""
+    existing = selectors.creator_by_user(request.user.id)
+    form = CreatorJoinForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            creator = services.creator_join(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refusal_on_form(form, error.message_dict)
+            status = 400
+        except services.TooManyAttempts as error:
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            messages.success(
+                request, _("Welcome, @%(handle)s! Your creator centre is ready.") % {"handle": creator.handle}
+            )
+            return redirect("admin:index")
+    return render(request, "storefront/creator_join.html", {"form": form, "existing": existing}, status=status)
 
 
 def campaign_detail(request, slug: str):

@@ -12,7 +12,7 @@ from integration.relay import relay_all_outboxes
 from integration.transport import marketplace
 from marketplace.couriers import ensure_default_couriers
 from marketplace.models import Courier
-from storefront.services import product_cards_rebuild
+from storefront.services import product_cards_rebuild, shop_cards_rebuild
 from tests.postgres import postgres_unavailable
 
 ALL_DATABASES = ["default", "storefront", "marketplace"]
@@ -113,6 +113,7 @@ def relay():
 @pytest.fixture
 def rebuild_cards(port):
     def rebuild():
+        shop_cards_rebuild(port=port)
         return product_cards_rebuild(port=port)
 
     return rebuild

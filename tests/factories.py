@@ -52,6 +52,7 @@ class ShopFactory(factory.django.DjangoModelFactory):
     city = "Yogyakarta"
     province = "DI Yogyakarta"
     is_local_business = True
+    verified_at = factory.LazyFunction(timezone.now)  # `None` for a shop waiting for the platform's check
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

@@ -33,17 +33,35 @@ class Shop(models.Model):
     city = models.CharField(_("city"), max_length=80)
     province = models.CharField(_("province"), max_length=80)
     is_local_business = models.BooleanField(_("local small business"), default=False)
+    pickup_address = models.CharField(_("pickup address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    nib = models.CharField(_("business identification number (NIB)"), max_length=13, blank=True)
+    # Set by platform staff once they have checked the shop; only a verified shop shows its
+    # local-business mark to shoppers.
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     rating = models.PositiveIntegerField(default=0, help_text=_("Average stars x 100"))
     review_count = models.PositiveIntegerField(default=0)
+    # Grows with every shop event, under the shop's lock: the storefront keeps the newest.
+    card_revision = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("shop")
         verbose_name_plural = _("shops")
         ordering = ["name"]
+        permissions = [("verify_shop", _("Can verify shops as the platform"))]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def shows_local_badge(self) -> bool:
+        """The "Usaha lokal" mark: declared by the seller and checked by the platform."""
+        return self.is_local_business and self.is_verified
 
 
 class ProductStatus(models.TextChoices):

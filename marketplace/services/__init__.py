@@ -35,12 +35,14 @@ from .payments import (
 from .payouts import bank_account_add, payout_notification_receive, payout_request, payout_send
 from .quote import CheckoutQuote, ShopQuote, checkout_preview, checkout_quote
 from .reviews import review_reply, review_submit
+from .shops import SHOP_FIELDS, shop_open, shop_publish_card, shop_update, shop_verify
 from .stock import stock_adjust
 from .vouchers import VOUCHER_FIELDS, voucher_create, voucher_update
 
 __all__ = [
     "MAX_CART_QUANTITY",
     "PRODUCT_FIELDS",
+    "SHOP_FIELDS",
     "TRANSITIONS",
     "VARIANT_FIELDS",
     "VOUCHER_FIELDS",
@@ -74,6 +76,10 @@ __all__ = [
     "product_update",
     "review_reply",
     "review_submit",
+    "shop_open",
+    "shop_publish_card",
+    "shop_update",
+    "shop_verify",
     "stock_adjust",
     "variant_create",
     "variant_update",

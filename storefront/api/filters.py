@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from integration.paths import ID_SCHEMA
 
-from .. import rules
+from .. import rules, selectors
 from ..models import ProductCard
 
 
@@ -117,3 +117,21 @@ class ProductCardFilter(filters.FilterSet):
 
     def near(self, queryset, name, value):
         return queryset.filter(Q(shop_city__icontains=value) | Q(shop_province__icontains=value))
+
+
+class ShopProductFilter(filters.FilterSet):
+    """A shop's products: the shop page's sort orders and category filter."""
+
+    sort = filters.ChoiceFilter(
+        method="sorted",
+        choices=[(key, key) for key in selectors.SHOP_SORTS],
+        label=_("Newest, best-selling, or by price (ascending or descending); newest when not given."),
+    )
+    category = IdFilter(field_name="category_id")
+
+    class Meta:
+        model = ProductCard
+        fields: list[str] = []
+
+    def sorted(self, queryset, name, value):
+        return queryset.order_by(*selectors.SHOP_SORTS[value])

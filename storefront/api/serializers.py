@@ -9,7 +9,7 @@ from integration.money import BANKS
 
 from .. import rules
 from ..forms import PAYMENT_METHODS
-from ..models import Campaign, Comment, Creator, Post, ProductCard
+from ..models import Campaign, Comment, Creator, Post, ProductCard, ShopCard
 
 
 class TextField(serializers.CharField):
@@ -561,3 +561,80 @@ class CreatorPayoutSerializer(serializers.Serializer):
 class CreatorPayoutCreateSerializer(serializers.Serializer):
     bank_account_id = serializers.IntegerField(min_value=1, max_value=contracts.ID_MAX)
     amount = serializers.IntegerField(max_value=10**13, help_text=_("Whole rupiah"))
+
+
+# --- Shops --------------------------------------------------------------------------------
+
+
+class ShopVoucherSerializer(serializers.Serializer):
+    code = TextField()
+    kind = serializers.ChoiceField(choices=["percent", "fixed"])
+    value = serializers.IntegerField(help_text=_("Percent (1-100) or rupiah"))
+    min_spend = serializers.IntegerField(help_text=_("Rupiah"))
+    max_discount = serializers.IntegerField(allow_null=True, help_text=_("Rupiah"))
+    ends_at = serializers.DateTimeField()
+
+
+class ShopPageSerializer(ModelSerializer):
+    """A shop's page header, from the storefront's shop card, with the shop's open vouchers."""
+
+    id = serializers.IntegerField(source="shop_id", read_only=True)
+    is_local_business = serializers.BooleanField(
+        source="shows_local_badge", read_only=True, help_text=_("A local small business, verified by the platform.")
+    )
+    following = serializers.BooleanField(read_only=True, help_text=_("Whether you follow the shop."))
+    vouchers = ShopVoucherSerializer(
+        many=True, read_only=True, allow_null=True, help_text=_("Null while the marketplace does not answer.")
+    )
+
+    class Meta:
+        model = ShopCard
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "city",
+            "province",
+            "is_local_business",
+            "is_verified",
+            "rating",
+            "review_count",
+            "sold_count",
+            "follower_count",
+            "following",
+            "vouchers",
+        ]
+
+
+class ShopOpenRequestSerializer(serializers.Serializer):
+    """Buka Toko. Text only; the marketplace judges the values, as for the page."""
+
+    name = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    slug = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    city = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    province = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    pickup_address = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    phone = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    nib = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    declares_local_business = serializers.BooleanField(required=False, default=False)
+
+
+class OpenedShopSerializer(serializers.Serializer):
+    """The shop just opened: usable at once, verified later by the platform."""
+
+    id = serializers.IntegerField(source="shop_id")
+    slug = TextField()
+    name = TextField()
+    city = TextField()
+    province = TextField()
+    is_local_business = serializers.BooleanField(help_text=_("Declared by the seller."))
+    is_verified = serializers.BooleanField()
+
+
+class CreatorJoinRequestSerializer(serializers.Serializer):
+    """Jadi Kreator. Text only; the storefront's `creator_join` judges the values, as for the page."""
+
+    handle = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    display_name = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    bio = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    accepts_terms = serializers.BooleanField(required=False, default=False)

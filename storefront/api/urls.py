@@ -2,7 +2,7 @@ from django.urls import path
 
 import integration.paths  # noqa: F401  (registers the <id:...> converter)
 
-from . import creator, social, views
+from . import creator, shops, social, views
 
 urlpatterns = [
     path("products/", views.ProductListApi.as_view(), name="products"),
@@ -19,6 +19,10 @@ urlpatterns = [
     path("creators/<slug:handle>/", views.CreatorDetailApi.as_view(), name="creator"),
     path("creators/<slug:handle>/follow/", social.CreatorFollowApi.as_view(), name="creator-follow"),
     path("creators/<slug:handle>/showcase/", social.CreatorShowcaseListApi.as_view(), name="creator-showcase"),
+    path("shops/", shops.ShopOpenApi.as_view(), name="shops"),
+    path("shops/<slug:shop_slug>/", shops.ShopDetailApi.as_view(), name="shop"),
+    path("shops/<slug:shop_slug>/products/", shops.ShopProductListApi.as_view(), name="shop-products"),
+    path("shops/<slug:shop_slug>/follow/", shops.ShopFollowApi.as_view(), name="shop-follow"),
     path("campaigns/", social.CampaignListApi.as_view(), name="campaigns"),
     path("campaigns/<slug:slug>/", social.CampaignDetailApi.as_view(), name="campaign"),
     path("wishlist/", social.WishlistApi.as_view(), name="wishlist"),
@@ -37,6 +41,7 @@ urlpatterns = [
         name="order-confirm-delivery",
     ),
     path("reviews/", views.ReviewCreateApi.as_view(), name="reviews"),
+    path("creator/join/", shops.CreatorJoinApi.as_view(), name="creator-join"),
     path("creator/posts/", creator.CreatorPostListApi.as_view(), name="creator-posts"),
     path("creator/posts/<id:post_id>/tags/", creator.PostTagsUpdateApi.as_view(), name="creator-post-tags"),
     path("creator/showcase/", creator.ShowcaseListApi.as_view(), name="creator-showcase-own"),

@@ -22,7 +22,7 @@ from .api_idempotency import (
     api_idempotency_release,
 )
 from .campaigns import campaign_create
-from .cards import product_cards_rebuild
+from .cards import product_cards_rebuild, shop_cards_rebuild
 from .checkout import (
     CheckoutRequest,
     checkout_command,
@@ -32,8 +32,17 @@ from .checkout import (
     origin_from_visit,
     origins_verify,
 )
-from .engagement import comment_create, creator_follow, creator_unfollow, post_like, post_unlike
+from .engagement import (
+    comment_create,
+    creator_follow,
+    creator_unfollow,
+    post_like,
+    post_unlike,
+    shop_follow,
+    shop_unfollow,
+)
 from .moderation import MODERATE_PERMISSION, can_hide_comments_of, can_moderate, comment_hide, post_moderate
+from .onboarding import TooManyAttempts, creator_join, onboarding_attempt, role_grant, shop_open
 from .posts import (
     VIDEO_EXTENSIONS,
     VIEWS_DIRTY_KEY,
@@ -54,6 +63,7 @@ __all__ = [
     "VIEWS_DIRTY_KEY",
     "VIEWS_KEY",
     "CheckoutRequest",
+    "TooManyAttempts",
     "address_create",
     "address_delete",
     "api_idempotency_claim",
@@ -69,11 +79,13 @@ __all__ = [
     "comment_create",
     "comment_hide",
     "creator_follow",
+    "creator_join",
     "creator_unfollow",
     "email_is_verified",
     "email_mark_verified",
     "email_verification_send",
     "email_verify",
+    "onboarding_attempt",
     "origin_from_visit",
     "origins_verify",
     "post_create",
@@ -85,6 +97,11 @@ __all__ = [
     "post_view_record",
     "post_views_flush",
     "product_cards_rebuild",
+    "role_grant",
+    "shop_cards_rebuild",
+    "shop_follow",
+    "shop_open",
+    "shop_unfollow",
     "showcase_item_add",
     "showcase_item_move",
     "showcase_item_remove",

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from .. import rules
@@ -10,6 +12,8 @@ from ..models import (
     Creator,
     Follow,
     Like,
+    ShopCard,
+    ShopFollow,
 )
 from ._common import ALIAS
 from .posts import _bump, _locked_post
@@ -76,4 +80,33 @@ def creator_unfollow(*, creator_id: int, user_id: int) -> bool:
         if deleted:
             creator.follower_count = max(0, creator.follower_count - 1)
             creator.save(using=ALIAS, update_fields=["follower_count"])
+    return bool(deleted)
+
+
+def _locked_shop(shop_id: int) -> ShopCard:
+    shop = ShopCard.objects.using(ALIAS).select_for_update().filter(shop_id=shop_id).first()
+    if shop is None:
+        raise ValidationError({"shop": [_("This shop does not exist.")]})
+    return shop
+
+
+def shop_follow(*, shop_id: int, user_id: int) -> bool:
+    """Follows a shop once; the follower count moves with the row, under the shop card's lock."""
+    with transaction.atomic(using=ALIAS):
+        shop = _locked_shop(shop_id)
+        if ShopFollow.objects.using(ALIAS).filter(shop=shop, user_id=user_id).exists():
+            return False
+        ShopFollow.objects.using(ALIAS).create(shop=shop, user_id=user_id)
+        ShopCard.objects.using(ALIAS).filter(shop_id=shop_id).update(follower_count=F("follower_count") + 1)
+    return True
+
+
+def shop_unfollow(*, shop_id: int, user_id: int) -> bool:
+    with transaction.atomic(using=ALIAS):
+        shop = _locked_shop(shop_id)
+        deleted, _rows = ShopFollow.objects.using(ALIAS).filter(shop=shop, user_id=user_id).delete()
+        if deleted:
+            ShopCard.objects.using(ALIAS).filter(shop_id=shop_id).update(
+                follower_count=Greatest(F("follower_count") - 1, Value(0))
+            )
     return bool(deleted)

@@ -70,11 +70,20 @@ WRITE_BODIES = {
     "api:creator-payouts": {"bank_account_id": "creator_account_id", "amount": 10_000},
     ("api:creator-showcase-own", "post"): {"product_id": None},  # the other shop's product
     ("api:creator-showcase-own", "put"): {"product_ids": "showcase"},
+    "api:shops": {
+        "name": "Toko Matrix",
+        "slug": "toko-matrix",
+        "city": "Solo",
+        "province": "Jawa Tengah",
+        "pickup_address": "Jl. Slamet Riyadi 1",
+        "phone": "0812 1111 2222",
+    },
+    "api:creator-join": {"handle": "matrix", "display_name": "Matrix", "accepts_terms": True},
 }
 # Uploads: sent as multipart, so that a refusal is not about the media type.
 MULTIPART_WRITES = {"api:seller-product-image", "api:creator-posts"}
 # Writes on someone else's public object that every signed-in caller may make.
-SHARED_OBJECT_WRITES = {"api:post-like", "api:post-comments", "api:creator-follow"}
+SHARED_OBJECT_WRITES = {"api:post-like", "api:post-comments", "api:creator-follow", "api:shop-follow"}
 # What the owner's own write leaves behind: a row of that model added ("+", also the new
 # version of a changed row) or removed ("-"), with these values (`o`: the `owned` ids);
 # None for a write that writes nothing (a preview).
@@ -86,6 +95,18 @@ OWNER_WRITES = {
     ("api:checkout-preview", "post"): None,
     ("api:creator-follow", "post"): ("storefront.Follow", "+", lambda o: {"user_id": o["writer_id"]}),
     ("api:creator-follow", "delete"): ("storefront.Follow", "-", lambda o: {"user_id": o["writer_id"]}),
+    ("api:shop-follow", "post"): ("storefront.ShopFollow", "+", lambda o: {"user_id": o["writer_id"]}),
+    ("api:shop-follow", "delete"): ("storefront.ShopFollow", "-", lambda o: {"user_id": o["writer_id"]}),
+    ("api:shops", "post"): (
+        "marketplace.Shop",
+        "+",
+        lambda o: {"owner_user_id": o["writer_id"], "slug": "toko-matrix"},
+    ),
+    ("api:creator-join", "post"): (
+        "storefront.Creator",
+        "+",
+        lambda o: {"user_id": o["writer_id"], "handle": "matrix"},
+    ),
     ("api:creator-post-tags", "put"): (
         "storefront.PostProduct",
         "+",
@@ -285,6 +306,7 @@ def owned(world):
         "post_id": post.id,
         "handle": "ayu",
         "slug": CampaignFactory(slug="beli-lokal").slug,
+        "shop_slug": world.shop.slug,
         "variant_id": world.variant.id,
         "voucher_id": VoucherFactory(shop=world.shop).id,
         "review_id": review.id,

@@ -61,6 +61,21 @@ SAMPLES = [
     events.ProductUpdated(product=CARD),
     events.ProductUnpublished(product_id=11, revision=8),
     events.StockChanged(product_id=11, in_stock=False, revision=9),
+    events.ShopChanged(
+        shop=events.ShopFacts(
+            shop_id=4,
+            name="Toko Batik Sekar",
+            slug="batik-sekar",
+            city="Yogyakarta",
+            province="DI Yogyakarta",
+            is_local_business=True,
+            is_verified=False,
+            rating=470,
+            review_count=40,
+            sold_count=120,
+            revision=3,
+        )
+    ),
     events.OrderPlaced(
         order_id=101,
         number="INV/20261128/101",

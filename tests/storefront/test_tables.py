@@ -26,6 +26,8 @@ def test_the_storefront_database_holds_only_social_and_display_tables():
         "storefront_post",
         "storefront_postproduct",
         "storefront_productcard",
+        "storefront_shopcard",  # a shop page's header, fed by the shop events
+        "storefront_shopfollow",
         "storefront_showcaseitem",
         "storefront_wishlistitem",
     }

@@ -16,7 +16,7 @@ from config.roles import CREATORS, SELLERS
 from integration.transport import marketplace
 from marketplace import demo as marketplace_demo
 from storefront import demo as storefront_demo
-from storefront.services import email_mark_verified, product_cards_rebuild
+from storefront.services import email_mark_verified, product_cards_rebuild, shop_cards_rebuild
 
 DEMO_PASSWORD = "jalin-demo"  # local use only; listed in the README
 
@@ -52,6 +52,7 @@ class Command(BaseCommand):
             catalogue = marketplace_demo.seed_catalogue(owner_ids=shop_owners, products=products, progress=bar.update)
         with tqdm(desc="product cards", unit="card", disable=quiet) as bar:
             cards = product_cards_rebuild(port=marketplace(), batch_size=2000, progress=bar.update)
+        shop_cards_rebuild(port=marketplace())
         new_creators = storefront_demo.seed_creators(user_ids=creator_users)
         with tqdm(desc="posts", unit="post", disable=quiet) as bar:
             new_posts = storefront_demo.seed_posts(posts=posts, progress=bar.update)
