@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 
 from marketplace import services as marketplace_services
 from marketplace.services.ledger import Leg, ledger_post
-from storefront.services import creator_follow, post_create, showcase_item_add
+from storefront.services import creator_follow, post_create, showcase_item_add, wishlist_add
 from tests.api.conftest import ADDRESS, png_upload
 from tests.factories import CampaignFactory, VoucherFactory
 
@@ -49,6 +49,7 @@ WRITE_BODIES = {
     "api:seller-review-reply": {"reply": "Thank you"},
     "api:creator-post-tags": {"product_ids": None},  # the other shop's product, filled in below
     "api:checkout-preview": {"province": "Bali"},
+    "api:wishlist": {"product_id": None},  # the other shop's product
     "api:post-comments": {"body": "Keren"},
     "api:reviews": {"order_line_id": None, "stars": 4},  # a line of a fresh delivered order
     "api:seller-products": {
@@ -83,7 +84,13 @@ WRITE_BODIES = {
 # Uploads: sent as multipart, so that a refusal is not about the media type.
 MULTIPART_WRITES = {"api:seller-product-image", "api:creator-posts"}
 # Writes on someone else's public object that every signed-in caller may make.
-SHARED_OBJECT_WRITES = {"api:post-like", "api:post-comments", "api:creator-follow", "api:shop-follow"}
+SHARED_OBJECT_WRITES = {
+    "api:post-like",
+    "api:post-comments",
+    "api:creator-follow",
+    "api:shop-follow",
+    "api:wishlist-item",
+}
 # What the owner's own write leaves behind: a row of that model added ("+", also the new
 # version of a changed row) or removed ("-"), with these values (`o`: the `owned` ids);
 # None for a write that writes nothing (a preview).
@@ -93,6 +100,14 @@ OWNER_WRITES = {
     ("api:cart-items", "post"): ("marketplace.CartItem", "+", lambda o: {"variant_id": o["variant_id"], "quantity": 2}),
     ("api:checkout", "post"): ("marketplace.Order", "+", lambda o: {"buyer_id": o["shopper_id"], "status": "paid"}),
     ("api:checkout-preview", "post"): None,
+    ("api:wishlist", "post"): (
+        "storefront.WishlistItem",
+        "+",
+        lambda o: {"user_id": o["shopper_id"], "product_id": o["other_product_id"]},
+    ),
+    # The caller's own list: removing a product they never saved writes nothing
+    # (tests/storefront/test_wishlist.py removes a saved one).
+    ("api:wishlist-item", "delete"): None,
     ("api:creator-follow", "post"): ("storefront.Follow", "+", lambda o: {"user_id": o["writer_id"]}),
     ("api:creator-follow", "delete"): ("storefront.Follow", "-", lambda o: {"user_id": o["writer_id"]}),
     ("api:shop-follow", "post"): ("storefront.ShopFollow", "+", lambda o: {"user_id": o["writer_id"]}),
@@ -299,6 +314,7 @@ def owned(world):
     post = post_create(creator=creator, caption="Matrix", product_ids=[world.variant.product_id])
     showcase_item_add(creator=creator, product_id=world.variant.product_id)
     creator_follow(creator_id=creator.id, user_id=world.shopper.id)
+    wishlist_add(user_id=world.shopper.id, product_id=world.variant.product_id)
     return {
         "product_id": world.variant.product_id,
         "order_id": order["id"],
