@@ -4,20 +4,26 @@ database does not exist for it, each with its own Redis database. Only identity 
 tokens, the `default` database) is shared. A purchase goes from the feed to a completed order
 over real HTTP, and the storefront's card and the creator's statistics follow it."""
 
+import signal
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 from django.conf import settings
+from django.db import connections, transaction
 from rest_framework.authtoken.models import Token
 
 from config.celery import app as celery_app
+from integration import events
 from integration.outbox import OutboxStatus
+from integration.publish import publish
 from marketplace import services as mp
 from marketplace.models import Order, OutboxEvent, ProductStatus
 from marketplace.payments import SimulatedGateway
-from storefront.models import Creator, ProductCard
+from marketplace.selectors import product_card_facts_by_id
+from storefront.models import Creator, InboxEvent, ProductCard
 from storefront.services import post_create
 from tests.conftest import on_postgres
 from tests.factories import ADDRESS_VALUES, CreatorFactory, ShopFactory, UserFactory, VariantFactory
@@ -34,6 +40,8 @@ class Split:
     marketplace: str
     processes: dict[str, subprocess.Popen]
     storefront_env: dict[str, str]
+    marketplace_env: dict[str, str]
+    beat_schedule: Path
 
     def restart_storefront_web(self) -> None:
         port = self.storefront.rsplit(":", 1)[1]
@@ -50,7 +58,13 @@ def _own_redis_database(url: str) -> str:
 
 
 @pytest.fixture
-def split(tmp_path):
+def marketplace_redis_url() -> str:
+    """The marketplace side's Redis (broker and cache); the storefront side has its own."""
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def split(tmp_path, marketplace_redis_url):
     if not (settings.REDIS_URL and on_postgres()):
         postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
     storefront_redis = _own_redis_database(settings.REDIS_URL)
@@ -69,7 +83,7 @@ def split(tmp_path):
         "STOREFRONT_DATABASE_URL": _missing("storefront"),
         "INTEGRATION_TRANSPORT": "inprocess",  # it serves the port
         "STOREFRONT_EVENTS_URL": f"{storefront}/internal/storefront/v1/events/",
-        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_URL": marketplace_redis_url,
         "INTEGRATION_SWEEP_SECONDS": "1",  # the beat's retry of what failed to cross
     }
     storefront_side = {
@@ -87,7 +101,7 @@ def split(tmp_path):
         "marketplace worker": start_worker(beat_schedule=tmp_path / "beat", **marketplace_side),
         "storefront worker": start_worker(**storefront_side),
     }
-    yield Split(storefront, marketplace, processes, storefront_side)
+    yield Split(storefront, marketplace, processes, storefront_side, marketplace_side, tmp_path / "beat")
     for process in processes.values():
         stop(process)
 
@@ -198,3 +212,57 @@ def test_events_wait_while_the_storefront_is_down_and_cross_when_it_is_back(spli
 
     assert wait_for(lambda: ProductCard.objects.filter(product_id=variant.product_id).exists(), timeout=60)
     assert wait_for(lambda: OutboxEvent.objects.get().status == OutboxStatus.DELIVERED, timeout=10)
+
+
+def test_a_marketplace_worker_killed_mid_batch_delivers_every_event_once_over_http(split):
+    """The worker-killed fault, apart: the storefront handled a batch over HTTP, the
+    marketplace had not yet marked it delivered; after a restart each event counts once."""
+    count, batch = 300, 50
+    product = VariantFactory(price=10_000).product
+    card_published = events.ProductPublished(product=product_card_facts_by_id(product.id))
+    with transaction.atomic(using="marketplace"):
+        publish(OutboxEvent, card_published)
+    assert wait_for(lambda: ProductCard.objects.filter(product_id=product.id).exists(), timeout=60)
+    stop(split.processes.pop("marketplace worker"))
+
+    with transaction.atomic(using="marketplace"):
+        for number in range(1, count + 1):
+            publish(OutboxEvent, _placed(product, number))
+    sold = OutboxEvent.objects.filter(type="marketplace.order.placed")
+    worker = start_worker(INTEGRATION_RELAY_BATCH_SIZE=str(batch), **split.marketplace_env)
+    try:
+        assert wait_for(lambda: _handled() >= 2 * batch, timeout=60, interval=0.01)
+        # A SHARE lock lets the relay claim rows and hand them over, and holds back its UPDATE.
+        with transaction.atomic(using="marketplace"), connections["marketplace"].cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {OutboxEvent._meta.db_table} IN SHARE MODE")
+            assert wait_for(lambda: _handled() > sold.filter(status=OutboxStatus.DELIVERED).count(), timeout=60)
+            stop(worker, signal.SIGKILL)
+            handled_at_kill, delivered_at_kill = _handled(), sold.filter(status=OutboxStatus.DELIVERED).count()
+    finally:
+        stop(worker, signal.SIGKILL)
+    assert 0 < delivered_at_kill < handled_at_kill < count
+
+    split.processes["marketplace worker"] = start_worker(
+        beat_schedule=split.beat_schedule, INTEGRATION_RELAY_BATCH_SIZE=str(batch), **split.marketplace_env
+    )
+    assert wait_for(lambda: sold.filter(status=OutboxStatus.DELIVERED).count() == count, timeout=120)
+    assert _handled() == count
+    assert ProductCard.objects.get(product_id=product.id).sold_count == count
+
+
+def _placed(product, number: int) -> events.OrderPlaced:
+    line = events.OrderLineFact(product_id=product.id, variant_id=1, quantity=1, unit_price=10_000)
+    return events.OrderPlaced(
+        order_id=number,
+        number=f"INV/{number}",
+        buyer_id=number,
+        shop_id=product.shop_id,
+        status="pending_payment",
+        total=10_000,
+        currency="IDR",
+        lines=(line,),
+    )
+
+
+def _handled() -> int:
+    return InboxEvent.objects.filter(handler="storefront.card.sold").count()

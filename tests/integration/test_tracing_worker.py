@@ -64,7 +64,8 @@ def test_the_worker_continues_the_publishers_trace_and_the_storefront_handler_to
                 publish(OutboxEvent, events.ProductPublished(product=product_card_facts_by_id(variant.product_id)))
             origin = publishing.get_span_context()
 
-            assert wait_for(lambda: ProductCard.objects.filter(product_id=variant.product_id).exists(), timeout=60)
+            # The timeout includes the worker's start, slow on a loaded machine.
+            assert wait_for(lambda: ProductCard.objects.filter(product_id=variant.product_id).exists(), timeout=120)
             assert wait_for(lambda: any(s["name"] == "relay marketplace" for s in _spans_in(file)), timeout=20)
     finally:
         stop(worker)
