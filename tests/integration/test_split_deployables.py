@@ -23,10 +23,11 @@ from marketplace import services as mp
 from marketplace.models import Order, OutboxEvent, ProductStatus
 from marketplace.payments import SimulatedGateway
 from marketplace.selectors import product_card_facts_by_id
-from storefront.models import Creator, InboxEvent, ProductCard
+from storefront.models import Creator, ProductCard
 from storefront.services import post_create
 from tests.conftest import on_postgres
 from tests.factories import ADDRESS_VALUES, CreatorFactory, ShopFactory, UserFactory, VariantFactory
+from tests.integration.faults.test_worker_killed import _handled, _placed
 from tests.integration.processes import database_url, free_port, start_server, start_worker, stop, wait_for
 from tests.postgres import postgres_unavailable
 
@@ -248,21 +249,3 @@ def test_a_marketplace_worker_killed_mid_batch_delivers_every_event_once_over_ht
     assert wait_for(lambda: sold.filter(status=OutboxStatus.DELIVERED).count() == count, timeout=120)
     assert _handled() == count
     assert ProductCard.objects.get(product_id=product.id).sold_count == count
-
-
-def _placed(product, number: int) -> events.OrderPlaced:
-    line = events.OrderLineFact(product_id=product.id, variant_id=1, quantity=1, unit_price=10_000)
-    return events.OrderPlaced(
-        order_id=number,
-        number=f"INV/{number}",
-        buyer_id=number,
-        shop_id=product.shop_id,
-        status="pending_payment",
-        total=10_000,
-        currency="IDR",
-        lines=(line,),
-    )
-
-
-def _handled() -> int:
-    return InboxEvent.objects.filter(handler="storefront.card.sold").count()
