@@ -22,7 +22,9 @@ from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
-SHOP_PAGE_BUDGET = 7  # the user, the shop, its categories, count and page, the follow; vouchers (marketplace)
+# The user, the shop, its categories, count and page, the follow, the saved products (the
+# cards' hearts); the vouchers (marketplace).
+SHOP_PAGE_BUDGET = 8
 
 
 def _page(client, slug: str, **query):
