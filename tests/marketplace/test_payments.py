@@ -327,13 +327,16 @@ def test_accepted_and_duplicate_notices_are_not_logged_as_refused(client, caplog
 
 
 def test_paying_one_of_the_buyers_orders_opens_that_orders_payment():
-    first_payment, _first, _variant = _pending_payment()
+    first_payment, first, _variant = _pending_payment()
     second_payment, second, _other = _pending_payment()
 
     opened = services.payment_for_order(buyer_id=BUYER, order_id=second.id)
+    earlier = services.payment_for_order(buyer_id=BUYER, order_id=first.id)
 
     assert first_payment.id != second_payment.id
     assert (opened.id, opened.pay_url) == (second_payment.id, f"/gateway/sim/{second_payment.reference}/")
+    # the earlier order too, not the buyer's latest one
+    assert (earlier.id, earlier.pay_url) == (first_payment.id, f"/gateway/sim/{first_payment.reference}/")
 
 
 def test_a_payment_expires_at_the_very_instant_its_window_closes():
@@ -372,3 +375,29 @@ def test_expiry_leaves_an_order_of_the_payment_that_was_cancelled_meanwhile():
 
     assert expired == 1
     assert list(Order.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "expired"]
+
+
+def test_expiry_tells_which_order_of_which_buyer_and_shop_expired_with_its_lines():
+    payment, order, variant = _pending_payment(stock=5, quantity=3)
+    Payment.objects.filter(id=payment.id).update(expires_at=payment.created_at)
+
+    assert services.payment_expire(payment_id=payment.id) == 1
+
+    event = OutboxEvent.objects.get(type="marketplace.order.expired")
+    assert event.payload == {
+        "order_id": order.id,
+        "buyer_id": BUYER,
+        "shop_id": variant.product.shop_id,
+        "lines": [
+            {
+                "product_id": variant.product_id,
+                "variant_id": variant.id,
+                "quantity": 3,
+                "unit_price": 100_000,
+                "attribution_source": "",
+                "creator_id": None,
+                "post_id": None,
+                "campaign_id": None,
+            }
+        ],
+    }
