@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import IntegrityError
 
 from integration import contracts
 from marketplace import services
@@ -19,6 +20,7 @@ from marketplace.models import (
     Variant,
     Voucher,
     VoucherKind,
+    VoucherUse,
 )
 from tests.factories import ProductFactory, ShopFactory, VariantFactory, VoucherFactory
 from tests.marketplace.conftest import ADDRESS, command, fill_cart, place
@@ -424,3 +426,74 @@ def test_online_payment_switched_off_is_refused_with_the_cash_alternative(settin
 
     message = "Online payment is not available right now; choose cash on delivery."
     assert (refused.value.message, refused.value.fields) == (message, {"payment_method": [message]})
+
+
+def test_vouchers_of_two_shops_are_each_used_once_and_recorded_for_the_buyer():
+    first, second = VariantFactory(price=100_000), VariantFactory(price=100_000)
+    one = VoucherFactory(shop=first.product.shop, code="SATU", usage_limit=3, used_count=2)
+    two = VoucherFactory(shop=second.product.shop, code="DUA", usage_limit=None, used_count=40)
+    chosen = (
+        contracts.VoucherChoice(shop_id=first.product.shop_id, code="SATU"),
+        contracts.VoucherChoice(shop_id=second.product.shop_id, code="DUA"),
+    )
+
+    orders = place(BUYER, (first, 1), (second, 1), vouchers=chosen)
+
+    assert [o.discount for o in orders] == [10_000, 10_000]
+    assert (Voucher.objects.get(id=one.id).used_count, Voucher.objects.get(id=two.id).used_count) == (3, 41)
+    assert sorted(VoucherUse.objects.values_list("voucher_id", "buyer_id", "order_id")) == sorted(
+        [(one.id, BUYER, orders[0].id), (two.id, BUYER, orders[1].id)]
+    )
+
+
+def test_a_voucher_used_up_past_the_check_is_still_refused_by_its_conditional_use(monkeypatch):
+    # The check under the lock is bypassed, as if it had read a stale count
+    monkeypatch.setattr("marketplace.services.quote.voucher_problem", lambda **kwargs: "")
+    variant = VariantFactory(price=100_000)
+    voucher = VoucherFactory(shop=variant.product.shop, code="PENUH", usage_limit=2, used_count=2)
+    fill_cart(BUYER, (variant, 1))
+
+    with pytest.raises(contracts.InvalidRequest) as refused:
+        services.checkout_place(
+            command=command(BUYER, vouchers=(contracts.VoucherChoice(shop_id=variant.product.shop_id, code="PENUH"),))
+        )
+
+    assert (refused.value.message, refused.value.code, refused.value.fields) == (
+        "This voucher has been fully used.",
+        "voucher",
+        {"vouchers": ["Fully used."]},
+    )
+    assert Voucher.objects.get(id=voucher.id).used_count == 2
+    assert _nothing_written() == (0, 0, 0)
+
+
+def test_another_constraint_refusing_the_checkout_is_not_taken_for_a_used_key(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise IntegrityError("some other constraint")
+
+    monkeypatch.setattr("marketplace.services.checkout._place_orders", refuse)
+    fill_cart(BUYER, (VariantFactory(), 1))
+
+    with pytest.raises(IntegrityError, match="some other constraint"):
+        services.checkout_place(command=command(BUYER, key="fresh"))
+
+    assert Checkout.objects.count() == 0
+
+
+def test_a_used_key_from_another_buyer_is_not_a_replay():
+    variant = VariantFactory(stock_on_hand=10)
+    (theirs,) = place(BUYER + 1, (variant, 1), key="shared")
+
+    (mine,) = place(BUYER, (variant, 1), key="shared")
+
+    assert mine.id != theirs.id and mine.buyer_id == BUYER
+
+
+def test_a_replay_answers_every_order_of_the_checkout_in_order():
+    first, second = VariantFactory(), VariantFactory()
+    placed = place(BUYER, (first, 1), (second, 1), key="dua")
+
+    again = services.checkout_place(command=command(BUYER, key="dua"))
+
+    assert [o.id for o in again] == sorted(o.id for o in placed)
+    assert len(again) == 2

@@ -401,3 +401,21 @@ def test_expiry_tells_which_order_of_which_buyer_and_shop_expired_with_its_lines
             }
         ],
     }
+
+
+def test_a_payment_notes_its_reference_on_the_order_and_tells_what_was_paid(client):
+    payment, order, variant = _pending_payment(stock=5, quantity=2)
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=215_000)
+
+    assert _callback(client, body, gateway.sign(body)).json() == {"outcome": "accepted"}
+
+    assert list(Order.objects.get(id=order.id).timeline.values_list("status", "note")) == [
+        ("pending_payment", ""),
+        ("paid", payment.reference),
+    ]
+    paid = OutboxEvent.objects.get(type="marketplace.order.paid").payload
+    assert (paid["order_id"], paid["buyer_id"], paid["total"]) == (order.id, BUYER, 215_000)
+    assert [(line["variant_id"], line["quantity"], line["unit_price"]) for line in paid["lines"]] == [
+        (variant.id, 2, 100_000)
+    ]
