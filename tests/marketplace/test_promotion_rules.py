@@ -389,3 +389,62 @@ def test_a_free_shipping_campaign_is_saved_with_its_shops_or_refused_without_one
     stored = FreeShippingCampaign.objects.get(id=saved.id)
     assert (stored.campaign_key, list(stored.shops.values_list("id", flat=True))) == ("ongkir-desember", [a.id])
     assert FreeShippingCampaign.objects.count() == 1
+
+
+# --- Who funds what, and giving a use back ----------------------------------------------------------
+
+
+@db
+def test_the_funding_of_an_order_names_each_promotion_and_who_pays():
+    a, b = ShopFactory(), ShopFactory()
+    fill_cart(
+        7, (VariantFactory(product__shop=a, price=100_000), 1), (VariantFactory(product__shop=b, price=50_000), 1)
+    )
+    PlatformVoucherFactory(code="BARENG", value=15_000, shop_share_bp=2000).shops.set([a, b])
+    FreeShippingCampaignFactory(max_per_order=4_000).shops.set([a])
+
+    first, second = _place(7, "BARENG")
+
+    # 15.000 by 100:50: 10.000 and 5.000, of which the shops pay a fifth
+    assert promotions.funding_of(first) == {"platform_voucher": (8_000, 2_000), "free_shipping": (4_000, 0)}
+    assert promotions.funding_of(second) == {"platform_voucher": (4_000, 1_000)}
+
+
+@db
+def test_no_funding_is_recorded_for_a_share_without_its_promotion():
+    fill_cart(7, (VariantFactory(), 1))
+    (order,) = services.checkout_place(command=command(7))
+
+    promotions.record_funding(
+        [order, order],
+        [OrderPromotion(platform_discount=5_000), OrderPromotion(shipping_subsidy=3_000)],
+        offer=None,
+        campaign=None,
+    )
+
+    assert promotions.funding_of(order) == {}
+
+
+@db
+def test_ending_an_order_of_a_checkout_without_a_platform_voucher_gives_nothing_back():
+    voucher = PlatformVoucherFactory(code="LAIN", used_count=3)
+    fill_cart(7, (VariantFactory(), 1))
+    (order,) = services.checkout_place(command=command(7))
+    order.status = "cancelled"
+
+    promotions.give_back(order)
+
+    assert PlatformVoucher.objects.get(id=voucher.id).used_count == 3
+
+
+@db
+def test_a_use_given_back_never_takes_the_count_below_zero():
+    voucher = PlatformVoucherFactory(code="NOL")
+    fill_cart(7, (VariantFactory(), 1))
+    (order,) = _place(7, "NOL")
+    PlatformVoucher.objects.filter(id=voucher.id).update(used_count=0)
+    order.status = "cancelled"
+
+    promotions.give_back(order)
+
+    assert (PlatformVoucher.objects.get(id=voucher.id).used_count, PlatformVoucherUse.objects.count()) == (0, 0)
