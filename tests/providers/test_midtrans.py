@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 from integration import contracts
 from marketplace import payments, services
@@ -437,3 +439,20 @@ def test_a_refused_reconciliation_is_logged_with_its_outcome_and_reference(midtr
     assert services.payment_reconcile(payment_id=payment.id) == "wrong_amount"
 
     assert f"payment reconciliation refused: wrong_amount (reference '{payment.reference}')" in caplog.text
+
+
+def test_a_reconciled_payment_is_applied_in_one_marketplace_transaction(midtrans):
+    payment, order, _variant = _opened()
+    midtrans.settle(payment.reference)
+
+    with CaptureQueriesContext(connections["marketplace"]) as captured:
+        assert services.payment_reconcile(payment_id=payment.id) == "accepted"
+
+    statements = [q["sql"].lstrip().upper() for q in captured.captured_queries]
+    opened = [i for i, s in enumerate(statements) if s.startswith("SAVEPOINT")]
+    released = [i for i, s in enumerate(statements) if s.startswith("RELEASE SAVEPOINT")]
+    writes = [i for i, s in enumerate(statements) if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes and opened, statements
+    # the payment, its orders, their stock, the ledger and the record: all inside the one transaction
+    assert opened[0] < writes[0] and writes[-1] < released[-1]
+    assert _state(order, payment) == ("paid", "paid")
