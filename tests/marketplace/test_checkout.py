@@ -24,6 +24,7 @@ from marketplace.models import (
 )
 from tests.factories import ProductFactory, ShopFactory, VariantFactory, VoucherFactory
 from tests.marketplace.conftest import ADDRESS, command, fill_cart, place
+from tests.transactions import one_transaction_on
 
 pytestmark = pytest.mark.django_db(databases=["default", "marketplace"])
 BUYER = 501
@@ -497,3 +498,24 @@ def test_a_replay_answers_every_order_of_the_checkout_in_order():
 
     assert [o.id for o in again] == sorted(o.id for o in placed)
     assert len(again) == 2
+
+
+def test_a_checkout_is_one_marketplace_transaction():
+    first, second = VariantFactory(), VariantFactory()
+    VoucherFactory(shop=first.product.shop, code="SATU")
+    fill_cart(BUYER, (first, 1), (second, 1))
+
+    with one_transaction_on("marketplace"):
+        services.checkout_place(
+            command=command(BUYER, vouchers=(contracts.VoucherChoice(shop_id=first.product.shop_id, code="SATU"),))
+        )
+
+    assert Order.objects.count() == 2
+
+
+def test_forgetting_old_keys_is_one_marketplace_transaction():
+    (order,) = place(BUYER, (VariantFactory(), 1), method="cod")
+    Checkout.objects.filter(id=order.checkout_id).update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
+
+    with one_transaction_on("marketplace"):
+        assert services.checkout_keys_purge(created_before=datetime(2026, 2, 1, tzinfo=UTC)) == 1

@@ -2,10 +2,13 @@
 which free-shipping campaign applies and how much it pays, and the platform staff's commands
 that create and edit them. Expected figures are worked out by hand."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 from integration import contracts
 from marketplace import services
@@ -448,3 +451,32 @@ def test_a_use_given_back_never_takes_the_count_below_zero():
     promotions.give_back(order)
 
     assert (PlatformVoucher.objects.get(id=voucher.id).used_count, PlatformVoucherUse.objects.count()) == (0, 0)
+
+
+@contextmanager
+def _all_inside_one_transaction():
+    """Every statement on the marketplace between the first SAVEPOINT and the last RELEASE
+    (the m2m writes open savepoints of their own inside it)."""
+    with CaptureQueriesContext(connections["marketplace"]) as captured:
+        yield
+    statements = [q["sql"].lstrip().upper() for q in captured.captured_queries]
+    assert statements[0].startswith("SAVEPOINT"), statements[0]
+    assert statements[-1].startswith("RELEASE SAVEPOINT"), statements[-1]
+    assert statements[0].split()[1] == statements[-1].split()[2]  # the same savepoint
+
+
+@db
+def test_the_staffs_commands_are_each_one_marketplace_transaction():
+    shop = ShopFactory()
+
+    with _all_inside_one_transaction():
+        voucher = promotions.platform_voucher_create(
+            code="SATU", kind="fixed", value=10_000, starts_at=START, ends_at=END, shop_ids=[shop.id]
+        )
+    with _all_inside_one_transaction():
+        promotions.platform_voucher_update(voucher_id=voucher.id, value=12_000, shop_ids=[])
+    campaign = FreeShippingCampaign(campaign_key="ongkir", name="Ongkir", starts_at=START, ends_at=END)
+    with _all_inside_one_transaction():
+        promotions.campaign_save(campaign, [shop.id])
+
+    assert PlatformVoucher.objects.get(id=voucher.id).value == 12_000
