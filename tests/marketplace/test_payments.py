@@ -419,3 +419,33 @@ def test_a_payment_notes_its_reference_on_the_order_and_tells_what_was_paid(clie
     assert [(line["variant_id"], line["quantity"], line["unit_price"]) for line in paid["lines"]] == [
         (variant.id, 2, 100_000)
     ]
+
+
+@pytest.mark.parametrize(
+    ("status_before", "said", "outcome"),
+    [
+        ("expired", "expired", "expired"),  # a repeat of the expiry: acknowledged
+        ("paid", "expired", "out_of_order"),
+        ("refunded", "expired", "out_of_order"),
+        ("paid", "refunded", "refunded"),
+        ("refunded", "refunded", "refunded"),
+        ("pending", "refunded", "out_of_order"),
+        ("expired", "refunded", "out_of_order"),
+        ("paid", "pending", "out_of_order"),
+        ("expired", "failed", "out_of_order"),
+        ("pending", "settled-ish", "unverified"),
+    ],
+)
+def test_a_notice_about_a_payment_past_that_stage_changes_nothing(status_before, said, outcome):
+    payment, order, _variant = _pending_payment()
+    Payment.objects.filter(id=payment.id).update(status=status_before)
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=215_000, status=said)
+
+    assert services.payment_notification_receive(body=body, signature=gateway.sign(body)) == outcome
+
+    assert (Payment.objects.get(id=payment.id).status, Order.objects.get(id=order.id).status) == (
+        status_before,
+        "pending_payment",
+    )
+    assert PaymentNotification.objects.get().outcome == outcome
