@@ -390,7 +390,7 @@ def test_a_session_midtrans_cannot_open_is_logged_with_its_reference_and_refused
     assert (
         f"payment session of {reference} not opened: Midtrans did not answer POST "
         f"{midtrans.url}/snap/v1/transactions: HTTP 503"
-    ) in caplog.text
+    ) in [r.getMessage() for r in caplog.records]
     assert Payment.objects.get(id=order.payment_id).pay_url == ""
 
 
@@ -438,7 +438,9 @@ def test_a_refused_reconciliation_is_logged_with_its_outcome_and_reference(midtr
 
     assert services.payment_reconcile(payment_id=payment.id) == "wrong_amount"
 
-    assert f"payment reconciliation refused: wrong_amount (reference '{payment.reference}')" in caplog.text
+    assert f"payment reconciliation refused: wrong_amount (reference '{payment.reference}')" in [
+        r.getMessage() for r in caplog.records
+    ]
 
 
 def test_a_reconciled_payment_is_applied_in_one_marketplace_transaction(midtrans):
