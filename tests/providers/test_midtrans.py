@@ -233,7 +233,7 @@ def test_an_unanswered_status_call_is_retried(midtrans, client):
     assert _state(order, payment) == ("paid", "paid")
 
 
-def test_a_notification_that_cannot_be_rechecked_is_refused_for_a_retry(midtrans, client):
+def test_a_notification_that_cannot_be_rechecked_is_refused_for_a_retry(midtrans, client, caplog):
     payment, order, _variant = _opened()
     midtrans.settle(payment.reference)
     midtrans.fail_next[f"/v2/{payment.reference}/status"] = 3  # the first try and both retries
@@ -243,6 +243,10 @@ def test_a_notification_that_cannot_be_rechecked_is_refused_for_a_retry(midtrans
     assert (response.status_code, response.json()) == (503, {"outcome": "unverified"})
     assert _state(order, payment) == ("pending_payment", "pending")
     assert PaymentNotification.objects.get().outcome == "unverified"
+    assert (
+        "payment notification refused: unverified (reference '') Midtrans did not answer GET "
+        f"{midtrans.url}/v2/{payment.reference}/status: HTTP 503"
+    ) in [r.getMessage() for r in caplog.records]
 
 
 def test_the_notification_url_answers_only_while_midtrans_is_the_gateway(midtrans, client, settings):
