@@ -452,3 +452,14 @@ def test_a_notice_about_a_payment_past_that_stage_changes_nothing(status_before,
         "pending_payment",
     )
     assert PaymentNotification.objects.get().outcome == outcome
+
+
+def test_a_notification_is_applied_and_recorded_in_one_marketplace_transaction():
+    payment, order, _variant = _pending_payment()
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=215_000)
+
+    with one_transaction_on("marketplace"):
+        assert services.payment_notification_receive(body=body, signature=gateway.sign(body)) == "accepted"
+
+    assert (Order.objects.get(id=order.id).status, PaymentNotification.objects.get().outcome) == ("paid", "accepted")
