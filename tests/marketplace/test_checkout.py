@@ -3,7 +3,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.db import IntegrityError
+from django.db import IntegrityError, connections
+from django.test.utils import CaptureQueriesContext
 
 from integration import contracts
 from marketplace import services
@@ -519,3 +520,45 @@ def test_forgetting_old_keys_is_one_marketplace_transaction():
 
     with one_transaction_on("marketplace"):
         assert services.checkout_keys_purge(created_before=datetime(2026, 2, 1, tzinfo=UTC)) == 1
+
+
+def test_a_checkout_locks_its_variants_in_id_order_then_its_vouchers(monkeypatch):
+    # Deadlock freedom rests on one lock order; SQLite shows the ORDER BY, not the FOR UPDATE,
+    # so the lock requests themselves are recorded on their way through
+    from marketplace import selectors
+    from marketplace.services import promotions
+
+    asked = []
+    vouchers_by_code, offer_by_code = selectors.vouchers_by_code, promotions.offer_by_code
+    monkeypatch.setattr(
+        selectors, "vouchers_by_code", lambda codes, **kw: asked.append(("shop", kw)) or vouchers_by_code(codes, **kw)
+    )
+    monkeypatch.setattr(
+        promotions, "offer_by_code", lambda code, **kw: asked.append(("platform", kw)) or offer_by_code(code, **kw)
+    )
+    later, earlier = VariantFactory(), VariantFactory()
+    VoucherFactory(shop=later.product.shop, code="SATU")
+    fill_cart(BUYER, (earlier, 1), (later, 1))
+
+    with CaptureQueriesContext(connections["marketplace"]) as captured:
+        services.checkout_place(
+            command=command(BUYER, vouchers=(contracts.VoucherChoice(shop_id=later.product.shop_id, code="SATU"),))
+        )
+
+    variant_reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "marketplace_variant"')]
+    assert variant_reads and variant_reads[0].endswith('ORDER BY "marketplace_variant"."id" ASC')
+    assert asked == [("shop", {"for_update": True}), ("platform", {"for_update": True})]
+
+
+def test_an_order_lists_its_lines_by_variant_whatever_the_order_they_were_added_in():
+    shop = ShopFactory()
+    first, second, third = (VariantFactory(product__shop=shop) for _ in range(3))
+    fill_cart(BUYER, (third, 1), (first, 2), (second, 3))
+
+    (order,) = services.checkout_place(command=command(BUYER))
+
+    assert list(OrderLine.objects.filter(order=order).order_by("id").values_list("variant_id", "quantity")) == [
+        (first.id, 2),
+        (second.id, 3),
+        (third.id, 1),
+    ]
