@@ -129,6 +129,10 @@ def test_the_same_key_with_another_request_is_refused():
         services.checkout_place(command=command(BUYER, key="abc", method="ewallet"))
 
     assert refused.value.code == "idempotency_key_reused"
+    assert (refused.value.message, refused.value.fields) == (
+        "This idempotency key was already used for a different checkout.",
+        {"idempotency_key": ["Already used for a different checkout."]},
+    )
     assert Order.objects.count() == 1
 
 
