@@ -480,3 +480,23 @@ def test_the_staffs_commands_are_each_one_marketplace_transaction():
         promotions.campaign_save(campaign, [shop.id])
 
     assert PlatformVoucher.objects.get(id=voucher.id).value == 12_000
+
+
+@pytest.mark.parametrize(
+    ("subtotals", "fees", "shop_ids"),
+    [([100_000], [15_000, 15_000], [1, 2]), ([100_000, 50_000], [15_000], [1, 2]), ([100_000], [15_000], [1, 2])],
+)
+def test_a_subsidy_needs_one_subtotal_one_fee_and_one_shop_per_order(subtotals, fees, shop_ids):
+    with pytest.raises(ValueError, match="zip"):
+        promotions.shipping_subsidies(
+            _campaign(max_per_checkout=1_000), subtotals=subtotals, fees=fees, shop_ids=shop_ids
+        )
+
+
+def test_a_voucher_share_needs_one_room_per_order():
+    offer = Offer(_voucher(), frozenset({1}))
+
+    with pytest.raises(ValueError, match="zip"):
+        promotions.apply(
+            subtotals=[100_000, 50_000], rooms=[100_000], fees=[0, 0], shop_ids=[1, 2], offer=offer, campaigns=[]
+        )
