@@ -103,3 +103,22 @@ def test_beat_runs_the_purge_every_hour(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["marketplace-purge-checkout-keys"]
 
     assert (entry["task"], entry["schedule"]) == (purge_checkout_keys.name, 3600.0)
+
+
+def test_the_purge_forgets_at_most_a_thousand_keys_by_default():
+    Checkout.objects.bulk_create([Checkout(buyer_id=BUYER, idempotency_key=f"k-{n}") for n in range(1_001)])
+    Checkout.objects.update(created_at=timezone.now() - timedelta(days=10))
+
+    purged = services.checkout_keys_purge(created_before=timezone.now() - timedelta(days=7))
+
+    assert purged == 1_000
+    assert Checkout.objects.filter(idempotency_key__isnull=False).count() == 1
+
+
+def test_keys_of_the_same_moment_are_forgotten_in_the_order_they_were_made():
+    Checkout.objects.bulk_create([Checkout(buyer_id=BUYER, idempotency_key=k) for k in ("first", "second", "third")])
+    Checkout.objects.update(created_at=timezone.now() - timedelta(days=10))
+
+    purged = services.checkout_keys_purge(created_before=timezone.now() - timedelta(days=7), limit=2)
+
+    assert (purged, _keys()) == (2, [None, None, "third"])

@@ -64,7 +64,10 @@ def test_a_forged_or_wrong_amount_callback_is_rejected_and_logged(client, caplog
     assert (response.status_code, response.json()) == (400, {"outcome": outcome})
     assert Order.objects.get(id=order.id).status == "pending_payment"
     assert PaymentNotification.objects.get().outcome == outcome
-    assert f"payment notification refused: {outcome}" in caplog.text
+    reference = "''" if outcome == "forged" else repr(payment.reference)  # a forged body names none
+    assert [r.getMessage() for r in caplog.records if "refused" in r.getMessage()] == [
+        f"payment notification refused: {outcome} (reference {reference}) "  # and no gateway error
+    ]
 
 
 def test_garbage_and_unknown_references_are_refused(client):
@@ -327,13 +330,16 @@ def test_accepted_and_duplicate_notices_are_not_logged_as_refused(client, caplog
 
 
 def test_paying_one_of_the_buyers_orders_opens_that_orders_payment():
-    first_payment, _first, _variant = _pending_payment()
+    first_payment, first, _variant = _pending_payment()
     second_payment, second, _other = _pending_payment()
 
     opened = services.payment_for_order(buyer_id=BUYER, order_id=second.id)
+    earlier = services.payment_for_order(buyer_id=BUYER, order_id=first.id)
 
     assert first_payment.id != second_payment.id
     assert (opened.id, opened.pay_url) == (second_payment.id, f"/gateway/sim/{second_payment.reference}/")
+    # the earlier order too, not the buyer's latest one
+    assert (earlier.id, earlier.pay_url) == (first_payment.id, f"/gateway/sim/{first_payment.reference}/")
 
 
 def test_a_payment_expires_at_the_very_instant_its_window_closes():
@@ -372,3 +378,88 @@ def test_expiry_leaves_an_order_of_the_payment_that_was_cancelled_meanwhile():
 
     assert expired == 1
     assert list(Order.objects.order_by("id").values_list("status", flat=True)) == ["cancelled", "expired"]
+
+
+def test_expiry_tells_which_order_of_which_buyer_and_shop_expired_with_its_lines():
+    payment, order, variant = _pending_payment(stock=5, quantity=3)
+    Payment.objects.filter(id=payment.id).update(expires_at=payment.created_at)
+
+    assert services.payment_expire(payment_id=payment.id) == 1
+
+    event = OutboxEvent.objects.get(type="marketplace.order.expired")
+    assert event.payload == {
+        "order_id": order.id,
+        "buyer_id": BUYER,
+        "shop_id": variant.product.shop_id,
+        "lines": [
+            {
+                "product_id": variant.product_id,
+                "variant_id": variant.id,
+                "quantity": 3,
+                "unit_price": 100_000,
+                "attribution_source": "",
+                "creator_id": None,
+                "post_id": None,
+                "campaign_id": None,
+            }
+        ],
+    }
+
+
+def test_a_payment_notes_its_reference_on_the_order_and_tells_what_was_paid(client):
+    payment, order, variant = _pending_payment(stock=5, quantity=2)
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=215_000)
+
+    assert _callback(client, body, gateway.sign(body)).json() == {"outcome": "accepted"}
+
+    assert list(Order.objects.get(id=order.id).timeline.values_list("status", "note")) == [
+        ("pending_payment", ""),
+        ("paid", payment.reference),
+    ]
+    paid = OutboxEvent.objects.get(type="marketplace.order.paid").payload
+    assert (paid["order_id"], paid["buyer_id"], paid["total"]) == (order.id, BUYER, 215_000)
+    assert [(line["variant_id"], line["quantity"], line["unit_price"]) for line in paid["lines"]] == [
+        (variant.id, 2, 100_000)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status_before", "said", "outcome"),
+    [
+        ("expired", "expired", "expired"),  # a repeat of the expiry: acknowledged
+        ("paid", "expired", "out_of_order"),
+        ("refunded", "expired", "out_of_order"),
+        ("paid", "refunded", "refunded"),
+        ("refunded", "refunded", "refunded"),
+        ("pending", "refunded", "out_of_order"),
+        ("expired", "refunded", "out_of_order"),
+        ("paid", "pending", "out_of_order"),
+        ("expired", "failed", "out_of_order"),
+        ("pending", "settled-ish", "unverified"),
+    ],
+)
+def test_a_notice_about_a_payment_past_that_stage_changes_nothing(status_before, said, outcome):
+    payment, order, _variant = _pending_payment()
+    Payment.objects.filter(id=payment.id).update(status=status_before)
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=215_000, status=said)
+
+    assert services.payment_notification_receive(body=body, signature=gateway.sign(body)) == outcome
+
+    assert (Payment.objects.get(id=payment.id).status, Order.objects.get(id=order.id).status) == (
+        status_before,
+        "pending_payment",
+    )
+    assert PaymentNotification.objects.get().outcome == outcome
+
+
+def test_a_notification_is_applied_and_recorded_in_one_marketplace_transaction():
+    payment, order, _variant = _pending_payment()
+    gateway = SimulatedGateway()
+    body = gateway.notification_body(reference=payment.reference, amount=215_000)
+
+    with one_transaction_on("marketplace"):
+        assert services.payment_notification_receive(body=body, signature=gateway.sign(body)) == "accepted"
+
+    assert (Order.objects.get(id=order.id).status, PaymentNotification.objects.get().outcome) == ("paid", "accepted")

@@ -1,5 +1,6 @@
 """The split of a checkout-level discount over its orders: pure arithmetic, checked by hand and by property."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,3 +74,20 @@ def test_each_share_is_within_a_rupiah_of_its_exact_quota_when_no_room_binds(ord
     for share, weight in zip(shares, weights, strict=True):
         assert share * sum(weights) - amount * weight < sum(weights)  # share < quota + 1
         assert amount * weight - share * sum(weights) < sum(weights)  # share > quota - 1
+
+
+def test_a_weight_and_a_room_are_needed_for_every_order():
+    with pytest.raises(ValueError) as refused:
+        pricing.split_pro_rata(100, [1, 2], [1])
+
+    assert str(refused.value) == "one weight and one room per order"
+
+
+def test_nothing_or_less_than_nothing_splits_into_nothing():
+    assert pricing.split_pro_rata(0, [1, 2], [5, 5]) == [0, 0]
+    assert pricing.split_pro_rata(-7, [1, 2], [5, 5]) == [0, 0]
+
+
+def test_orders_that_all_weigh_nothing_share_alike_and_a_weightless_one_among_others_gets_nothing():
+    assert pricing.split_pro_rata(10, [0, 0, 0], [5, 5, 5]) == [4, 3, 3]
+    assert pricing.split_pro_rata(4, [0, 5], [5, 5]) == [0, 4]

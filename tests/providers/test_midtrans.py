@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 
 from integration import contracts
 from marketplace import payments, services
@@ -231,7 +233,7 @@ def test_an_unanswered_status_call_is_retried(midtrans, client):
     assert _state(order, payment) == ("paid", "paid")
 
 
-def test_a_notification_that_cannot_be_rechecked_is_refused_for_a_retry(midtrans, client):
+def test_a_notification_that_cannot_be_rechecked_is_refused_for_a_retry(midtrans, client, caplog):
     payment, order, _variant = _opened()
     midtrans.settle(payment.reference)
     midtrans.fail_next[f"/v2/{payment.reference}/status"] = 3  # the first try and both retries
@@ -241,6 +243,10 @@ def test_a_notification_that_cannot_be_rechecked_is_refused_for_a_retry(midtrans
     assert (response.status_code, response.json()) == (503, {"outcome": "unverified"})
     assert _state(order, payment) == ("pending_payment", "pending")
     assert PaymentNotification.objects.get().outcome == "unverified"
+    assert (
+        "payment notification refused: unverified (reference '') Midtrans did not answer GET "
+        f"{midtrans.url}/v2/{payment.reference}/status: HTTP 503"
+    ) in [r.getMessage() for r in caplog.records]
 
 
 def test_the_notification_url_answers_only_while_midtrans_is_the_gateway(midtrans, client, settings):
@@ -373,3 +379,86 @@ def test_a_wrong_amount_is_refused_alike_through_the_notification_and_the_reconc
     assert list(PaymentNotification.objects.values_list("reference", "outcome")) == [
         (payment.reference, "wrong_amount")
     ]
+
+
+def test_a_session_midtrans_cannot_open_is_logged_with_its_reference_and_refused_with_a_message(midtrans, caplog):
+    variant = VariantFactory(price=100_000, stock_on_hand=5)
+    (order,) = place(BUYER, (variant, 1))
+    reference = Payment.objects.get(id=order.payment_id).reference
+    midtrans.fail_next["/snap/v1/transactions"] = 2
+
+    with pytest.raises(contracts.Unavailable) as refused:
+        services.payment_open_session(payment_id=order.payment_id)
+
+    assert refused.value.message == "The payment gateway cannot be reached right now; try again in a moment."
+    assert (
+        f"payment session of {reference} not opened: Midtrans did not answer POST "
+        f"{midtrans.url}/snap/v1/transactions: HTTP 503"
+    ) in [r.getMessage() for r in caplog.records]
+    assert Payment.objects.get(id=order.payment_id).pay_url == ""
+
+
+def test_reconciliation_asks_nothing_of_an_unknown_or_already_paid_payment(midtrans, client):
+    payment, _order, _variant = _opened()
+    midtrans.settle(payment.reference)
+    assert _notify(client, midtrans.notification(payment.reference)).json() == {"outcome": "accepted"}
+    asked_before = len(midtrans.requests)
+
+    assert services.payment_reconcile(payment_id=payment.id) == ""
+    assert services.payment_reconcile(payment_id=payment.id + 1_000) == ""
+
+    assert midtrans.requests[asked_before:] == []
+    assert list(PaymentNotification.objects.values_list("outcome", flat=True)) == ["accepted"]
+
+
+def test_reconciliation_of_a_payment_the_simulator_knows_nothing_of_answers_nothing(settings):
+    (order,) = place(BUYER, (VariantFactory(price=100_000), 1))
+    services.payment_open_session(payment_id=order.payment_id)
+
+    assert services.payment_reconcile(payment_id=order.payment_id) == ""
+    assert PaymentNotification.objects.count() == 0
+
+
+def test_a_reconciled_payment_is_recorded_with_what_midtrans_said_and_not_logged_as_refused(midtrans, settings, caplog):
+    payment, order, _variant = _opened()
+    midtrans.settle(payment.reference)
+
+    assert services.payment_reconcile(payment_id=payment.id) == "accepted"
+
+    assert _state(order, payment) == ("paid", "paid")
+    recorded = PaymentNotification.objects.get()
+    assert (recorded.reference, recorded.outcome, recorded.body) == (
+        payment.reference,
+        "accepted",
+        "reconciled: status 'paid', amount 215000",
+    )
+    assert "payment reconciliation refused" not in caplog.text
+
+
+def test_a_refused_reconciliation_is_logged_with_its_outcome_and_reference(midtrans, caplog):
+    payment, _order, _variant = _opened()
+    midtrans.transactions[payment.reference].gross_amount = 214_999
+    midtrans.settle(payment.reference)
+
+    assert services.payment_reconcile(payment_id=payment.id) == "wrong_amount"
+
+    assert f"payment reconciliation refused: wrong_amount (reference '{payment.reference}')" in [
+        r.getMessage() for r in caplog.records
+    ]
+
+
+def test_a_reconciled_payment_is_applied_in_one_marketplace_transaction(midtrans):
+    payment, order, _variant = _opened()
+    midtrans.settle(payment.reference)
+
+    with CaptureQueriesContext(connections["marketplace"]) as captured:
+        assert services.payment_reconcile(payment_id=payment.id) == "accepted"
+
+    statements = [q["sql"].lstrip().upper() for q in captured.captured_queries]
+    opened = [i for i, s in enumerate(statements) if s.startswith("SAVEPOINT")]
+    released = [i for i, s in enumerate(statements) if s.startswith("RELEASE SAVEPOINT")]
+    writes = [i for i, s in enumerate(statements) if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes and opened, statements
+    # the payment, its orders, their stock, the ledger and the record: all inside the one transaction
+    assert opened[0] < writes[0] and writes[-1] < released[-1]
+    assert _state(order, payment) == ("paid", "paid")
