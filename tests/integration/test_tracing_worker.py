@@ -25,6 +25,7 @@ from tests.postgres import postgres_unavailable
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(databases="__all__", transaction=True)]
 TOKEN = "storefront-events-token"
+QUEUE = "marketplace"
 
 
 @pytest.fixture
@@ -45,9 +46,14 @@ def _spans_in(path):
 def test_the_worker_continues_the_publishers_trace_and_the_storefront_handler_too(live_server, spans, tmp_path):
     if not (settings.REDIS_URL and on_postgres()):
         postgres_unavailable("needs PostgreSQL and REDIS_URL (the CI's PostgreSQL run)")
-    celery_app.control.purge()
+    # The worker takes the marketplace's own queue (INTEGRATION_CONTEXT_QUEUES), emptied first,
+    # so no task or worker left on the default queue by another test can come between.
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(QUEUE)
     file = tmp_path / "worker-spans.jsonl"
     worker = start_worker(
+        queues=QUEUE,
+        INTEGRATION_CONTEXT_QUEUES="1",
         TRACING_FILE=str(file),
         OTEL_SERVICE_NAME="jalin-marketplace-worker",
         OTEL_BSP_SCHEDULE_DELAY="100",  # export within a tenth of a second
@@ -58,7 +64,7 @@ def test_the_worker_continues_the_publishers_trace_and_the_storefront_handler_to
     try:
         variant = VariantFactory(price=75_000, stock_on_hand=4)
         tokens = {"marketplace": "", "storefront": TOKEN}
-        with override_settings(INTEGRATION_SERVICE_TOKENS=tokens):
+        with override_settings(INTEGRATION_SERVICE_TOKENS=tokens, INTEGRATION_CONTEXT_QUEUES=True):
             # The row is committed, and the relay task sent, inside the span.
             with tracing.span("seller publishes a product") as publishing, transaction.atomic(using="marketplace"):
                 publish(OutboxEvent, events.ProductPublished(product=product_card_facts_by_id(variant.product_id)))
