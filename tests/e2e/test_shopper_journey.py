@@ -274,6 +274,7 @@ def test_every_form_shows_its_errors_next_to_the_field(page_at, world, language)
     # Checkout: nothing filled in
     page.goto("/checkout/")
     page.get_by_role("button", name=text["place"]).click()
+    page.wait_for_selector("#id_recipient_error")  # the answer is a new page: wait for it
     for field in ("recipient", "phone", "street", "city", "province", "postal_code", "payment_method"):
         assert page.locator(f"#id_{field}_error").is_visible(), field
     shot("checkout-errors")
